@@ -1,0 +1,5 @@
+import sys
+
+from cgym_ray.cli.main import main
+
+sys.exit(main())

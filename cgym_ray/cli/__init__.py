@@ -1,0 +1,1 @@
+"""The `cgym-ray` command line (also `python -m cgym_ray`)."""

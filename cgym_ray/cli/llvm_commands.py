@@ -1,0 +1,115 @@
+"""`cgym-ray llvm ...`: the compiler layer from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from cgym_ray.errors import CompilerError
+from cgym_ray.llvm.backend import BACKEND_NAMES, default_backend_name, get_backend
+
+
+def _add(commands, name: str, help_text: str, example: str, handler) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _backend_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backend", choices=BACKEND_NAMES, default=None,
+        help="compiler backend (default: libllvm when a shared libLLVM loads, else llvmlite)",
+    )  # fmt: skip
+
+
+def _read(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise CompilerError(f"{path}: no such file")
+    return file.read_bytes()
+
+
+def info(args: argparse.Namespace) -> int:
+    backend = get_backend(args.backend or default_backend_name())
+    described = backend.describe()
+    if args.json:
+        print(json.dumps(described))
+        return 0
+    print(f"backend:      {described['backend']}")
+    print(f"LLVM version: {described['llvm_version']}")
+    print(f"library:      {described['library']}")
+    print(f"actions:      {described['num_actions']} (catalogue {backend.actions.version})")
+    return 0
+
+
+def actions(args: argparse.Namespace) -> int:
+    catalogue = get_backend(args.backend or default_backend_name()).actions
+    if args.json:
+        print(json.dumps(catalogue.names))
+        return 0
+    for index, action in enumerate(catalogue):
+        marker = " (macro)" if action.is_macro else ""
+        print(f"{index:4d}  {action.name:32s} {action.pipeline}{marker}")
+    return 0
+
+
+def count(args: argparse.Namespace) -> int:
+    from cgym_ray.llvm.actions import Action
+    from cgym_ray.llvm.session import CompilerSession
+
+    with CompilerSession(_read(args.file), args.file, backend=args.backend or default_backend_name()) as session:
+        if args.pipeline:
+            session.apply(Action(name="pipeline", pipeline=args.pipeline))
+        print(session.instruction_count)
+    return 0
+
+
+def baselines(args: argparse.Namespace) -> int:
+    from cgym_ray.llvm.baselines import reference_counts
+
+    backend = args.backend or default_backend_name()
+    values: dict[str, object] = dict(reference_counts(_read(args.file), args.file, backend))
+    values["llvm_version"] = get_backend(backend).llvm_version
+    values["backend"] = backend
+    if args.json:
+        print(json.dumps(values))
+    else:
+        for key, value in values.items():
+            print(f"{key:13s} {value if value is not None else 'n/a (not computable on this backend)'}")
+    return 0
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("llvm", help="the compiler: backend, actions, counts, baselines")
+    sub = parser.add_subparsers(dest="llvm_command", metavar="COMMAND", required=True)
+
+    p = _add(sub, "info", "backend, LLVM version, library path and action count", "cgym-ray llvm info", info)
+    _backend_option(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _add(sub, "actions", "the action catalogue in index order", "cgym-ray llvm actions --json", actions)
+    _backend_option(p)
+    p.add_argument("--json", action="store_true", help="print the names as a JSON list")
+
+    p = _add(
+        sub, "count", "instruction count of a module (after a pipeline, if given)",
+        "cgym-ray llvm count prog.bc --pipeline 'function(sroa)'", count,
+    )  # fmt: skip
+    p.add_argument("file", help="bitcode (.bc) or IR text (.ll)")
+    p.add_argument("--pipeline", help="new-pass-manager pipeline text to run first")
+    _backend_option(p)
+
+    p = _add(
+        sub, "baselines", "O0, O3 and Oz instruction counts of a module",
+        "cgym-ray llvm baselines prog.bc --json", baselines,
+    )  # fmt: skip
+    p.add_argument("file", help="bitcode (.bc) or IR text (.ll)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _backend_option(p)

@@ -1,0 +1,40 @@
+"""Entry point of `cgym-ray`: one sub-command group per layer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cgym_ray.cli import datasets_commands, llvm_commands
+from cgym_ray.errors import CompilerError
+
+EPILOG = """examples:
+  cgym-ray llvm info
+  cgym-ray llvm count program.bc --pipeline 'function(sroa)'
+  cgym-ray datasets show cgym-suite-v0
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cgym-ray",
+        description="LLVM phase-ordering environments, search and training on Ray.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    llvm_commands.register(commands)
+    datasets_commands.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CompilerError as error:
+        print(f"cgym-ray: error: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,73 @@
+"""Exceptions raised by cgym-ray.
+
+Every error names what was wrong (the file, benchmark, action) and, where it
+helps, what to do about it. Callers can catch `CompilerError` for all of them.
+"""
+
+from __future__ import annotations
+
+
+class CompilerError(Exception):
+    """Base class of every error raised by the compiler layer."""
+
+
+class LibLLVMNotFound(CompilerError):
+    """No shared libLLVM could be loaded; the message lists what was tried."""
+
+
+class ModuleLoadError(CompilerError):
+    """A bitcode or IR file could not be parsed (LLVM's diagnostic included)."""
+
+
+class PipelineError(CompilerError):
+    """LLVM rejected a pass pipeline text (unknown pass, bad nesting, ...)."""
+
+
+class UnknownActionError(CompilerError):
+    """An action index or name is not in the action catalogue."""
+
+
+class VerificationError(CompilerError):
+    """The module failed LLVM's verifier after a pass."""
+
+
+class StepFailed(CompilerError):
+    """A compiler step did not complete: the worker process died or timed out.
+
+    Attributes name what happened so callers can record it: `benchmark`,
+    `action` (the pipeline text being run), `cause` ("abort", "timeout" or
+    "crash") and `detail` (LLVM's last words on stderr, or the signal).
+    """
+
+    def __init__(self, benchmark: str, action: str, cause: str, detail: str = "") -> None:
+        self.benchmark = benchmark
+        self.action = action
+        self.cause = cause
+        self.detail = detail
+        message = f"compiler {cause} while running {action!r} on {benchmark}"
+        if detail:
+            message += f": {detail}"
+        super().__init__(message)
+
+
+class CompilerAbort(StepFailed):
+    """LLVM aborted (fatal error, assertion, llvm_unreachable) during a step."""
+
+    def __init__(self, benchmark: str, action: str, detail: str = "") -> None:
+        super().__init__(benchmark, action, "abort", detail)
+
+
+class CompilerTimeout(StepFailed):
+    """A step ran longer than its timeout; the worker was killed."""
+
+    def __init__(self, benchmark: str, action: str, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        super().__init__(benchmark, action, "timeout", f"no answer after {timeout_s:g} s")
+
+
+class ToolchainError(CompilerError):
+    """An external tool (clang, cc, csmith, llvm-stress) is missing or failed."""
+
+
+class MiscompileError(CompilerError):
+    """An optimized program's behaviour differs from the unoptimized build's."""

@@ -1,0 +1,141 @@
+"""The action catalogue: which passes an agent may apply, by stable name and index.
+
+An action is one step of an episode: a pass given with its explicit pass
+manager adaptor (`function(loop-mssa(licm))`), or a standard pipeline offered
+as a macro-action (`default<O3>`, Oz). A commandline is the list of action
+names, one per step, and replays step by step: DESIGN.md explains why a joined
+pipeline text would not run the same passes.
+
+Catalogues are versioned. A version's list never changes once released, so a
+commandline recorded under `libllvm-v1` replays the same passes forever; a
+change of any pass or index makes a new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from cgym_ray.errors import UnknownActionError
+
+# Separates the actions of a commandline: `mem2reg sroa simplifycfg`.
+COMMANDLINE_SEPARATOR = " "
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step an agent can take.
+
+    `pipeline` is what the backend runs. `attributes` are function attributes
+    put on every defined function first (Oz needs minsize and optsize).
+    """
+
+    name: str
+    pipeline: str
+    kind: str = "pass"  # "pass" or "macro"
+    attributes: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def is_macro(self) -> bool:
+        return self.kind == "macro"
+
+
+class ActionCatalogue(Sequence[Action]):
+    """An ordered, versioned list of actions with lookup by name."""
+
+    def __init__(self, version: str, backend: str, actions: Sequence[Action]) -> None:
+        self.version = version
+        self.backend = backend
+        self._actions = tuple(actions)
+        self._index = {action.name: i for i, action in enumerate(self._actions)}
+        if len(self._index) != len(self._actions):
+            raise ValueError(f"duplicate action names in catalogue {version}")
+
+    def __len__(self) -> int:
+        return len(self._actions)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return self._actions[index]
+        if not isinstance(index, int) or not -len(self) <= index < len(self):
+            raise UnknownActionError(
+                f"action index {index!r} is out of range for catalogue {self.version} "
+                f"(0..{len(self) - 1})"
+            )
+        return self._actions[index]
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(self._actions)
+
+    @property
+    def names(self) -> list[str]:
+        return [action.name for action in self._actions]
+
+    def index_of(self, name: str) -> int:
+        """The index of the action called `name`."""
+        try:
+            return self._index[name]
+        except KeyError:
+            raise UnknownActionError(
+                f"unknown action {name!r} in catalogue {self.version}; "
+                f"`cgym-ray llvm actions` lists the {len(self)} valid names"
+            ) from None
+
+    def lookup(self, name_or_index: str | int) -> Action:
+        if isinstance(name_or_index, int):
+            return self[name_or_index]
+        return self[self.index_of(name_or_index)]
+
+    def to_commandline(self, actions: Sequence[int]) -> str:
+        """`[3, 7]` -> `"sroa instcombine"`."""
+        return COMMANDLINE_SEPARATOR.join(self[i].name for i in actions)
+
+    def from_commandline(self, commandline: str) -> list[int]:
+        """`"sroa instcombine"` -> `[3, 7]`. Accepts CompilerGym's `opt -flag ...` form too."""
+        words = commandline.split()
+        if words and words[0] == "opt":
+            words = words[1:]
+        indices = []
+        for word in words:
+            if word in ("input.bc", "-o", "output.bc"):
+                continue
+            if word not in self._index and word.startswith("-"):
+                word = word.lstrip("-")
+            indices.append(self.index_of(word))
+        return indices
+
+
+def libllvm_catalogue(llvm_major: int) -> ActionCatalogue:
+    """The libllvm backend's catalogue for an LLVM major version."""
+    from cgym_ray.llvm.libllvm.passes import catalogue_for
+
+    return catalogue_for(llvm_major)
+
+
+def oz_action(llvm_major: int) -> Action:
+    """Oz as DESIGN.md defines it: LLVM 23 removed the level, clang -Oz is O2 + minsize."""
+    if llvm_major >= 23:
+        return Action(
+            name="Oz",
+            pipeline="default<O2>",
+            kind="macro",
+            attributes=("minsize", "optsize"),
+            description="minsize+optsize on every defined function, then default<O2> (clang -Oz)",
+        )
+    return Action(
+        name="Oz",
+        pipeline="default<Oz>",
+        kind="macro",
+        attributes=("minsize", "optsize"),
+        description="clang -Oz: minsize+optsize, then default<Oz>",
+    )
+
+
+def standard_macro_actions(llvm_major: int) -> list[Action]:
+    """default<O1>, default<O2>, default<O3> and Oz, as macro-actions."""
+    return [
+        Action(name=f"O{level}", pipeline=f"default<O{level}>", kind="macro",
+               description=f"LLVM's standard -O{level} pipeline")
+        for level in (1, 2, 3)
+    ] + [oz_action(llvm_major)]  # fmt: skip

@@ -1,0 +1,142 @@
+"""The interface every compiler backend implements, and how to pick one.
+
+A backend turns bitcode or IR text into a `Module`: one in-memory LLVM module
+that passes can be run on and that can be measured. Two backends exist:
+`libllvm` (a shared libLLVM through its C API, the full pass registry) and
+`llvmlite` (llvmlite's bundled LLVM, about 45 passes). They share this
+interface so everything above the compiler layer is backend-agnostic.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from cgym_ray.errors import CompilerError
+
+if TYPE_CHECKING:
+    from cgym_ray.llvm.actions import ActionCatalogue
+
+BACKEND_NAMES = ("libllvm", "llvmlite")
+
+
+class Module(abc.ABC):
+    """One LLVM module owned by a backend. Not thread-safe."""
+
+    @abc.abstractmethod
+    def clone(self) -> Module:
+        """An independent deep copy."""
+
+    @abc.abstractmethod
+    def run_pipeline(self, pipeline: str) -> None:
+        """Run a new-pass-manager pipeline text; `PipelineError` if LLVM rejects it."""
+
+    @abc.abstractmethod
+    def add_function_attributes(self, names: Sequence[str]) -> None:
+        """Add enum attributes (e.g. minsize, optsize) to every defined function."""
+
+    @abc.abstractmethod
+    def instruction_count(self) -> int:
+        """Instructions in defined functions."""
+
+    @abc.abstractmethod
+    def inst_count(self) -> list[int]:
+        """The 70 InstCount features (see `cgym_ray.llvm.features`)."""
+
+    @abc.abstractmethod
+    def autophase(self) -> list[int]:
+        """The 56 Autophase features (see `cgym_ray.llvm.features`)."""
+
+    @abc.abstractmethod
+    def ir_text(self) -> str:
+        """The module as textual IR."""
+
+    @abc.abstractmethod
+    def bitcode(self) -> bytes:
+        """The module as bitcode."""
+
+    @abc.abstractmethod
+    def object_file(self) -> bytes:
+        """The module compiled to a relocatable object file for the host."""
+
+    @abc.abstractmethod
+    def object_text_size_bytes(self) -> int:
+        """Bytes of the `.text` sections of `object_file()`."""
+
+    @abc.abstractmethod
+    def verify(self) -> str:
+        """LLVM's verifier: '' when the module is valid, else its message."""
+
+    @abc.abstractmethod
+    def dispose(self) -> None:
+        """Free the module now (also done when it is garbage collected)."""
+
+    def fingerprint(self) -> tuple[int, int]:
+        """(a hash that changes when a pass changes the module, instruction count).
+
+        This default hashes the IR text; backends override it with something cheaper.
+        """
+        digest = hashlib.sha1(self.ir_text().encode()).digest()
+        return int.from_bytes(digest[:8], "little"), self.instruction_count()
+
+
+class Backend(abc.ABC):
+    """A way to load modules and the passes it can run on them."""
+
+    name: str
+    llvm_version: str
+    library_path: str
+
+    @abc.abstractmethod
+    def load(self, data: bytes, name: str) -> Module:
+        """Parse bitcode or IR text. `ModuleLoadError` names `name` and LLVM's diagnostic."""
+
+    @property
+    @abc.abstractmethod
+    def actions(self) -> ActionCatalogue:
+        """The action catalogue of this backend."""
+
+    def describe(self) -> dict[str, object]:
+        return {
+            "backend": self.name,
+            "llvm_version": self.llvm_version,
+            "library": self.library_path,
+            "num_actions": len(self.actions),
+        }
+
+
+_BACKENDS: dict[str, Backend] = {}
+
+
+def get_backend(name: str = "libllvm") -> Backend:
+    """The backend called `name` (one instance per process).
+
+    >>> get_backend("libllvm").llvm_version  # doctest: +SKIP
+    '23.1.4'
+    """
+    if name not in BACKEND_NAMES:
+        raise CompilerError(f"unknown backend {name!r}; choose one of {', '.join(BACKEND_NAMES)}")
+    if name not in _BACKENDS:
+        if name == "libllvm":
+            from cgym_ray.llvm.libllvm.backend import LibLLVMBackend
+
+            _BACKENDS[name] = LibLLVMBackend()
+        else:
+            from cgym_ray.llvm.llvmlite_backend.backend import LlvmliteBackend
+
+            _BACKENDS[name] = LlvmliteBackend()
+    return _BACKENDS[name]
+
+
+def default_backend_name() -> str:
+    """`libllvm` when a shared libLLVM loads, else `llvmlite`."""
+    from cgym_ray.errors import LibLLVMNotFound
+    from cgym_ray.llvm.libllvm.loader import load_libllvm
+
+    try:
+        load_libllvm()
+    except LibLLVMNotFound:
+        return "llvmlite"
+    return "libllvm"

@@ -1,0 +1,93 @@
+"""Reference measurements of a benchmark: O0, O3 and Oz, computed by LLVM itself.
+
+- `O0`: the module as loaded (unoptimized, `-O1 -Xclang -disable-llvm-passes`),
+  with the function attributes the caller loads it with (code-size
+  environments add minsize/optsize, which changes unoptimized code generation);
+- `O3`: `default<O3>` on it;
+- `Oz`: DESIGN.md's definition (minsize + optsize on every defined function,
+  then `default<O2>` on LLVM 23; `default<Oz>` before).
+
+The llvmlite backend cannot run Oz, so its `Oz` is None: it reports only
+what it can honestly compute. References are computed in an isolated worker
+and cached on disk per backend, LLVM version and bitcode hash.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+
+from cgym_ray.llvm.actions import Action, oz_action
+from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.session import CompilerSession
+from cgym_ray.scratch import atomic_write_bytes, cache_dir
+
+REFERENCE_LEVELS = ("O0", "O3", "Oz")
+_MEASURES = {"instruction_count": "instruction_count", "text_size": "object_text_size_bytes"}
+
+
+def reference_actions(backend: str) -> dict[str, Action | None]:
+    """The action that produces each reference level (None for O0; absent ones are None too)."""
+    instance = get_backend(backend)
+    names = set(instance.actions.names)
+    o3 = instance.actions.lookup("O3") if "O3" in names else None
+    oz = None
+    if backend == "libllvm":
+        oz = oz_action(int(instance.llvm_version.split(".")[0]))
+    return {"O0": None, "O3": o3, "Oz": oz}
+
+
+def _cache_path(backend: str, llvm_version: str, bitcode: bytes, kind: str, attributes: tuple[str, ...]):
+    digest = hashlib.sha256(bitcode).hexdigest()
+    suffix = "".join(f"+{a}" for a in attributes)
+    return cache_dir() / "references" / f"{backend}-{llvm_version}" / f"{digest}.{kind}{suffix}.json"
+
+
+def compute_references(
+    bitcode: bytes, benchmark: str, backend: str, kind: str, attributes: tuple[str, ...] = ()
+) -> dict[str, int | None]:
+    """Measure each reference level of one module (no cache)."""
+    measure = _MEASURES[kind]
+    values: dict[str, int | None] = {}
+    for level, action in reference_actions(backend).items():
+        if level != "O0" and action is None:
+            values[level] = None
+            continue
+        loaded_with = attributes if level == "O0" else ()
+        with CompilerSession(bitcode, benchmark, backend=backend, attributes=loaded_with) as session:
+            if action is not None:
+                session.apply(action)
+            values[level] = int(session.measure(measure)[measure])
+    return values
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(
+    bitcode: bytes, benchmark: str, backend: str, kind: str, attributes: tuple[str, ...]
+) -> tuple[tuple[str, int | None], ...]:
+    llvm_version = get_backend(backend).llvm_version
+    path = _cache_path(backend, llvm_version, bitcode, kind, attributes)
+    if path.exists():
+        try:
+            stored = json.loads(path.read_text())
+            return tuple((level, stored[level]) for level in REFERENCE_LEVELS)
+        except (ValueError, KeyError):
+            path.unlink(missing_ok=True)  # a damaged cache entry is recomputed
+    values = compute_references(bitcode, benchmark, backend, kind, attributes)
+    atomic_write_bytes(path, json.dumps(values).encode())
+    return tuple((level, values[level]) for level in REFERENCE_LEVELS)
+
+
+def reference_counts(
+    bitcode: bytes, benchmark: str, backend: str = "libllvm", attributes: tuple[str, ...] = ()
+) -> dict[str, int | None]:
+    """`{"O0": n, "O3": n, "Oz": n}` instruction counts (Oz None where it cannot be computed)."""
+    return dict(_cached(bitcode, benchmark, backend, "instruction_count", tuple(attributes)))
+
+
+def reference_text_sizes(
+    bitcode: bytes, benchmark: str, backend: str = "libllvm", attributes: tuple[str, ...] = ()
+) -> dict[str, int | None]:
+    """Object `.text` bytes at O0, O3 and Oz (O0 with the given load attributes)."""
+    return dict(_cached(bitcode, benchmark, backend, "text_size", tuple(attributes)))

@@ -1,0 +1,228 @@
+"""The libllvm backend: modules held in a shared libLLVM, driven through ctypes."""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Sequence
+from ctypes import c_int64, c_void_p
+
+from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
+from cgym_ray.llvm.backend import Backend, Module
+from cgym_ray.llvm.libllvm.loader import LibLLVM, load_libllvm, take_error, take_message
+from cgym_ray.llvm.native import load_native
+
+# LLVM C API enum values used here.
+_VERIFIER_RETURN_STATUS = 1  # LLVMReturnStatusAction
+_ATTRIBUTE_FUNCTION_INDEX = 0xFFFFFFFF  # LLVMAttributeFunctionIndex (-1 as unsigned)
+_CODEGEN_DEFAULT = 2  # LLVMCodeGenLevelDefault
+_RELOC_PIC = 2  # LLVMRelocPIC
+_CODE_MODEL_DEFAULT = 0  # LLVMCodeModelDefault
+_OBJECT_FILE = 1  # LLVMObjectFile
+
+
+class _Context:
+    """An LLVMContext shared by a loaded module and its clones.
+
+    Each module keeps a reference to its context, so the context is disposed
+    only after the last module that lives in it.
+    """
+
+    def __init__(self, llvm: LibLLVM) -> None:
+        self._llvm = llvm
+        self.ref = llvm.lib.LLVMContextCreate()
+
+    def __del__(self) -> None:
+        if getattr(self, "ref", None):
+            self._llvm.lib.LLVMContextDispose(self.ref)
+            self.ref = None
+
+
+class LibLLVMModule(Module):
+    def __init__(self, backend: LibLLVMBackend, context: _Context, ref: int) -> None:
+        self._backend = backend
+        self._lib = backend.llvm.lib
+        self._context = context
+        self.ref: int | None = ref
+
+    def _handle(self) -> int:
+        if not self.ref:
+            raise CompilerError("this module was disposed")
+        return self.ref
+
+    def clone(self) -> LibLLVMModule:
+        return LibLLVMModule(self._backend, self._context, self._lib.LLVMCloneModule(self._handle()))
+
+    def run_pipeline(self, pipeline: str) -> None:
+        ref = self._handle()
+        error = self._lib.LLVMRunPasses(
+            ref, pipeline.encode(), self._backend.target_machine(ref), self._backend.pass_options
+        )
+        message = take_error(self._lib, error)
+        if message:
+            raise PipelineError(f"LLVM rejected the pipeline {pipeline!r}: {message}")
+
+    def add_function_attributes(self, names: Sequence[str]) -> None:
+        ref = self._handle()
+        context = self._lib.LLVMGetModuleContext(ref)
+        attributes = []
+        for name in names:
+            kind = self._lib.LLVMGetEnumAttributeKindForName(name.encode(), len(name))
+            if kind == 0:
+                raise CompilerError(f"LLVM {self._backend.llvm_version} has no attribute {name!r}")
+            attributes.append(self._lib.LLVMCreateEnumAttribute(context, kind, 0))
+        optnone = self._lib.LLVMGetEnumAttributeKindForName(b"optnone", 7)
+        function = self._lib.LLVMGetFirstFunction(ref)
+        while function:
+            if not self._lib.LLVMIsDeclaration(function):
+                # optnone would make every pass skip the function; a size goal overrides it.
+                self._lib.LLVMRemoveEnumAttributeAtIndex(function, _ATTRIBUTE_FUNCTION_INDEX, optnone)
+                for attribute in attributes:
+                    self._lib.LLVMAddAttributeAtIndex(function, _ATTRIBUTE_FUNCTION_INDEX, attribute)
+            function = self._lib.LLVMGetNextFunction(function)
+
+    def instruction_count(self) -> int:
+        return int(self._backend.native.cgym_instruction_count(self._handle()))
+
+    def fingerprint(self) -> tuple[int, int]:
+        count = c_int64()
+        digest = self._backend.native.cgym_fingerprint(self._handle(), ctypes.byref(count))
+        return int(digest), int(count.value)
+
+    def inst_count(self) -> list[int]:
+        out = (c_int64 * 70)()
+        self._backend.native.cgym_inst_count(self._handle(), out)
+        return list(out)
+
+    def autophase(self) -> list[int]:
+        out = (c_int64 * 56)()
+        if self._backend.native.cgym_autophase(self._handle(), out) != 0:
+            raise MemoryError("out of memory computing Autophase features")
+        return list(out)
+
+    def ir_text(self) -> str:
+        return take_message(self._lib, self._lib.LLVMPrintModuleToString(self._handle()))
+
+    def bitcode(self) -> bytes:
+        buffer = self._lib.LLVMWriteBitcodeToMemoryBuffer(self._handle())
+        try:
+            return _buffer_bytes(self._lib, buffer)
+        finally:
+            self._lib.LLVMDisposeMemoryBuffer(buffer)
+
+    def object_file(self) -> bytes:
+        buffer = self._emit_object()
+        try:
+            return _buffer_bytes(self._lib, buffer)
+        finally:
+            self._lib.LLVMDisposeMemoryBuffer(buffer)
+
+    def object_text_size_bytes(self) -> int:
+        buffer = self._emit_object()
+        lib = self._lib
+        try:
+            message = c_void_p()
+            binary = lib.LLVMCreateBinary(buffer, None, ctypes.byref(message))
+            if not binary:
+                raise CompilerError(f"cannot read the emitted object: {take_message(lib, message.value)}")
+            sections = lib.LLVMObjectFileCopySectionIterator(binary)
+            size = 0
+            while not lib.LLVMObjectFileIsSectionIteratorAtEnd(binary, sections):
+                name = lib.LLVMGetSectionName(sections) or b""
+                if name == b".text" or name.startswith(b".text.") or name == b"__text":
+                    size += lib.LLVMGetSectionSize(sections)
+                lib.LLVMMoveToNextSection(sections)
+            lib.LLVMDisposeSectionIterator(sections)
+            lib.LLVMDisposeBinary(binary)
+            return int(size)
+        finally:
+            lib.LLVMDisposeMemoryBuffer(buffer)
+
+    def _emit_object(self) -> int:
+        # Code generation changes the module (it lowers intrinsics, ...): emit from a clone.
+        scratch = self._lib.LLVMCloneModule(self._handle())
+        try:
+            message = c_void_p()
+            buffer = c_void_p()
+            failed = self._lib.LLVMTargetMachineEmitToMemoryBuffer(
+                self._backend.target_machine(scratch),
+                scratch,
+                _OBJECT_FILE,
+                ctypes.byref(message),
+                ctypes.byref(buffer),
+            )
+            if failed:
+                raise CompilerError(f"code generation failed: {take_message(self._lib, message.value)}")
+            return buffer.value
+        finally:
+            self._lib.LLVMDisposeModule(scratch)
+
+    def verify(self) -> str:
+        message = c_void_p()
+        broken = self._lib.LLVMVerifyModule(self._handle(), _VERIFIER_RETURN_STATUS, ctypes.byref(message))
+        text = take_message(self._lib, message.value)
+        return text.strip() or "module is broken" if broken else ""
+
+    def dispose(self) -> None:
+        if self.ref:
+            self._lib.LLVMDisposeModule(self.ref)
+            self.ref = None
+
+    def __del__(self) -> None:
+        self.dispose()
+
+
+def _buffer_bytes(lib: ctypes.CDLL, buffer: int) -> bytes:
+    return ctypes.string_at(lib.LLVMGetBufferStart(buffer), lib.LLVMGetBufferSize(buffer))
+
+
+class LibLLVMBackend(Backend):
+    name = "libllvm"
+
+    def __init__(self) -> None:
+        self.llvm = load_libllvm()
+        self.native = load_native()
+        self.llvm_version = self.llvm.version
+        self.library_path = self.llvm.path
+        self.pass_options = self.llvm.lib.LLVMCreatePassBuilderOptions()
+        self.llvm.lib.LLVMPassBuilderOptionsSetVerifyEach(self.pass_options, False)
+        self._target_machines: dict[bytes, int] = {}
+        self._actions = None
+
+    def load(self, data: bytes, name: str) -> LibLLVMModule:
+        lib = self.llvm.lib
+        context = _Context(self.llvm)
+        # LLVMParseIRInContext reads bitcode and text alike, and takes the buffer.
+        buffer = lib.LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len(data), name.encode())
+        module = c_void_p()
+        message = c_void_p()
+        if lib.LLVMParseIRInContext(context.ref, buffer, ctypes.byref(module), ctypes.byref(message)):
+            detail = take_message(lib, message.value).strip() or "unreadable input"
+            raise ModuleLoadError(f"cannot load {name}: {detail}")
+        return LibLLVMModule(self, context, module.value)
+
+    def target_machine(self, module: int) -> int:
+        """A target machine for the module's triple (the host's when it has none)."""
+        lib = self.llvm.lib
+        triple = lib.LLVMGetTarget(module) or b""
+        if not triple:
+            triple = ctypes.string_at(lib.LLVMGetDefaultTargetTriple())
+        if triple not in self._target_machines:
+            target = c_void_p()
+            message = c_void_p()
+            if lib.LLVMGetTargetFromTriple(triple, ctypes.byref(target), ctypes.byref(message)):
+                raise CompilerError(
+                    f"this libLLVM cannot generate code for {triple.decode()}: "
+                    f"{take_message(lib, message.value)}"
+                )
+            self._target_machines[triple] = lib.LLVMCreateTargetMachine(
+                target, triple, b"generic", b"", _CODEGEN_DEFAULT, _RELOC_PIC, _CODE_MODEL_DEFAULT
+            )
+        return self._target_machines[triple]
+
+    @property
+    def actions(self):
+        if self._actions is None:
+            from cgym_ray.llvm.actions import libllvm_catalogue
+
+            self._actions = libllvm_catalogue(self.llvm.major)
+        return self._actions

@@ -1,0 +1,73 @@
+"""Build (once, cached) and load the native feature extractor `features.c`.
+
+It is compiled with the system C compiler into the user's cache directory,
+keyed by the hash of its source, so an upgrade rebuilds it and concurrent
+processes never see a half-written library (write to a temp name, rename).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from ctypes import POINTER, c_int, c_int64, c_uint64, c_void_p
+from pathlib import Path
+
+from cgym_ray.errors import ToolchainError
+from cgym_ray.scratch import cache_dir
+
+SOURCE = Path(__file__).with_name("features.c")
+
+
+def _compiler() -> str:
+    for name in (os.environ.get("CC"), "cc", "gcc", "clang"):
+        if name and shutil.which(name):
+            return name
+    raise ToolchainError(
+        "the libllvm backend builds a small native feature extractor and needs a C compiler "
+        "(cc, gcc or clang) on PATH; install one (apt-get install gcc) or use backend='llvmlite'"
+    )
+
+
+def build_native_library() -> Path:
+    """Compile features.c if no cached build of this exact source exists."""
+    source = SOURCE.read_bytes()
+    digest = hashlib.sha256(source + sys.platform.encode()).hexdigest()[:16]
+    target = cache_dir() / "native" / f"features-{digest}.so"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    flags = ["-O2", "-shared", "-fPIC", "-std=c11"]
+    if sys.platform == "darwin":
+        flags += ["-undefined", "dynamic_lookup"]
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        partial = Path(scratch) / target.name
+        result = subprocess.run(
+            [_compiler(), *flags, str(SOURCE), "-o", str(partial)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            raise ToolchainError(f"building {SOURCE} failed:\n{result.stderr.strip()}")
+        os.replace(partial, target)
+    return target
+
+
+@functools.cache
+def load_native() -> ctypes.CDLL:
+    """The native extractor; libLLVM must already be loaded (RTLD_GLOBAL)."""
+    lib = ctypes.CDLL(str(build_native_library()))
+    lib.cgym_instruction_count.restype = c_int64
+    lib.cgym_instruction_count.argtypes = [c_void_p]
+    lib.cgym_inst_count.restype = None
+    lib.cgym_inst_count.argtypes = [c_void_p, POINTER(c_int64)]
+    lib.cgym_fingerprint.restype = c_uint64
+    lib.cgym_fingerprint.argtypes = [c_void_p, POINTER(c_int64)]
+    lib.cgym_autophase.restype = c_int
+    lib.cgym_autophase.argtypes = [c_void_p, POINTER(c_int64)]
+    return lib

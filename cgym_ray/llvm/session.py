@@ -1,0 +1,211 @@
+"""A compiler session: one benchmark's module, the actions applied so far, and its measurements.
+
+    >>> session = CompilerSession.from_benchmark("benchmark://cgym-suite-v0/crc32")  # doctest: +SKIP
+    >>> session.apply("mem2reg").instruction_count  # doctest: +SKIP
+    142
+    >>> child = session.fork()  # an independent process with the same module  # doctest: +SKIP
+
+The module lives in a worker process (see `workers.py`): a compiler abort or a
+pass that never returns raises `StepFailed` naming the benchmark, the action
+and the cause, and leaves the caller's process running. Make a new session to
+go on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cgym_ray.errors import CompilerError
+from cgym_ray.llvm.actions import Action, ActionCatalogue
+from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.worker import MEASUREMENTS, WorkerServer
+from cgym_ray.llvm.workers import WorkerProcess, new_worker
+
+DEFAULT_STEP_TIMEOUT_S = 60.0
+LOAD_TIMEOUT_S = 120.0
+ISOLATION_MODES = ("process", "none")
+
+
+@dataclass
+class StepResult:
+    """What one action did."""
+
+    action: str
+    changed: bool
+    instruction_count: int
+    pass_time_s: float
+    walltime_s: float
+    observations: dict[str, object] = field(default_factory=dict)
+
+
+class _InProcessWorker:
+    """isolation="none": the same requests, served in the caller's process.
+
+    Faster by one round trip a step, but an LLVM abort ends the caller and no
+    timeout can be enforced. Meant for measurement and for processes that are
+    themselves disposable (a Ray actor whose pool enforces deadlines).
+    """
+
+    def __init__(self, backend: str) -> None:
+        self.server = WorkerServer(None, backend, 0)  # type: ignore[arg-type]
+        self.backend = backend
+        self.alive = True
+        self.pid = 0
+
+    def call(self, command: str, *args: object, **_: object) -> object:
+        return getattr(self.server, f"do_{command}")(*args)
+
+    def fork(self) -> _InProcessWorker:
+        raise CompilerError("fork() needs isolation='process'")
+
+    def kill(self) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.server.do_shutdown()
+        self.alive = False
+
+
+class CompilerSession:
+    """One module in a worker, plus the history of actions applied to it."""
+
+    def __init__(
+        self,
+        bitcode: bytes,
+        benchmark: str,
+        backend: str = "libllvm",
+        attributes: Sequence[str] = (),
+        timeout_s: float = DEFAULT_STEP_TIMEOUT_S,
+        isolation: str = "process",
+    ) -> None:
+        if isolation not in ISOLATION_MODES:
+            raise CompilerError(f"isolation must be one of {ISOLATION_MODES}, not {isolation!r}")
+        self.benchmark = benchmark
+        self.backend = backend
+        self.timeout_s = timeout_s
+        self.isolation = isolation
+        self.llvm_version = get_backend(backend).llvm_version
+        self.history: list[str] = []
+        self._worker: WorkerProcess | _InProcessWorker = (
+            new_worker(backend) if isolation == "process" else _InProcessWorker(backend)
+        )
+        # Loading is not a step: it gets its own, generous limit.
+        load_timeout_s = max(timeout_s, LOAD_TIMEOUT_S)
+        self._module_id = self._call(
+            "load", bitcode, benchmark, tuple(attributes), action="(load)", timeout_s=load_timeout_s
+        )
+        self.instruction_count: int = self._call(
+            "measure", self._module_id, ("instruction_count",), timeout_s=load_timeout_s
+        )["instruction_count"]
+
+    @classmethod
+    def _adopt(cls, parent: CompilerSession, worker: WorkerProcess, module_id: int) -> CompilerSession:
+        session = cls.__new__(cls)
+        session.benchmark = parent.benchmark
+        session.backend = parent.backend
+        session.timeout_s = parent.timeout_s
+        session.isolation = parent.isolation
+        session.llvm_version = parent.llvm_version
+        session.history = list(parent.history)
+        session.instruction_count = parent.instruction_count
+        session._worker = worker
+        session._module_id = module_id
+        return session
+
+    @classmethod
+    def from_benchmark(cls, uri: str, **kwargs: object) -> CompilerSession:
+        """A session on a benchmark URI (`benchmark://`, `generator://`, `file://`)."""
+        from cgym_ray.datasets import get_benchmark
+
+        benchmark = get_benchmark(uri)
+        return cls(benchmark.bitcode(), benchmark.uri, **kwargs)  # type: ignore[arg-type]
+
+    def _call(self, command: str, *args: object, action: str = "", timeout_s: float | None = None):
+        return self._worker.call(
+            command,
+            *args,
+            timeout_s=self.timeout_s if timeout_s is None else timeout_s,
+            benchmark=self.benchmark,
+            action=action or command,
+        )
+
+    @property
+    def catalogue(self) -> ActionCatalogue:
+        return get_backend(self.backend).actions
+
+    @property
+    def alive(self) -> bool:
+        return self._worker.alive
+
+    @property
+    def worker_pid(self) -> int:
+        return self._worker.pid
+
+    def resolve(self, action: Action | int | str) -> Action:
+        if isinstance(action, Action):
+            return action
+        return self.catalogue.lookup(action)
+
+    def apply(self, action: Action | int | str, observations: Iterable[str] = ()) -> StepResult:
+        """Run one action; measure `observations` (names in `worker.MEASUREMENTS`) after it."""
+        resolved = self.resolve(action)
+        names = tuple(observations)
+        started = time.perf_counter()
+        reply = self._call(
+            "apply", self._module_id, resolved.pipeline, resolved.attributes, names,
+            action=resolved.name,
+        )  # fmt: skip
+        walltime_s = time.perf_counter() - started
+        self.history.append(resolved.name)
+        self.instruction_count = reply["instruction_count"]
+        return StepResult(
+            action=resolved.name,
+            changed=reply["changed"],
+            instruction_count=reply["instruction_count"],
+            pass_time_s=reply["pass_time_s"],
+            walltime_s=walltime_s,
+            observations={name: reply[name] for name in names},
+        )
+
+    def apply_many(self, actions: Iterable[Action | int | str]) -> list[StepResult]:
+        return [self.apply(action) for action in actions]
+
+    def try_actions(
+        self, actions: Sequence[Action | int | str], observations: Iterable[str] = ()
+    ) -> list[dict[str, object]]:
+        """Apply each action to a throwaway copy of the current module; this one is unchanged."""
+        resolved = [self.resolve(action) for action in actions]
+        return self._call(
+            "try_actions", self._module_id, [(a.pipeline, a.attributes) for a in resolved],
+            tuple(observations), action=f"try {len(resolved)} actions",
+            timeout_s=self.timeout_s * max(len(resolved), 1),
+        )  # fmt: skip
+
+    def measure(self, *names: str) -> dict[str, object]:
+        """Measurements of the current module, e.g. `measure("autophase", "ir_sha1")`."""
+        unknown = [name for name in names if name not in MEASUREMENTS]
+        if unknown:
+            raise CompilerError(f"unknown measurement(s) {unknown}; known: {sorted(MEASUREMENTS)}")
+        return self._call("measure", self._module_id, names)
+
+    def fork(self) -> CompilerSession:
+        """An independent copy, in its own process, of this session's current state."""
+        return CompilerSession._adopt(self, self._worker.fork(), self._module_id)
+
+    def close(self) -> None:
+        if self._worker.alive:
+            self._worker.close()
+
+    def __enter__(self) -> CompilerSession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass

@@ -1,0 +1,225 @@
+"""The compiler worker: a process that holds LLVM modules and runs passes on them.
+
+LLVM ends the process on a fatal error and a pass can loop forever, and
+neither can be stopped from Python inside the same process. So every module
+lives in a worker process; the session in the caller's process talks to it
+over a socket and kills it when a step overruns its timeout. A worker exits
+on its own when its channel closes or its owner process disappears, so
+nothing outlives the program that started it.
+
+Run as `python -m cgym_ray.llvm.worker FD BACKEND OWNER_PID`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import faulthandler
+import hashlib
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+
+from cgym_ray.errors import CompilerError
+from cgym_ray.llvm.backend import Module, get_backend
+from cgym_ray.llvm.protocol import ChannelClosed, receive_message, send_message
+
+# Pipelines that simulate compiler failures, for tests of the isolation.
+# They work only when CGYM_FAULT_INJECTION=1 is set in the worker's environment.
+INJECT_PREFIX = "cgym-inject-"
+
+MEASUREMENTS: dict[str, Callable[[Module], object]] = {
+    "instruction_count": lambda m: m.instruction_count(),
+    "inst_count": lambda m: m.inst_count(),
+    "autophase": lambda m: m.autophase(),
+    "ir_text": lambda m: m.ir_text(),
+    "ir_sha1": lambda m: hashlib.sha1(m.ir_text().encode()).hexdigest(),
+    "bitcode": lambda m: m.bitcode(),
+    "object_file": lambda m: m.object_file(),
+    "object_text_size_bytes": lambda m: m.object_text_size_bytes(),
+    "verify": lambda m: m.verify(),
+    "fingerprint": lambda m: m.fingerprint(),
+}
+
+
+def _watch_owner(owner_pid: int) -> None:
+    """Exit when the owner process is gone, even while a pass is running."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(owner_pid, 0)
+            except ProcessLookupError:
+                os._exit(3)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
+def _inject(pipeline: str) -> None:
+    if os.environ.get("CGYM_FAULT_INJECTION") != "1":
+        raise CompilerError(f"{pipeline!r}: fault injection is off (set CGYM_FAULT_INJECTION=1)")
+    kind = pipeline[len(INJECT_PREFIX) :]
+    libc = ctypes.CDLL(None)
+    if kind == "abort":
+        sys.stderr.write("LLVM ERROR: injected fatal error (cgym fault injection)\n")
+        sys.stderr.flush()
+        libc.abort()
+    elif kind == "hang":
+        libc.pause()  # blocks inside C, like a pass that never returns
+    elif kind == "segfault":
+        ctypes.string_at(0)
+    else:
+        raise CompilerError(f"unknown fault injection {kind!r}")
+
+
+class WorkerServer:
+    """Owns the modules of one worker process and answers requests."""
+
+    def __init__(self, sock: socket.socket, backend_name: str, owner_pid: int) -> None:
+        self.sock = sock
+        self.backend = get_backend(backend_name)
+        self.owner_pid = owner_pid
+        self.modules: dict[int, Module] = {}
+        self.next_id = 0
+
+    def serve(self) -> None:
+        while True:
+            try:
+                message, fds = receive_message(self.sock, with_fds=True)
+            except ChannelClosed:
+                return
+            command, args = message  # type: ignore[misc]
+            if command == "fork":
+                self._fork(fds, *args)  # the child goes on serving its own channel
+                continue
+            try:
+                reply = ("ok", getattr(self, f"do_{command}")(*args))
+            except Exception as error:  # reported to the caller, the worker lives on
+                reply = ("error", type(error).__name__, str(error), traceback.format_exc(limit=3))
+            try:
+                send_message(self.sock, reply)
+            except ChannelClosed:
+                return
+            if command == "shutdown":
+                return
+
+    def _add(self, module: Module) -> int:
+        self.next_id += 1
+        self.modules[self.next_id] = module
+        return self.next_id
+
+    def _fork(self, fds: list[int], stderr_path: str) -> None:
+        """Fork this worker; the child answers, with its pid, on the descriptor it was sent."""
+        (child_fd,) = fds
+        pid = os.fork()
+        if pid == 0:
+            os.close(self.sock.detach())  # drop our copy only; the parent keeps its channel
+            self.sock = socket.socket(fileno=child_fd)
+            stderr = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.dup2(stderr, 2)
+            os.close(stderr)
+            _watch_owner(self.owner_pid)
+            send_message(self.sock, ("ok", os.getpid()))
+            return
+        os.close(child_fd)
+
+    # Requests. Each returns a picklable value.
+
+    def do_ping(self) -> dict[str, object]:
+        return {"pid": os.getpid(), "backend": self.backend.name, "llvm_version": self.backend.llvm_version}
+
+    def do_load(self, data: bytes, name: str, attributes: Sequence[str]) -> int:
+        module = self.backend.load(data, name)
+        if attributes:
+            module.add_function_attributes(attributes)
+        return self._add(module)
+
+    def do_clone(self, module_id: int) -> int:
+        return self._add(self.modules[module_id].clone())
+
+    def do_dispose(self, module_id: int) -> None:
+        module = self.modules.pop(module_id, None)
+        if module is not None:
+            module.dispose()
+
+    def do_measure(self, module_id: int, names: Sequence[str]) -> dict[str, object]:
+        module = self.modules[module_id]
+        return {name: MEASUREMENTS[name](module) for name in names}
+
+    def do_apply(
+        self,
+        module_id: int,
+        pipeline: str,
+        attributes: Sequence[str],
+        names: Sequence[str],
+    ) -> dict[str, object]:
+        """Run one action; return whether it changed the module, and measurements."""
+        module = self.modules[module_id]
+        before, _ = module.fingerprint()
+        started = time.perf_counter()
+        if pipeline.startswith(INJECT_PREFIX):
+            _inject(pipeline)
+        if attributes:
+            module.add_function_attributes(attributes)
+        module.run_pipeline(pipeline)
+        pass_time_s = time.perf_counter() - started
+        after, count = module.fingerprint()
+        result: dict[str, object] = {
+            "changed": after != before,
+            "instruction_count": count,
+            "pass_time_s": pass_time_s,
+        }
+        for name in names:
+            if name not in result:
+                result[name] = MEASUREMENTS[name](module)
+        return result
+
+    def do_try_actions(
+        self,
+        module_id: int,
+        actions: Sequence[tuple[str, Sequence[str]]],
+        names: Sequence[str],
+    ) -> list[dict[str, object]]:
+        """Apply each action to a fresh clone of the module and measure it (greedy search)."""
+        results = []
+        for pipeline, attributes in actions:
+            clone_id = self.do_clone(module_id)
+            try:
+                results.append(self.do_apply(clone_id, pipeline, attributes, names))
+            except CompilerError as error:
+                results.append({"error": str(error)})
+            finally:
+                self.do_dispose(clone_id)
+        return results
+
+    def do_shutdown(self) -> None:
+        for module in self.modules.values():
+            module.dispose()
+        self.modules.clear()
+
+
+def main(argv: list[str]) -> None:
+    fd, backend_name, owner_pid = int(argv[0]), argv[1], int(argv[2])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
+    faulthandler.enable()  # a crash leaves its cause on stderr for the caller to report
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # forked workers reap themselves
+    _watch_owner(owner_pid)
+    sock = socket.socket(fileno=fd)
+    try:
+        server = WorkerServer(sock, backend_name, owner_pid)
+    except Exception as error:
+        send_message(sock, ("error", type(error).__name__, str(error), traceback.format_exc()))
+        return
+    send_message(sock, ("ok", server.do_ping()))
+    server.serve()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,228 @@
+"""The caller's side of compiler workers: spawn, fork, call with a timeout, detect death.
+
+Starting a Python process that loads libLLVM takes a few hundred
+milliseconds, so each process keeps one idle *template* worker per backend
+and makes every new worker by forking it (a few milliseconds). A forked worker
+is an independent process: killing it, or its parent, leaves the others alone.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from cgym_ray import errors
+from cgym_ray.llvm.protocol import ChannelClosed, ChannelTimeout, receive_message, send_message
+from cgym_ray.scratch import scratch_dir
+
+# Words LLVM prints when it ends the process on purpose (fatal error, assertion).
+_ABORT_MARKERS = ("LLVM ERROR", "Assertion", "UNREACHABLE", "PLEASE submit a bug report", "Aborted")
+_STARTUP_TIMEOUT_S = 120.0
+_FORK_TIMEOUT_S = 30.0
+
+
+def _pid_gone(pid: int, within_s: float) -> bool:
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.005)
+    return False
+
+
+class WorkerProcess:
+    """A handle on one worker process. Not thread-safe: one call at a time."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        pid: int,
+        stderr_path: Path,
+        backend: str,
+        popen: subprocess.Popen | None = None,
+    ) -> None:
+        self.sock = sock
+        self.pid = pid
+        self.stderr_path = stderr_path
+        self.backend = backend
+        self._popen = popen
+        self.alive = True
+
+    @classmethod
+    def spawn(cls, backend: str) -> WorkerProcess:
+        """Start a new worker process from scratch (slow: prefer `new_worker`)."""
+        parent_sock, child_sock = socket.socketpair()
+        stderr_path = scratch_dir() / f"worker-{os.getpid()}-template-{backend}.stderr"
+        with open(stderr_path, "wb") as stderr:
+            popen = subprocess.Popen(
+                [sys.executable, "-m", "cgym_ray.llvm.worker", str(child_sock.fileno()),
+                 backend, str(os.getpid())],
+                pass_fds=[child_sock.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,  # the terminal's Ctrl-C goes to the caller only
+            )  # fmt: skip
+        child_sock.close()
+        worker = cls(parent_sock, popen.pid, stderr_path, backend, popen)
+        reply = worker._receive(_STARTUP_TIMEOUT_S, "(start)", f"{backend} worker start-up")
+        worker.info = reply
+        return worker
+
+    def fork(self) -> WorkerProcess:
+        """A new, independent worker holding copies of all this worker's modules."""
+        parent_sock, child_sock = socket.socketpair()
+        stderr_path = scratch_dir() / f"worker-{os.getpid()}-{id(parent_sock):x}.stderr"
+        try:
+            send_message(self.sock, ("fork", (str(stderr_path),)), fds=[child_sock.fileno()])
+        except ChannelClosed:
+            child_sock.close()
+            self._died("(fork)", "fork")
+        child_sock.close()
+        child = WorkerProcess(parent_sock, -1, stderr_path, self.backend)
+        child.pid = child._receive(_FORK_TIMEOUT_S, "(fork)", "fork")
+        return child
+
+    def call(
+        self,
+        command: str,
+        *args: object,
+        timeout_s: float | None = None,
+        benchmark: str = "",
+        action: str = "",
+    ) -> object:
+        """Send a request and wait for its reply.
+
+        A worker that dies raises `CompilerAbort` or `StepFailed`; one that
+        overruns `timeout_s` is killed and raises `CompilerTimeout`. Either way
+        this handle is dead afterwards. Errors the worker survives (a bad
+        pipeline, say) are raised as the same exception class here.
+        """
+        if not self.alive:
+            raise errors.CompilerError(
+                f"the compiler worker for {benchmark or 'this session'} has already died"
+            )
+        try:
+            send_message(self.sock, (command, args))
+        except ChannelClosed:
+            self._died(benchmark, action or command)
+        return self._receive(timeout_s, benchmark, action or command)
+
+    def _receive(self, timeout_s: float | None, benchmark: str, action: str) -> object:
+        try:
+            reply, _ = receive_message(self.sock, timeout_s)
+        except ChannelTimeout:
+            self.kill()
+            raise errors.CompilerTimeout(benchmark, action, timeout_s or 0.0) from None
+        except ChannelClosed:
+            self._died(benchmark, action)
+        status = reply[0]  # type: ignore[index]
+        if status == "ok":
+            return reply[1]  # type: ignore[index]
+        _, name, message, _trace = reply  # type: ignore[misc]
+        error_class = getattr(errors, name, None)
+        if isinstance(error_class, type) and issubclass(error_class, errors.CompilerError):
+            raise error_class(message)
+        raise errors.CompilerError(f"{name}: {message}")
+
+    def _died(self, benchmark: str, action: str) -> None:
+        self.alive = False
+        exit_signal = None
+        if self._popen is not None:
+            try:
+                code = self._popen.wait(timeout=5)
+                exit_signal = -code if code < 0 else None
+            except subprocess.TimeoutExpired:
+                pass
+        else:
+            _pid_gone(self.pid, 5)
+        detail = self.stderr_tail()
+        self.close()
+        aborted = exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS)
+        if exit_signal and not detail:
+            detail = f"killed by {signal.Signals(exit_signal).name}"
+        if aborted:
+            raise errors.CompilerAbort(benchmark, action, detail)
+        raise errors.StepFailed(benchmark, action, "crash", detail or "worker process exited")
+
+    def stderr_tail(self, limit: int = 2000) -> str:
+        """What the worker said before dying: LLVM's message, without Python's thread dump."""
+        try:
+            data = self.stderr_path.read_bytes()
+        except OSError:
+            return ""
+        text = data[-limit * 4 :].decode("utf-8", "replace")
+        kept = []
+        for line in text.splitlines():
+            if line.startswith(("Thread 0x", "Current thread 0x", "Extension modules:")):
+                break
+            if line.strip():
+                kept.append(line.strip())
+        return "\n".join(kept)[-limit:]
+
+    def kill(self) -> None:
+        """Kill the process now (SIGKILL) and release the handle."""
+        if self.pid > 0:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            if self._popen is not None:
+                self._popen.wait()
+            else:
+                _pid_gone(self.pid, 2.0)  # reaped by the template that forked it
+        self.alive = False
+        self.close()
+
+    def close(self) -> None:
+        """Close the channel; the worker sees end-of-file and exits."""
+        if self.sock.fileno() >= 0:
+            self.sock.close()
+        self.alive = False
+        try:
+            self.stderr_path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        if self._popen is not None and self._popen.poll() is None:
+            # A template exits on EOF at once; don't leave a zombie behind.
+            try:
+                self._popen.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._popen.kill()
+                self._popen.wait()
+
+
+_templates: dict[tuple[int, str], WorkerProcess] = {}
+_templates_lock = threading.Lock()
+
+
+def new_worker(backend: str) -> WorkerProcess:
+    """A fresh worker for `backend`, forked from this process's template worker."""
+    key = (os.getpid(), backend)
+    with _templates_lock:
+        template = _templates.get(key)
+        if template is None or not template.alive:
+            template = _templates[key] = WorkerProcess.spawn(backend)
+        try:
+            return template.fork()
+        except errors.CompilerError:
+            # The template died (killed from outside?): start another once.
+            template = _templates[key] = WorkerProcess.spawn(backend)
+            return template.fork()
+
+
+def shutdown_templates() -> None:
+    """Stop this process's template workers (they also exit with the process)."""
+    with _templates_lock:
+        for key, template in list(_templates.items()):
+            if key[0] == os.getpid():
+                template.close()
+                del _templates[key]

@@ -1,0 +1,27 @@
+"""Shared fixtures. Workers started by the tests accept injected faults."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# Must be set before any compiler worker starts: workers read it at request time
+# from their own environment, which they inherit from this process.
+os.environ["CGYM_FAULT_INJECTION"] = "1"
+
+SMALL_PROGRAMS = ("crc32", "dijkstra", "sha256")
+
+
+@pytest.fixture(scope="session")
+def suite_bitcode() -> dict[str, bytes]:
+    """Bitcode of every built-in program, by name."""
+    from cgym_ray.datasets import get_dataset
+
+    suite = get_dataset("cgym-suite-v0")
+    return {name: suite.benchmark(name).bitcode() for name in suite.benchmark_names()}
+
+
+@pytest.fixture(scope="session")
+def crc32_bitcode(suite_bitcode) -> bytes:
+    return suite_bitcode["crc32"]

@@ -1,0 +1,38 @@
+"""The action catalogue: size, names, replay, and every action on every program."""
+
+from __future__ import annotations
+
+import pytest
+
+from cgym_ray.datasets import get_dataset
+from cgym_ray.errors import UnknownActionError
+from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.session import CompilerSession
+
+CATALOGUE = get_backend("libllvm").actions
+
+
+def test_catalogue_is_large_versioned_and_has_macro_actions():
+    assert CATALOGUE.version == "libllvm-v1"
+    passes = [a for a in CATALOGUE if not a.is_macro]
+    assert len(passes) >= 100
+    assert [a.name for a in CATALOGUE if a.is_macro] == ["O1", "O2", "O3", "Oz"]
+    oz = CATALOGUE.lookup("Oz")
+    assert oz.pipeline == "default<O2>" and oz.attributes == ("minsize", "optsize")
+
+
+def test_commandline_round_trip():
+    indices = [CATALOGUE.index_of(n) for n in ("sroa", "licm", "O3")]
+    text = CATALOGUE.to_commandline(indices)
+    assert text == "sroa licm O3"
+    assert CATALOGUE.from_commandline(text) == indices
+    with pytest.raises(UnknownActionError, match="frobnicate"):
+        CATALOGUE.from_commandline("sroa frobnicate")
+
+
+@pytest.mark.parametrize("name", get_dataset("cgym-suite-v0").benchmark_names())
+def test_every_action_keeps_every_program_valid(name, suite_bitcode):
+    with CompilerSession(suite_bitcode[name], name, timeout_s=120) as session:
+        results = session.try_actions(list(range(len(CATALOGUE))), observations=("verify",))
+    broken = {CATALOGUE[i].name: r for i, r in enumerate(results) if r.get("error") or r["verify"]}
+    assert broken == {}

@@ -1,0 +1,73 @@
+"""A compiler abort or hang never takes the caller down (DESIGN.md)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cgym_ray.errors import CompilerAbort, CompilerTimeout, StepFailed
+from cgym_ray.llvm.actions import Action
+from cgym_ray.llvm.session import CompilerSession
+
+PLAIN_INSTCOMBINE = Action("instcombine-verify-fixpoint", "function(instcombine)")
+
+
+def test_real_llvm_abort_is_reported_and_caller_survives(suite_bitcode):
+    # Plain instcombine verifies its fixpoint and aborts on this program (LLVM 23).
+    session = CompilerSession(suite_bitcode["crc32"], "benchmark://cgym-suite-v0/crc32")
+    with pytest.raises(CompilerAbort) as caught:
+        session.apply(PLAIN_INSTCOMBINE)
+    error = caught.value
+    assert error.cause == "abort"
+    assert error.benchmark == "benchmark://cgym-suite-v0/crc32"
+    assert error.action == PLAIN_INSTCOMBINE.name
+    assert "did not reach a fixpoint" in error.detail
+    assert not session.alive
+    fresh = CompilerSession(suite_bitcode["crc32"], "benchmark://cgym-suite-v0/crc32")
+    assert fresh.apply("instcombine").instruction_count > 0
+
+
+def test_injected_abort(crc32_bitcode):
+    session = CompilerSession(crc32_bitcode, "crc32")
+    with pytest.raises(CompilerAbort, match="injected fatal error"):
+        session.apply(Action("boom", "cgym-inject-abort"))
+    assert CompilerSession(crc32_bitcode, "crc32").instruction_count > 0
+
+
+def test_injected_hang_times_out_and_worker_is_killed(crc32_bitcode):
+    session = CompilerSession(crc32_bitcode, "crc32", timeout_s=1.0)
+    pid = session.worker_pid
+    with pytest.raises(CompilerTimeout) as caught:
+        session.apply(Action("stuck", "cgym-inject-hang"))
+    assert caught.value.cause == "timeout" and caught.value.action == "stuck"
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert CompilerSession(crc32_bitcode, "crc32").instruction_count > 0
+
+
+def test_segfault_is_a_crash_not_an_abort(crc32_bitcode):
+    session = CompilerSession(crc32_bitcode, "crc32")
+    with pytest.raises(StepFailed) as caught:
+        session.apply(Action("segv", "cgym-inject-segfault"))
+    assert caught.value.cause == "crash"
+    assert "Segmentation fault" in caught.value.detail
+
+
+def test_fork_survives_its_parent_dying(crc32_bitcode):
+    parent = CompilerSession(crc32_bitcode, "crc32")
+    parent.apply("sroa")
+    child = parent.fork()
+    with pytest.raises(CompilerAbort):
+        parent.apply(Action("boom", "cgym-inject-abort"))
+    assert child.apply("instcombine").instruction_count > 0
+
+
+def test_fault_injection_needs_opt_in(crc32_bitcode, monkeypatch):
+    from cgym_ray.llvm.worker import WorkerServer
+
+    monkeypatch.delenv("CGYM_FAULT_INJECTION")
+    server = WorkerServer(None, "libllvm", os.getpid())
+    module_id = server.do_load(crc32_bitcode, "crc32", ())
+    with pytest.raises(Exception, match="fault injection is off"):
+        server.do_apply(module_id, "cgym-inject-abort", (), ())
