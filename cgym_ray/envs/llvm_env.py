@@ -1,0 +1,358 @@
+"""`LlvmEnv`: LLVM phase ordering as a Gymnasium environment.
+
+    >>> import gymnasium as gym, cgym_ray
+    >>> env = gym.make("llvm-autophase-ic-v0")
+    >>> obs, info = env.reset(seed=0, options={"benchmark": "benchmark://cgym-suite-v0/crc32"})
+    >>> obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+
+An episode is one benchmark: each step applies one action (a pass) to its
+module. The module lives in a worker process, so a compiler abort or a pass
+that never returns ends the episode (`terminated`, with the details in
+`info["error"]`) instead of the program; `reset()` starts afresh.
+"""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+
+from cgym_ray.datasets import Benchmark, get_benchmark, get_dataset
+from cgym_ray.datasets.toolchain import link_executable, run_program
+from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
+from cgym_ray.envs.rewards import RewardSpec, get_reward_spec
+from cgym_ray.envs.spaces import CommandlineSpace
+from cgym_ray.envs.state import CompilerEnvState
+from cgym_ray.errors import CompilerError, StepFailed
+from cgym_ray.llvm.backend import default_backend_name, get_backend
+from cgym_ray.llvm.baselines import reference_counts, reference_text_sizes
+from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession
+from cgym_ray.scratch import scratch_dir
+
+DEFAULT_BENCHMARKS = "cgym-suite-v0:train"
+SIZE_ATTRIBUTES = ("minsize", "optsize")
+
+
+class ResetNeeded(CompilerError):
+    """step() was called before reset(), or after the episode's compiler died."""
+
+
+def resolve_benchmarks(selection: str | Sequence[str]) -> list[str]:
+    """URIs from a selection: a URI, a list of URIs, or `<dataset>[:<split>]` of a finite dataset."""
+    items = [selection] if isinstance(selection, str) else list(selection)
+    uris: list[str] = []
+    for item in items:
+        if "://" in item:
+            uris.append(item)
+            continue
+        name, _, split = item.partition(":")
+        dataset = get_dataset(name)
+        uris += [dataset.uri(n) for n in dataset.benchmark_names(split or None)]
+    if not uris:
+        raise CompilerError(f"the benchmark selection {selection!r} is empty")
+    return uris
+
+
+class _RewardTracker:
+    """The value a reward space last saw, to turn the next value into a reward."""
+
+    def __init__(self, spec: RewardSpec, previous: float, scale: float) -> None:
+        self.spec = spec
+        self.previous = previous
+        self.scale = scale
+
+    def update(self, current: float) -> float:
+        reward = (self.previous - current) / self.scale
+        self.previous = current
+        return reward
+
+
+class _ObservationView:
+    """`env.observation["Autophase"]`: any observation of the current state, on demand."""
+
+    def __init__(self, env: LlvmEnv) -> None:
+        self._env = env
+
+    def __getitem__(self, name: str) -> Any:
+        return self._env.compute_observation(get_observation_spec(name))
+
+    def spaces(self) -> dict[str, gym.Space]:
+        from cgym_ray.envs.observations import OBSERVATIONS
+
+        return {name: spec.space for name, spec in OBSERVATIONS.items()}
+
+
+class _RewardView:
+    """`env.reward["IrInstructionCountOz"]`: a reward space's reward since its last reading."""
+
+    def __init__(self, env: LlvmEnv) -> None:
+        self._env = env
+
+    def __getitem__(self, name: str) -> float:
+        return self._env.compute_reward(get_reward_spec(name))
+
+
+class LlvmEnv(gym.Env):
+    """LLVM phase ordering. See the module docstring and README for the spaces."""
+
+    metadata = {"render_modes": ["ansi"]}
+
+    def __init__(
+        self,
+        benchmark: str | None = None,
+        benchmarks: str | Sequence[str] = DEFAULT_BENCHMARKS,
+        observation_space: str = "IrInstructionCount",
+        reward_space: str | None = None,
+        backend: str | None = None,
+        size_attributes: bool | None = None,
+        step_timeout_s: float = DEFAULT_STEP_TIMEOUT_S,
+        isolation: str = "process",
+        render_mode: str | None = None,
+    ) -> None:
+        self.backend = backend or default_backend_name()
+        compiler = get_backend(self.backend)
+        self.llvm_version = compiler.llvm_version
+        self.action_space = CommandlineSpace(compiler.actions)
+        self.observation_spec: ObservationSpec = get_observation_spec(observation_space)
+        self.observation_space = self.observation_spec.space
+        self.reward_spec: RewardSpec | None = get_reward_spec(reward_space) if reward_space else None
+        if size_attributes is None:
+            size_attributes = self.reward_spec is not None and self.reward_spec.baseline is not None
+        self.size_attributes = size_attributes
+        self.default_benchmark = benchmark
+        self.benchmark_selection = benchmarks
+        self._benchmark_uris: list[str] | None = None
+        self.step_timeout_s = step_timeout_s
+        self.isolation = isolation
+        self.render_mode = render_mode
+        self.observation = _ObservationView(self)
+        self.reward = _RewardView(self)
+        self.reward_range = (-np.inf, np.inf)
+
+        self.benchmark: Benchmark | None = None
+        self._session: CompilerSession | None = None
+        self._trackers: dict[str, _RewardTracker] = {}
+        self._references: dict[str, dict[str, int | None]] = {}
+        self.actions: list[int] = []
+        self.episode_reward = 0.0
+        self.episode_start = time.monotonic()
+        self._last_observation: Any = None
+        self.last_step = None  # the StepResult of the last step, with its timings
+
+    # Benchmarks and references.
+
+    @property
+    def benchmark_uris(self) -> list[str]:
+        if self._benchmark_uris is None:
+            self._benchmark_uris = resolve_benchmarks(self.benchmark_selection)
+        return self._benchmark_uris
+
+    def references(self, kind: str) -> dict[str, int | None]:
+        """O0/O3/Oz references of the current benchmark (`instruction_count` or `text_size`)."""
+        if self.benchmark is None:
+            raise ResetNeeded("call reset() first")
+        if kind not in self._references:
+            measure = reference_counts if kind == "instruction_count" else reference_text_sizes
+            attributes = SIZE_ATTRIBUTES if self.size_attributes else ()
+            self._references[kind] = measure(self.benchmark.bitcode(), self.benchmark.uri, self.backend, attributes)
+        return self._references[kind]
+
+    # The Gymnasium API.
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        options = options or {}
+        uri = options.get("benchmark") or self.default_benchmark
+        if uri is None:
+            uri = self.benchmark_uris[int(self.np_random.integers(len(self.benchmark_uris)))]
+        benchmark = uri if isinstance(uri, Benchmark) else get_benchmark(str(uri))
+        if self.benchmark is None or benchmark.uri != self.benchmark.uri:
+            self._references = {}
+        self.benchmark = benchmark
+        self.close()
+        self._session = CompilerSession(
+            benchmark.bitcode(),
+            benchmark.uri,
+            backend=self.backend,
+            attributes=SIZE_ATTRIBUTES if self.size_attributes else (),
+            timeout_s=self.step_timeout_s,
+            isolation=self.isolation,
+        )
+        self.actions = []
+        self.episode_reward = 0.0
+        self.episode_start = time.monotonic()
+        # Reward spaces read in the last episode start again from this one's first state.
+        trackers = {t.spec.name: t.spec for t in self._trackers.values()}
+        if self.reward_spec is not None:
+            trackers[self.reward_spec.name] = self.reward_spec
+        needed = set(self.observation_spec.measurements) | {s.metric for s in trackers.values()}
+        values = self._measure(needed)
+        self._trackers = {
+            spec.name: _RewardTracker(spec, float(values[spec.metric]), spec.scale(self.references(spec.reference_kind)))
+            for spec in trackers.values()
+        }
+        observation = self.observation_spec.compute(values, self)
+        self._last_observation = observation
+        return observation, {"benchmark": benchmark.uri, "instruction_count": values["instruction_count"]}
+
+    def step(self, action: int):
+        session = self._require_session()
+        index = int(action)
+        if not self.action_space.contains(index):
+            raise CompilerError(f"action {action!r} is outside the action space (0..{self.action_space.n - 1})")
+        needed = set(self.observation_spec.measurements)
+        if self.reward_spec is not None:
+            needed.add(self.reward_spec.metric)
+        needed.discard("instruction_count")
+        try:
+            result = session.apply(index, observations=tuple(sorted(needed)))
+        except (StepFailed, CompilerError) as error:
+            return self._failed_step(index, error)
+        self.actions.append(index)
+        values = {"instruction_count": result.instruction_count, **result.observations}
+        reward = 0.0
+        if self.reward_spec is not None:
+            reward = self._trackers[self.reward_spec.name].update(float(values[self.reward_spec.metric]))
+            self.episode_reward += reward
+        observation = self.observation_spec.compute(values, self)
+        self._last_observation = observation
+        # Timings stay out of info: Gymnasium expects it deterministic for a seed.
+        self.last_step = result
+        info = {"action_had_no_effect": not result.changed, "instruction_count": result.instruction_count}
+        return observation, reward, False, False, info
+
+    def _failed_step(self, index: int, error: Exception):
+        """A compiler error ends the episode; the details go in info["error"]."""
+        if self._session is not None and not self._session.alive:
+            self._session = None
+        details = {"type": type(error).__name__, "message": str(error), "action": self.action_space.names[index]}
+        if isinstance(error, StepFailed):
+            details.update(cause=error.cause, detail=error.detail)
+        info = {"action_had_no_effect": True, "error": details, "instruction_count": None}
+        return copy.deepcopy(self._last_observation), 0.0, True, False, info
+
+    def multistep(self, actions: Iterable[int]):
+        """Apply several actions; returns the 5-tuple of the last, with the rewards summed."""
+        total, observation, terminated, truncated, info = 0.0, self._last_observation, False, False, {}
+        for action in actions:
+            observation, reward, terminated, truncated, info = self.step(action)
+            total += reward
+            if terminated or truncated:
+                break
+        return observation, total, terminated, truncated, info
+
+    def render(self):
+        if self.render_mode == "ansi":
+            return self.observation["Ir"]
+        return None
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
+
+    # Observations and rewards on demand.
+
+    def _require_session(self) -> CompilerSession:
+        if self._session is None or not self._session.alive:
+            raise ResetNeeded("call reset() first: no episode is running (or its compiler died)")
+        return self._session
+
+    def _measure(self, names: Iterable[str]) -> dict[str, Any]:
+        session = self._require_session()
+        names = set(names)
+        values: dict[str, Any] = {"instruction_count": session.instruction_count}
+        names.discard("instruction_count")
+        if names:
+            values.update(session.measure(*sorted(names)))
+        return values
+
+    def compute_observation(self, spec: ObservationSpec) -> Any:
+        return spec.compute(self._measure(spec.measurements), self)
+
+    def compute_reward(self, spec: RewardSpec) -> float:
+        current = float(self._measure([spec.metric])[spec.metric])
+        tracker = self._trackers.get(spec.name)
+        if tracker is None:  # first reading this episode: the start was the O0 module
+            references = self.references(spec.reference_kind)
+            tracker = self._trackers[spec.name] = _RewardTracker(spec, float(references["O0"]), spec.scale(references))
+        return tracker.update(current)
+
+    def object_file(self) -> bytes:
+        """The current module compiled to an object file by the same LLVM."""
+        return self._measure(["object_file"])["object_file"]
+
+    def measure_runtime_s(self) -> float:
+        """Compile the current module, run it once, and return its walltime."""
+        if self.benchmark is None or not self.benchmark.runnable:
+            raise CompilerError(f"{getattr(self.benchmark, 'uri', 'this benchmark')} is not runnable")
+        object_file = self.object_file()
+        with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
+            run = run_program(link_executable(object_file, Path(scratch) / "program", self.benchmark.link_flags))
+        if run.timed_out or run.returncode != 0:
+            raise CompilerError(f"{self.benchmark.uri}: the program failed (exit {run.returncode})")
+        return run.walltime_s
+
+    # State.
+
+    @property
+    def commandline(self) -> str:
+        return self.action_space.to_commandline(self.actions)
+
+    @property
+    def state(self) -> CompilerEnvState:
+        if self.benchmark is None:
+            raise ResetNeeded("call reset() first")
+        return CompilerEnvState(
+            benchmark=self.benchmark.uri,
+            reward=self.episode_reward if self.reward_spec else None,
+            walltime=time.monotonic() - self.episode_start,
+            commandline=self.commandline,
+            backend=self.backend,
+            llvm_version=self.llvm_version,
+            reward_space=self.reward_spec.name if self.reward_spec else None,
+            actions_version=self.action_space.version,
+        )
+
+    def apply(self, state: CompilerEnvState) -> None:
+        """Reset to the state's benchmark and replay its commandline, step by step."""
+        actions = self.action_space.from_commandline(state.commandline)
+        self.reset(options={"benchmark": state.benchmark})
+        for action in actions:
+            _, _, terminated, _, info = self.step(action)
+            if terminated:
+                raise CompilerError(f"replaying {state.benchmark} failed: {info['error']['message']}")
+
+    def validate(self, state: CompilerEnvState | None = None, check_behaviour: bool = True):
+        """Replay `state` (default: this episode's) on a fresh env and check it; see `validation`."""
+        from cgym_ray.envs.validation import validate
+
+        return validate(state or self.state, check_behaviour=check_behaviour)
+
+    def fork(self) -> LlvmEnv:
+        """An independent copy of this environment in its current state (no replay)."""
+        session = self._require_session()
+        child = LlvmEnv.__new__(LlvmEnv)
+        child.__dict__.update(self.__dict__)
+        child._session = session.fork()
+        child.observation = _ObservationView(child)
+        child.reward = _RewardView(child)
+        child._trackers = {
+            name: _RewardTracker(t.spec, t.previous, t.scale) for name, t in self._trackers.items()
+        }
+        child.actions = list(self.actions)
+        child._references = dict(self._references)
+        child._np_random = copy.deepcopy(self._np_random)
+        return child

@@ -1,0 +1,44 @@
+"""The action space of the LLVM environments: a Discrete with names and commandlines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from gymnasium import spaces
+
+from cgym_ray.llvm.actions import ActionCatalogue
+
+
+class CommandlineSpace(spaces.Discrete):
+    """`Discrete(n)` over an action catalogue.
+
+    `names[i]` is action i's name and `pipelines[i]` the pass pipeline text it
+    runs; `to_commandline` / `from_commandline` turn a list of indices into the
+    text stored in states, CSVs and the trajectory store, and back.
+
+        >>> space.to_commandline([3, 7])        # doctest: +SKIP
+        'sroa instcombine'
+    """
+
+    def __init__(self, catalogue: ActionCatalogue, seed: int | np.random.Generator | None = None):
+        super().__init__(len(catalogue), seed=seed)
+        self.catalogue = catalogue
+        self.names = catalogue.names
+        self.pipelines = [action.pipeline for action in catalogue]
+        self.version = catalogue.version
+
+    def to_commandline(self, actions: Sequence[int]) -> str:
+        return self.catalogue.to_commandline([int(a) for a in actions])
+
+    def from_commandline(self, commandline: str) -> list[int]:
+        return self.catalogue.from_commandline(commandline)
+
+    def __repr__(self) -> str:
+        return f"CommandlineSpace({self.n}, {self.version})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CommandlineSpace) and other.names == self.names
+
+    def __hash__(self) -> int:
+        return hash((self.version, self.n))

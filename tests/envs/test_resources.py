@@ -1,0 +1,61 @@
+"""Environments close what they open, even when the user forgets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+
+def run_python(code: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
+
+
+def worker_pids() -> set[int]:
+    out = subprocess.run(["pgrep", "-f", "cgym_ray.llvm.worker"], capture_output=True, text=True).stdout
+    return {int(pid) for pid in out.split()}
+
+
+def test_forgotten_envs_leave_no_processes_or_temp_dirs():
+    before_dirs = set(Path(tempfile.gettempdir()).glob("cgym-ray-*"))
+    before_workers = worker_pids()
+    result = run_python(
+        """
+        import gymnasium as gym, cgym_ray
+        envs = [gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/crc32") for _ in range(3)]
+        for env in envs:
+            env.reset()
+            env.unwrapped.fork()
+        print("done")
+        """
+    )
+    assert "done" in result.stdout, result.stderr
+    import time
+
+    time.sleep(2.5)  # workers notice their owner is gone within a second or two
+    assert worker_pids() <= before_workers
+    assert set(Path(tempfile.gettempdir()).glob("cgym-ray-*")) <= before_dirs
+
+
+def test_killed_process_leaves_nothing_behind_for_long():
+    result = run_python(
+        """
+        import os, signal, gymnasium as gym, cgym_ray
+        from cgym_ray.scratch import scratch_dir
+        env = gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/crc32")
+        env.reset()
+        print(scratch_dir(), env.unwrapped._session.worker_pid, flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    scratch_text, worker_pid = result.stdout.split()
+    scratch = Path(scratch_text)
+    assert scratch.exists()  # no chance to clean up: the next process does it
+    import time
+
+    time.sleep(2.5)
+    assert int(worker_pid) not in worker_pids()
+    run_python("from cgym_ray.scratch import scratch_dir; scratch_dir()")
+    assert not scratch.exists()
