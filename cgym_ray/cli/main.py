@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cgym_ray.cli import datasets_commands, llvm_commands
+from cgym_ray.cli import datasets_commands, jobs_commands, llvm_commands, results_commands
 from cgym_ray.errors import CompilerError
 
 EPILOG = """examples:
+  cgym-ray run configs/quickstart.yaml
   cgym-ray llvm info
   cgym-ray llvm count program.bc --pipeline 'function(sroa)'
   cgym-ray datasets show cgym-suite-v0
@@ -23,8 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    jobs_commands.register(commands)
     llvm_commands.register(commands)
     datasets_commands.register(commands)
+    results_commands.register(commands)
     return parser
 
 
@@ -35,6 +38,6 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except CompilerError as error:
         print(f"cgym-ray: error: {error}", file=sys.stderr)
-        return 1
+        return getattr(error, "exit_code", 1)
     except BrokenPipeError:
         return 0

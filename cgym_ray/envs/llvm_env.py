@@ -176,14 +176,7 @@ class LlvmEnv(gym.Env):
             self._references = {}
         self.benchmark = benchmark
         self.close()
-        self._session = CompilerSession(
-            benchmark.bitcode(),
-            benchmark.uri,
-            backend=self.backend,
-            attributes=SIZE_ATTRIBUTES if self.size_attributes else (),
-            timeout_s=self.step_timeout_s,
-            isolation=self.isolation,
-        )
+        self._session = self._new_session()
         self.actions = []
         self.episode_reward = 0.0
         self.episode_start = time.monotonic()
@@ -246,6 +239,60 @@ class LlvmEnv(gym.Env):
             if terminated or truncated:
                 break
         return observation, total, terminated, truncated, info
+
+    def try_actions(self, actions: Sequence[int]) -> list[float | None]:
+        """The reward each action would earn from the current state; the state is unchanged.
+
+        One round trip to the compiler for all of them (greedy and beam search
+        use this). None marks an action the compiler failed on.
+        """
+        session = self._require_session()
+        if self.reward_spec is None:
+            raise CompilerError("try_actions needs a reward space")
+        metric = self.reward_spec.metric
+        names = () if metric == "instruction_count" else (metric,)
+        tracker = self._trackers[self.reward_spec.name]
+        try:
+            results = session.try_actions([int(a) for a in actions], observations=names)
+        except StepFailed:
+            # One of them killed the compiler: rebuild this state and try them one by one.
+            self._restore_session()
+            return [self._try_one(int(a)) for a in actions]
+        return [
+            None if "error" in r else (tracker.previous - float(r[metric])) / tracker.scale for r in results
+        ]
+
+    def _try_one(self, action: int) -> float | None:
+        session = self._require_session()
+        try:
+            (result,) = session.try_actions([action], observations=(self.reward_spec.metric,))
+        except StepFailed:
+            self._restore_session()
+            return None
+        if "error" in result:
+            return None
+        tracker = self._trackers[self.reward_spec.name]
+        return (tracker.previous - float(result[self.reward_spec.metric])) / tracker.scale
+
+    def _new_session(self) -> CompilerSession:
+        assert self.benchmark is not None
+        return CompilerSession(
+            self.benchmark.bitcode(),
+            self.benchmark.uri,
+            backend=self.backend,
+            attributes=SIZE_ATTRIBUTES if self.size_attributes else (),
+            timeout_s=self.step_timeout_s,
+            isolation=self.isolation,
+        )
+
+    def _restore_session(self) -> None:
+        """Start a new compiler for this episode and replay its actions (after a crash)."""
+        assert self.benchmark is not None
+        if self._session is not None:
+            self._session.close()
+        self._session = self._new_session()
+        for action in self.actions:
+            self._session.apply(action)
 
     def render(self):
         if self.render_mode == "ansi":

@@ -87,6 +87,7 @@ class WorkerServer:
         self.backend = get_backend(backend_name)
         self.owner_pid = owner_pid
         self.modules: dict[int, Module] = {}
+        self.fingerprints: dict[int, int] = {}  # valid only while nothing else changed the module
         self.next_id = 0
 
     def serve(self) -> None:
@@ -145,6 +146,7 @@ class WorkerServer:
         return self._add(self.modules[module_id].clone())
 
     def do_dispose(self, module_id: int) -> None:
+        self.fingerprints.pop(module_id, None)
         module = self.modules.pop(module_id, None)
         if module is not None:
             module.dispose()
@@ -162,7 +164,10 @@ class WorkerServer:
     ) -> dict[str, object]:
         """Run one action; return whether it changed the module, and measurements."""
         module = self.modules[module_id]
-        before, _ = module.fingerprint()
+        # The fingerprint after one step is the one before the next: walk once a step.
+        before = self.fingerprints.pop(module_id, None)
+        if before is None:
+            before, _ = module.fingerprint()
         started = time.perf_counter()
         if pipeline.startswith(INJECT_PREFIX):
             _inject(pipeline)
@@ -171,6 +176,7 @@ class WorkerServer:
         module.run_pipeline(pipeline)
         pass_time_s = time.perf_counter() - started
         after, count = module.fingerprint()
+        self.fingerprints[module_id] = after
         result: dict[str, object] = {
             "changed": after != before,
             "instruction_count": count,

@@ -1,0 +1,171 @@
+"""Search baselines' quality at a fixed time budget on the built-in suite's test split.
+
+    python benchmarks/search_quality.py [--seconds 10] [--agents greedy random ...]
+                                        [--out results/baselines_quality_10s.md]
+
+Each baseline searches each test program for `--seconds` of walltime (seed 0,
+default parameters, the full action catalogue, reward IrInstructionCountOz:
+an episode total of 1.0 equals LLVM -Oz). Its best state is then replayed on a
+fresh environment to check the claimed reward. The table gives, per baseline,
+the geomean of the best reward (the CompilerGym leaderboard's metric), the
+geomean of Oz/final instruction counts, the mean % of instructions removed
+relative to Oz, and walltimes. The Markdown file is rewritten after every
+baseline, so an interrupted run keeps what finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import time
+from collections import Counter
+from pathlib import Path
+
+import gymnasium as gym
+
+import cgym_ray  # noqa: F401  (registers the environments)
+from cgym_ray.datasets import get_dataset
+from cgym_ray.search import AGENTS, Budget, EpisodeOutcome
+
+ANCHOR = (
+    "Anchor (CompilerGym llvm-instcount leaderboard, cBench, LLVM 10, no macro-actions): "
+    "random search 10 s 1.031x, 60 s 1.045x; greedy 1.055x; best 1.070x."
+)
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(statistics.fmean(math.log(max(v, 1e-9)) for v in values))
+
+
+def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_s: float) -> dict:
+    def make_env():
+        return gym.make("llvm-ic-v0", step_timeout_s=step_timeout_s).unwrapped
+
+    failures: Counter[str] = Counter()
+    episodes = 0
+
+    def report(episode: EpisodeOutcome) -> None:
+        nonlocal episodes
+        episodes += 1
+        if episode.status == "error":
+            last = episode.steps[-1]
+            failures[f"{last.action_name}: {(last.error or '').split(':')[0]}"] += 1
+
+    result = AGENTS[agent](make_env, benchmark, Budget(seconds=seconds), seed, report=report)
+    env = make_env()
+    try:
+        env.apply(result.best_state)
+        replayed = env.episode_reward
+        references = env.references("instruction_count")
+    finally:
+        env.close()
+    o0, oz = int(references["O0"]), int(references["Oz"])
+    final = o0 - round(result.best_reward * max(o0 - oz, 1))
+    return {
+        "agent": agent,
+        "benchmark": benchmark,
+        "reward": result.best_reward,
+        "replayed_reward": replayed,
+        "replays": math.isclose(replayed, result.best_reward, rel_tol=1e-9, abs_tol=1e-12),
+        "o0": o0,
+        "oz": oz,
+        "final": final,
+        "walltime_s": result.walltime_s,
+        "steps": result.steps,
+        "episodes": episodes,
+        "length": len(result.best_state.commandline.split()),
+        "failures": dict(failures),
+        "commandline": result.best_state.commandline,
+    }
+
+
+def summarise(rows: list[dict]) -> dict:
+    return {
+        "reward_geomean": geomean([r["reward"] for r in rows]),
+        "oz_over_final_geomean": geomean([r["oz"] / max(r["final"], 1) for r in rows]),
+        "pct_fewer_than_oz": statistics.fmean(100 * (r["oz"] - r["final"]) / r["oz"] for r in rows),
+        "walltime_mean_s": statistics.fmean(r["walltime_s"] for r in rows),
+        "walltime_total_s": sum(r["walltime_s"] for r in rows),
+        "steps_mean": statistics.fmean(r["steps"] for r in rows),
+        "all_replay": all(r["replays"] for r in rows),
+        "failed_episodes": sum(sum(r["failures"].values()) for r in rows),
+    }
+
+
+def write_markdown(path: Path, results: dict[str, list[dict]], args: argparse.Namespace) -> None:
+    benchmarks = [r["benchmark"].rsplit("/", 1)[-1] for r in next(iter(results.values()))]
+    lines = [
+        f"# Search baselines at {args.seconds:g} s a program",
+        "",
+        f"cgym-suite-v0 `{args.split}` split ({len(benchmarks)} programs), seed {args.seed}, "
+        "default parameters, full action catalogue (macro-actions O1-O3/Oz included), reward "
+        "IrInstructionCountOz (1.0 = -Oz). Written by `benchmarks/search_quality.py`; "
+        "one search at a time on this machine.",
+        "",
+        "| baseline | geomean reward (x Oz) | geomean Oz/final | mean % fewer instrs than Oz "
+        "| mean walltime (s) | mean steps | best state replays | failed episodes |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for agent, rows in results.items():
+        s = summarise(rows)
+        lines.append(
+            f"| {agent} | {s['reward_geomean']:.4f} | {s['oz_over_final_geomean']:.4f} "
+            f"| {s['pct_fewer_than_oz']:.2f} | {s['walltime_mean_s']:.1f} | {s['steps_mean']:.0f} "
+            f"| {'yes' if s['all_replay'] else 'NO'} | {s['failed_episodes']} |"
+        )
+    lines += ["", ANCHOR, "", "## Best reward per program", ""]
+    lines.append("| program | O0 | Oz | " + " | ".join(results) + " |")
+    lines.append("|---|---|---|" + "---|" * len(results))
+    for i, name in enumerate(benchmarks):
+        first = next(iter(results.values()))[i]
+        cells = [f"{rows[i]['reward']:.4f}" for rows in results.values()]
+        lines.append(f"| {name} | {first['o0']} | {first['oz']} | " + " | ".join(cells) + " |")
+    failures: Counter[str] = Counter()
+    for rows in results.values():
+        for row in rows:
+            failures.update(row["failures"])
+    lines += ["", "## Compiler failures seen (action: cause, episodes)", ""]
+    lines += [f"- {what}: {count}" for what, count in failures.most_common()] or ["- none"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--agents", nargs="+", default=list(AGENTS), choices=list(AGENTS))
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--step-timeout-s", type=float, default=10.0)
+    parser.add_argument("--out", type=Path, default=Path("results/baselines_quality_10s.md"))
+    parser.add_argument("--raw", type=Path, default=None, help="also write one JSON line a run")
+    args = parser.parse_args()
+
+    suite = get_dataset("cgym-suite-v0")
+    benchmarks = [suite.uri(name) for name in suite.benchmark_names(args.split)]
+    if args.raw:
+        args.raw.write_text("")
+    results: dict[str, list[dict]] = {}
+    for agent in args.agents:
+        started = time.monotonic()
+        rows = []
+        for benchmark in benchmarks:
+            row = run_one(agent, benchmark, args.seconds, args.seed, args.step_timeout_s)
+            rows.append(row)
+            if args.raw:
+                with args.raw.open("a") as raw:
+                    raw.write(json.dumps(row) + "\n")
+        results[agent] = rows
+        write_markdown(args.out, results, args)
+        s = summarise(rows)
+        print(
+            f"{agent:15s} geomean {s['reward_geomean']:.4f}  Oz/final {s['oz_over_final_geomean']:.4f}"
+            f"  walltime {s['walltime_mean_s']:.1f} s/program  ({time.monotonic() - started:.0f} s)",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""`cgym-ray run`, `cgym-ray submit` and `cgym-ray envs`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+RUN_EPILOG = """examples:
+  cgym-ray run configs/quickstart.yaml
+  cgym-ray run configs/quickstart.yaml budget.seconds=30 ray.num_cpus=4 --summary-json out.json
+  cgym-ray run configs/quickstart.yaml --dry-run          # print the resolved config
+"""
+
+SUBMIT_EPILOG = """example:
+  cgym-ray submit configs/quickstart.yaml --address http://127.0.0.1:8265
+The job runs on the cluster with ray.address=auto; its store path must be on
+storage every node can write (or a path on the head node for a one-node cluster).
+"""
+
+
+def run(args: argparse.Namespace) -> int:
+    from cgym_ray.jobs.loading import load_job
+
+    config = load_job(args.config, args.overrides)
+    if args.dry_run:
+        print(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), end="")
+        return 0
+    from cgym_ray.jobs.runner import run_job
+
+    summary = run_job(config, progress=not args.quiet, summary_json=args.summary_json)
+    print(summary.table())
+    return 0 if summary.errors == 0 else 1
+
+
+def submit(args: argparse.Namespace) -> int:
+    from ray.job_submission import JobSubmissionClient
+
+    from cgym_ray.jobs.loading import load_job
+
+    config = load_job(args.config, [*args.overrides, "ray.address=auto"])
+    with tempfile.TemporaryDirectory(prefix="cgym-submit-") as scratch:
+        job_file = Path(scratch) / "job.yaml"
+        job_file.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False))
+        client = JobSubmissionClient(args.address)
+        entrypoint = f"{sys.executable} -m cgym_ray run job.yaml --quiet"
+        if args.summary_json:
+            entrypoint += f" --summary-json {args.summary_json}"
+        job_id = client.submit_job(entrypoint=entrypoint, runtime_env={"working_dir": scratch})
+    print(f"submitted {job_id} to {args.address}")
+    if args.no_wait:
+        return 0
+    for line in client.tail_job_logs(job_id) if hasattr(client, "tail_job_logs") else []:
+        print(line, end="")
+    status = client.get_job_status(job_id)
+    while not status.is_terminal():
+        import time
+
+        time.sleep(1)
+        status = client.get_job_status(job_id)
+    print(client.get_job_logs(job_id)[-4000:])
+    print(f"job {job_id}: {status}")
+    return 0 if str(status).endswith("SUCCEEDED") else 1
+
+
+def envs(args: argparse.Namespace) -> int:
+    from cgym_ray.envs import ENV_SPECS
+
+    if args.json:
+        print(json.dumps({k: {"observation": o, "reward": r} for k, (o, r) in ENV_SPECS.items()}))
+        return 0
+    print(f"{'id':28s} {'observation':22s} reward")
+    for env_id, (observation, reward) in ENV_SPECS.items():
+        print(f"{env_id:28s} {observation:22s} {reward or '(none: pass reward_space=...)'}")
+    return 0
+
+
+def register(commands) -> None:
+    p = commands.add_parser("run", help="run a YAML job (search, eval)", description="Run a YAML job.",
+                            epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("config", help="the job file")
+    p.add_argument("overrides", nargs="*", help="key.sub=value overrides")
+    p.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
+    p.add_argument("--summary-json", help="also write the summary as JSON here")
+    p.add_argument("--quiet", action="store_true", help="no live progress")
+    p.set_defaults(handler=run)
+
+    p = commands.add_parser("submit", help="submit a YAML job to a Ray cluster (Ray Jobs API)",
+                            description="Submit a job to a Ray cluster.", epilog=SUBMIT_EPILOG,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("config", help="the job file")
+    p.add_argument("overrides", nargs="*", help="key.sub=value overrides")
+    p.add_argument("--address", required=True, help="the cluster's dashboard address, e.g. http://127.0.0.1:8265")
+    p.add_argument("--summary-json", help="where the job writes its summary (a path on the cluster)")
+    p.add_argument("--no-wait", action="store_true", help="return once submitted")
+    p.set_defaults(handler=submit)
+
+    p = commands.add_parser("envs", help="the registered environment ids",
+                            epilog="example:\n  cgym-ray envs --json",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=envs)

@@ -1,0 +1,125 @@
+"""`EnvActor`: a Ray actor that hosts environments and runs searches on them.
+
+An actor owns its environments, their compiler worker processes, and one
+trajectory-store writer with its own files (see `cgym_ray.store`). A compiler
+abort inside a step ends that episode only (the env's worker process dies,
+the actor lives); killing the actor itself is handled by the pool.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+import ray
+
+from cgym_ray.distributed.recording import StoreReporter
+from cgym_ray.distributed.tasks import EnvConfig, SearchTask, TaskResult
+
+
+def process_tree_rss_bytes(pid: int | None = None) -> int:
+    """Resident memory of a process and its children (its compiler workers)."""
+    import psutil
+
+    process = psutil.Process(pid or os.getpid())
+    total = process.memory_info().rss
+    for child in process.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+class EnvActorImpl:
+    """The actor's body, usable without Ray (tests, one-process runs)."""
+
+    def __init__(self, env_config: EnvConfig, store_path: str | None, run_id: str | None, name: str = "") -> None:
+        self.env_config = env_config
+        self.name = name or f"actor-{os.getpid()}"
+        self.writer = None
+        if store_path and run_id:
+            from cgym_ray.store import TrajectoryStore
+
+            self.writer = TrajectoryStore.open(store_path).writer(run_id)
+        self.envs: list[Any] = []
+
+    def ping(self) -> dict[str, Any]:
+        return {"name": self.name, "pid": os.getpid(), "node": ray.get_runtime_context().get_node_id() if ray.is_initialized() else ""}
+
+    def _make_env(self):
+        env = self.env_config.make()
+        self.envs.append(env)
+        return env
+
+    def run_search(self, task: SearchTask) -> TaskResult:
+        """Run one search task; every episode it plays goes to the store."""
+        from cgym_ray.search import AGENTS
+        from cgym_ray.search.common import Budget
+
+        started = time.monotonic()
+        agent = AGENTS[task.agent]
+        reporter = None
+        if self.writer is not None:
+            reporter = StoreReporter(self.writer, task.agent, task.params)
+
+        def make_env():
+            return self._make_env()
+
+        try:
+            result = agent(
+                make_env,
+                task.benchmark,
+                Budget(steps=task.budget_steps, seconds=task.budget_seconds),
+                task.seed,
+                report=reporter,
+                **task.params,
+            )
+        finally:
+            for env in self.envs:
+                env.close()
+            self.envs.clear()
+        if self.writer is not None:
+            self.writer.flush()
+        return TaskResult(
+            task=task,
+            status="ok",
+            best_reward=result.best_reward,
+            best_commandline=result.best_state.commandline,
+            steps=result.steps,
+            episodes=result.episodes,
+            walltime_s=time.monotonic() - started,
+            actor=self.name,
+        )
+
+    def step_batch(self, benchmark: str, actions: list[int]) -> dict[str, Any]:
+        """Play `actions` on a fresh episode of `benchmark`; return rewards and the final state."""
+        env = self._make_env()
+        try:
+            env.reset(options={"benchmark": benchmark})
+            rewards = []
+            for action in actions:
+                _, reward, terminated, _, info = env.step(action)
+                rewards.append(reward)
+                if terminated:
+                    return {"rewards": rewards, "state": env.state, "error": info.get("error")}
+            return {"rewards": rewards, "state": env.state, "error": None}
+        finally:
+            env.close()
+            self.envs.remove(env)
+
+    def rss_bytes(self) -> int:
+        return process_tree_rss_bytes()
+
+    def flush(self) -> None:
+        if self.writer is not None:
+            self.writer.flush()
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+EnvActor = ray.remote(EnvActorImpl)

@@ -1,0 +1,201 @@
+"""The job file: what a YAML config may say, validated with pydantic.
+
+    kind: search
+    name: quickstart
+    env: {id: llvm-ic-v0}
+    benchmarks:
+      datasets: [cgym-suite-v0:test]      # <dataset>[:<split>]
+      uris: [file:///home/me/prog.c]
+      generators: [{name: csmith-v0, seeds: "0-9"}]
+    agents:
+      - {name: greedy}
+      - {name: random, params: {patience: 50}}
+    budget: {seconds: 10}
+    seeds: [0]
+    ray: {address: null, num_cpus: 2}
+    store: {path: store}
+    output: {dir: runs/quickstart}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from cgym_ray.errors import CompilerError
+
+KINDS = ("search", "eval")
+
+
+@contextlib.contextmanager
+def _as_value_error():
+    """Lookups raise our own errors; pydantic reports only ValueErrors with their location."""
+    try:
+        yield
+    except CompilerError as error:
+        raise ValueError(str(error)) from None
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EnvSection(Strict):
+    id: str = "llvm-ic-v0"
+    kwargs: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("id")
+    @classmethod
+    def known_id(cls, value: str) -> str:
+        from cgym_ray.envs import ENV_SPECS
+
+        if value not in ENV_SPECS:
+            raise ValueError(f"unknown environment {value!r}; known: {', '.join(sorted(ENV_SPECS))}")
+        return value
+
+
+class GeneratorSection(Strict):
+    name: Literal["csmith-v0", "llvm-stress-v0"]
+    seeds: str | list[int] = Field(description='a list, or a range "A-B" (inclusive)')
+
+    def seed_list(self) -> list[int]:
+        if isinstance(self.seeds, list):
+            return self.seeds
+        match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", self.seeds)
+        if not match or int(match.group(1)) > int(match.group(2)):
+            raise ValueError(f'seeds must be a list or a range like "0-99", not {self.seeds!r}')
+        return list(range(int(match.group(1)), int(match.group(2)) + 1))
+
+    @model_validator(mode="after")
+    def valid_range(self) -> GeneratorSection:
+        self.seed_list()
+        return self
+
+
+class BenchmarksSection(Strict):
+    datasets: list[str] = Field(default_factory=list)
+    uris: list[str] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)  # C/bitcode/IR paths, relative to the job file
+    generators: list[GeneratorSection] = Field(default_factory=list)
+
+    @field_validator("datasets")
+    @classmethod
+    def known_datasets(cls, values: list[str]) -> list[str]:
+        from cgym_ray.datasets import get_dataset
+
+        for value in values:
+            name, _, split = value.partition(":")
+            with _as_value_error():
+                dataset = get_dataset(name)  # names the known datasets
+                if dataset.size is None:
+                    raise ValueError(f"{name} is a generator: list it under benchmarks.generators")
+                dataset.benchmark_names(split or None)
+        return values
+
+    @field_validator("files")
+    @classmethod
+    def existing_files(cls, values: list[str]) -> list[str]:
+        from cgym_ray.datasets import get_benchmark
+
+        for value in values:
+            with _as_value_error():
+                get_benchmark(f"file://{Path(value).resolve()}")
+        return values
+
+    @field_validator("uris")
+    @classmethod
+    def known_uris(cls, values: list[str]) -> list[str]:
+        from cgym_ray.datasets import get_benchmark
+
+        for value in values:
+            with _as_value_error():
+                get_benchmark(value)
+        return values
+
+    @model_validator(mode="after")
+    def not_empty(self) -> BenchmarksSection:
+        if not (self.datasets or self.uris or self.files or self.generators):
+            raise ValueError("name at least one benchmark: datasets, uris, files or generators")
+        return self
+
+    def resolve(self) -> list[str]:
+        from cgym_ray.envs.llvm_env import resolve_benchmarks
+
+        uris = resolve_benchmarks(self.datasets) if self.datasets else []
+        uris += self.uris
+        uris += [f"file://{Path(path).resolve()}" for path in self.files]
+        for generator in self.generators:
+            uris += [f"generator://{generator.name}/{seed}" for seed in generator.seed_list()]
+        return list(dict.fromkeys(uris))
+
+
+class AgentSection(Strict):
+    name: str
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def known_agent(cls, value: str) -> str:
+        from cgym_ray.search import AGENTS
+
+        if value not in AGENTS:
+            raise ValueError(f"unknown agent {value!r}; known: {', '.join(sorted(AGENTS))}")
+        return value
+
+
+class BudgetSection(Strict):
+    steps: int | None = Field(default=None, gt=0)
+    seconds: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def something(self) -> BudgetSection:
+        if self.steps is None and self.seconds is None:
+            raise ValueError("give budget.steps, budget.seconds or both")
+        return self
+
+
+class RaySection(Strict):
+    address: str | None = None  # None: embedded local Ray; "auto": the cluster this node is in
+    num_cpus: int | None = Field(default=None, gt=0)
+    num_actors: int | None = Field(default=None, gt=0)  # default: num_cpus (or the cluster's CPUs)
+    cpus_per_actor: float = Field(default=1.0, gt=0)
+    resources: dict[str, float] = Field(default_factory=dict)
+    runtime_env: dict[str, Any] = Field(default_factory=dict)
+    max_attempts: int = Field(default=3, gt=0)
+
+
+class StoreSection(Strict):
+    path: str = "store"
+
+
+class OutputSection(Strict):
+    dir: str | None = None  # default: runs/<name>
+    summary_json: str | None = None
+
+
+class JobConfig(Strict):
+    kind: Literal["search", "eval"]
+    name: str = Field(default="job", pattern=r"^[A-Za-z0-9_.-]+$")
+    env: EnvSection = Field(default_factory=EnvSection)
+    benchmarks: BenchmarksSection
+    agents: list[AgentSection] = Field(min_length=1)
+    budget: BudgetSection
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    ray: RaySection = Field(default_factory=RaySection)
+    store: StoreSection = Field(default_factory=StoreSection)
+    output: OutputSection = Field(default_factory=OutputSection)
+
+    @model_validator(mode="before")
+    @classmethod
+    def single_agent(cls, data: Any) -> Any:
+        """`agent: {...}` is accepted as a one-item `agents` list."""
+        if isinstance(data, dict) and "agent" in data:
+            if "agents" in data:
+                raise ValueError("give either agent or agents, not both")
+            data = dict(data)
+            data["agents"] = [data.pop("agent")]
+        return data

@@ -1,0 +1,68 @@
+"""Search baselines: one plain function per algorithm, one file each.
+
+    >>> import gymnasium as gym, cgym_ray
+    >>> from cgym_ray.search import AGENTS, Budget
+    >>> make_env = lambda: gym.make("llvm-ic-v0").unwrapped
+    >>> result = AGENTS["greedy"](make_env, "benchmark://cgym-suite-v0/crc32",
+    ...                           Budget(seconds=10), seed=0)  # doctest: +SKIP
+    >>> result.best_reward, result.best_state.commandline  # doctest: +SKIP
+
+Every baseline has the signature
+`name(make_env, benchmark, budget, seed, *, report=None, **params) -> SearchResult`
+(see `common.py`); `AGENTS` maps the names a job file uses to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cgym_ray.search.annealing import annealing
+from cgym_ray.search.beam import beam
+from cgym_ray.search.common import Budget, EpisodeOutcome, SearchResult, StepOutcome
+from cgym_ray.search.coreset import (
+    CoresetActionSpace,
+    RewardMatrix,
+    coreset,
+    evaluate_sequences,
+    learn_coreset,
+    reward_matrix_from_records,
+    select_coreset,
+)
+from cgym_ray.search.epsilon_greedy import epsilon_greedy
+from cgym_ray.search.genetic import genetic
+from cgym_ray.search.greedy import greedy
+from cgym_ray.search.guided_random import guided_random
+from cgym_ray.search.random_search import random_search
+
+AGENTS: dict[str, Callable[..., SearchResult]] = {
+    "random": random_search,
+    "greedy": greedy,
+    "beam": beam,
+    "epsilon_greedy": epsilon_greedy,
+    "annealing": annealing,
+    "genetic": genetic,
+    "guided_random": guided_random,
+    "coreset": coreset,
+}
+
+__all__ = [
+    "AGENTS",
+    "Budget",
+    "CoresetActionSpace",
+    "EpisodeOutcome",
+    "RewardMatrix",
+    "SearchResult",
+    "StepOutcome",
+    "annealing",
+    "beam",
+    "coreset",
+    "epsilon_greedy",
+    "evaluate_sequences",
+    "genetic",
+    "greedy",
+    "guided_random",
+    "learn_coreset",
+    "random_search",
+    "reward_matrix_from_records",
+    "select_coreset",
+]

@@ -1,0 +1,116 @@
+"""What every search baseline shares: the budget, the result, and how episodes are reported.
+
+A baseline is a plain function:
+
+    def random_search(make_env, benchmark, budget, seed, *, report=None, **params) -> SearchResult
+
+`make_env()` returns a fresh, un-reset `LlvmEnv` (its reward space is what is
+maximised); `benchmark` is a URI; `budget` bounds steps and/or seconds; `seed`
+fixes every random choice; `report`, if given, is called once per episode the
+search plays, so a caller can record it (the trajectory store does).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cgym_ray.envs.llvm_env import LlvmEnv
+from cgym_ray.envs.state import CompilerEnvState
+from cgym_ray.errors import CompilerError
+
+EnvFactory = Callable[[], LlvmEnv]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Stop after `steps` environment steps or `seconds` of walltime, whichever comes first."""
+
+    steps: int | None = None
+    seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.steps is None and self.seconds is None:
+            raise CompilerError("a search budget needs steps, seconds or both")
+        if (self.steps is not None and self.steps <= 0) or (self.seconds is not None and self.seconds <= 0):
+            raise CompilerError(f"budget values must be positive: {self}")
+
+
+class BudgetClock:
+    """Counts steps and time against a budget."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.started = time.monotonic()
+        self.steps = 0
+
+    def spend(self, steps: int = 1) -> None:
+        self.steps += steps
+
+    @property
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def exhausted(self) -> bool:
+        if self.budget.steps is not None and self.steps >= self.budget.steps:
+            return True
+        return self.budget.seconds is not None and self.elapsed_s >= self.budget.seconds
+
+    def remaining_steps(self) -> int | None:
+        return None if self.budget.steps is None else max(self.budget.steps - self.steps, 0)
+
+    @property
+    def fraction_used(self) -> float:
+        """How much of the budget is gone, from 0 to 1 (the larger of steps and time)."""
+        fractions = [0.0]
+        if self.budget.steps is not None:
+            fractions.append(self.steps / self.budget.steps)
+        if self.budget.seconds is not None:
+            fractions.append(self.elapsed_s / self.budget.seconds)
+        return min(max(fractions), 1.0)
+
+
+@dataclass
+class StepOutcome:
+    """One step of a reported episode."""
+
+    action: int
+    action_name: str
+    reward: float
+    instruction_count: int | None
+    walltime_s: float
+    terminated: bool = False
+    truncated: bool = False
+    error: str | None = None
+    observation: list[float] | None = None
+
+
+@dataclass
+class EpisodeOutcome:
+    """One episode a search played, as it is reported to `report`."""
+
+    benchmark: str
+    seed: int
+    steps: list[StepOutcome]
+    state: CompilerEnvState
+    status: str = "ok"  # "ok" or "error"
+    error: str | None = None
+
+
+Report = Callable[[EpisodeOutcome], None]
+
+
+@dataclass
+class SearchResult:
+    """The best state a search found, and what it cost."""
+
+    agent: str
+    benchmark: str
+    best_state: CompilerEnvState
+    best_reward: float
+    steps: int
+    episodes: int
+    walltime_s: float
+    params: dict[str, object] = field(default_factory=dict)

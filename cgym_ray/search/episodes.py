@@ -1,0 +1,291 @@
+"""The bookkeeping every search baseline shares, so that each algorithm file shows only its loop.
+
+A `SearchRun` opens (and always closes) the environments of one search, plays
+episodes step by step while it counts the budget, builds the `StepOutcome`s,
+reports each finished episode once, and remembers the best prefix of any
+episode it saw:
+
+    with SearchRun("random", make_env, benchmark, budget, seed, report) as run:
+        episode = run.new_episode()
+        while run.can_afford(1) and not episode.failed:
+            run.step(episode, action)
+        run.end_episode(episode)
+        return run.result(params)
+
+A compiler crash, abort or timeout on a step ends that episode (`episode.failed`,
+reported with status "error"); the next `new_episode()` starts a new compiler.
+
+Budget: each step taken and each action tried (`try_actions`) costs one step.
+A time budget starts after the first reset (loading the benchmark and measuring
+its O0/Oz references is not search); the result's walltime includes that setup.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from types import TracebackType
+
+from cgym_ray.envs.llvm_env import LlvmEnv
+from cgym_ray.envs.spaces import CommandlineSpace
+from cgym_ray.envs.state import CompilerEnvState
+from cgym_ray.errors import CompilerError
+from cgym_ray.search.common import (
+    Budget,
+    BudgetClock,
+    EnvFactory,
+    EpisodeOutcome,
+    Report,
+    SearchResult,
+    StepOutcome,
+)
+
+
+@dataclass
+class Episode:
+    """One episode being played: its environment and the outcome of each step so far."""
+
+    env: LlvmEnv
+    steps: list[StepOutcome] = field(default_factory=list)
+    error: str | None = None  # set when a step failed: the episode can go no further
+    reported: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    @property
+    def reward(self) -> float:
+        """The episode's reward so far (the sum of its step rewards)."""
+        return self.env.episode_reward
+
+    @property
+    def actions(self) -> list[int]:
+        """The actions applied so far (a failed step is not among them)."""
+        return list(self.env.actions)
+
+
+class SearchRun:
+    """The environments, budget, reports and best result of one search."""
+
+    def __init__(
+        self,
+        agent: str,
+        make_env: EnvFactory,
+        benchmark: str,
+        budget: Budget,
+        seed: int,
+        report: Report | None = None,
+    ) -> None:
+        self.agent = agent
+        self.make_env = make_env
+        self.benchmark = benchmark
+        self.seed = seed
+        self.report = report
+        self.clock = BudgetClock(budget)
+        self.started = time.monotonic()
+        self.episodes = 0
+        # Doing nothing is always possible: the unoptimized module, reward 0.
+        self.best_reward = 0.0
+        self.best_actions: list[int] = []
+        self._template: CompilerEnvState | None = None
+        self._action_space: CommandlineSpace | None = None
+        self._envs: list[LlvmEnv] = []
+
+    # Environments.
+
+    def open_env(self) -> LlvmEnv:
+        """A new environment, reset on the benchmark; closed when the run ends."""
+        env = self.make_env()
+        self._envs.append(env)
+        self._reset(env)
+        return env
+
+    def close_env(self, env: LlvmEnv) -> None:
+        env.close()
+        if env in self._envs:
+            self._envs.remove(env)
+
+    def close(self) -> None:
+        for env in self._envs:
+            env.close()
+        self._envs = []
+
+    def __enter__(self) -> SearchRun:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _reset(self, env: LlvmEnv) -> None:
+        env.reset(options={"benchmark": self.benchmark})
+        if self._template is None:
+            self._template = env.state
+            self._action_space = env.action_space
+            # Loading the benchmark and measuring its O0/Oz references is not search:
+            # the time budget starts now (the result's walltime still includes it).
+            self.clock = BudgetClock(self.clock.budget)
+
+    def action_indices(self, env: LlvmEnv, actions: Sequence[str | int] | None) -> list[int]:
+        """The indices a search may use: all of the catalogue, or the named subset."""
+        if actions is None:
+            return list(range(env.action_space.n))
+        catalogue = env.action_space.catalogue
+        indices = [a if isinstance(a, int) else catalogue.index_of(a) for a in actions]
+        if not indices:
+            raise CompilerError(f"{self.agent}: the list of allowed actions is empty")
+        return indices
+
+    # Episodes.
+
+    def new_episode(self, env: LlvmEnv | None = None) -> Episode:
+        """Start an episode on `env` (reset on the benchmark) or on a new environment."""
+        if env is None:
+            return Episode(self.open_env())
+        self._reset(env)
+        return Episode(env)
+
+    def fork(self, episode: Episode) -> Episode:
+        """An independent copy of a running episode (its own compiler process)."""
+        child = episode.env.fork()
+        self._envs.append(child)
+        return Episode(child, steps=list(episode.steps))
+
+    def step(self, episode: Episode, action: int) -> StepOutcome:
+        """Apply one action, spend one step of the budget, and remember the best prefix."""
+        if episode.failed:
+            raise CompilerError(f"{self.agent}: step() on an episode that already failed")
+        env = episode.env
+        started = time.perf_counter()
+        try:
+            _, reward, terminated, truncated, info = env.step(action)
+        except CompilerError as error:  # e.g. the compiler died outside a step; end the episode
+            reward, terminated, truncated = 0.0, True, False
+            info = {"error": {"type": type(error).__name__, "message": str(error)}}
+        walltime_s = time.perf_counter() - started
+        self.clock.spend(1)
+        error = info.get("error")
+        outcome = StepOutcome(
+            action=int(action),
+            action_name=env.action_space.names[int(action)],
+            reward=float(reward),
+            instruction_count=info.get("instruction_count"),
+            walltime_s=walltime_s,
+            terminated=bool(terminated),
+            truncated=bool(truncated),
+            error=None if error is None else describe_error(error),
+        )
+        episode.steps.append(outcome)
+        if outcome.error is not None:
+            episode.error = outcome.error
+        elif env.episode_reward > self.best_reward:
+            self.best_reward = env.episode_reward
+            self.best_actions = list(env.actions)
+        return outcome
+
+    def play(self, episode: Episode, actions: Sequence[int]) -> bool:
+        """Apply actions one by one; False if the budget or a compiler failure stopped it."""
+        for action in actions:
+            if episode.failed or not self.can_afford(1):
+                return False
+            self.step(episode, action)
+        return not episode.failed
+
+    def evaluate(self, env: LlvmEnv, actions: Sequence[int]) -> float | None:
+        """Replay a whole sequence as one episode from a fresh reset; its reward, None if it failed.
+
+        Callers check `can_afford(len(actions))` first, so that every evaluation is complete.
+        """
+        episode = self.new_episode(env)
+        completed = self.play(episode, actions)
+        self.end_episode(episode)
+        return episode.reward if completed else None
+
+    def try_actions(self, episode: Episode, actions: Sequence[int]) -> list[float | None]:
+        """The reward of each action from the episode's state (None: the compiler failed).
+
+        Every tried action costs one step of the budget.
+        """
+        self.clock.spend(len(actions))
+        try:
+            return episode.env.try_actions(list(actions))
+        except CompilerError as error:  # the compiler could not even be restarted on this state
+            episode.error = describe_error({"message": str(error)})
+            return [None] * len(actions)
+
+    def end_episode(self, episode: Episode) -> None:
+        """Report a finished episode, once. An episode that took no step is not reported."""
+        if episode.reported or not episode.steps:
+            return
+        episode.reported = True
+        self.episodes += 1
+        if self.report is None:
+            return
+        self.report(
+            EpisodeOutcome(
+                benchmark=self.benchmark,
+                seed=self.seed,
+                steps=list(episode.steps),
+                state=episode.env.state,
+                status="error" if episode.failed else "ok",
+                error=episode.error,
+            )
+        )
+
+    def discard(self, episode: Episode) -> None:
+        """Close the environment of an episode that is over (a beam that was dropped)."""
+        self.close_env(episode.env)
+
+    # Budget and result.
+
+    def can_afford(self, steps: int = 1) -> bool:
+        """Whether `steps` more steps fit in the budget (and time is not up)."""
+        if self.clock.exhausted:
+            return False
+        remaining = self.clock.remaining_steps()
+        return remaining is None or remaining >= steps
+
+    def result(self, params: dict[str, object]) -> SearchResult:
+        """The best prefix of any episode played, as a state that replays to its reward."""
+        if self._template is None or self._action_space is None:
+            raise CompilerError(f"{self.agent}: the search ended before it reset an environment")
+        walltime_s = time.monotonic() - self.started
+        state = replace(
+            self._template,
+            commandline=self._action_space.to_commandline(self.best_actions),
+            reward=self.best_reward,
+            walltime=walltime_s,
+        )
+        return SearchResult(
+            agent=self.agent,
+            benchmark=self.benchmark,
+            best_state=state,
+            best_reward=self.best_reward,
+            steps=self.clock.steps,
+            episodes=self.episodes,
+            walltime_s=walltime_s,
+            params=dict(params),
+        )
+
+
+def describe_error(error: dict[str, object]) -> str:
+    """One line from an `info["error"]` dict: the cause, then the message."""
+    cause = error.get("cause")
+    message = str(error.get("message", "compiler error"))
+    return f"{cause}: {message}" if cause else message
+
+
+def best_action(candidates: Sequence[int], rewards: Sequence[float | None]) -> tuple[int, float]:
+    """The candidate with the highest reward; ties go to the earliest. (-1, -inf) if none worked."""
+    best, best_reward = -1, -math.inf
+    for action, reward in zip(candidates, rewards, strict=True):
+        if reward is not None and reward > best_reward:
+            best, best_reward = action, reward
+    return best, best_reward

@@ -1,0 +1,62 @@
+"""Greedy search: at each step try every action from the current state and take the best.
+
+    >>> result = greedy(make_env, "benchmark://cgym-suite-v0/crc32", Budget(seconds=60), seed=0)
+    ... # doctest: +SKIP
+
+Each step asks the compiler for the reward of every action from the current
+state in one round trip (`env.try_actions`, on throwaway copies of the module),
+then applies the best one for real. The search stops when no action improves
+the reward by more than `min_improvement`: CompilerGym's greedy leaderboard
+entry (its e-greedy with epsilon 0). Ties go to the action listed first (the
+lowest index by default), so the search does not depend on the seed.
+
+Budget: every tried action counts as one step, and so does the step taken; a
+sweep that the remaining step budget cannot pay for is not started. Under a
+time budget, the last sweep may end after the deadline (one sweep takes about
+the time of one step per action).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.episodes import SearchRun, best_action
+
+
+def greedy(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    min_improvement: float = 1e-9,
+    max_episode_length: int = 1000,
+    actions: Sequence[str | int] | None = None,
+) -> SearchResult:
+    """One greedy episode; the result is its path.
+
+    min_improvement: stop when the best action earns no more than this.
+    max_episode_length: the most steps the episode may take.
+    actions: the action names (or indices) to try; default all of them.
+    """
+    with SearchRun("greedy", make_env, benchmark, budget, seed, report) as run:
+        episode = run.new_episode()
+        candidates = run.action_indices(episode.env, actions)
+        while len(episode.steps) < max_episode_length and run.can_afford(len(candidates) + 1):
+            rewards = run.try_actions(episode, candidates)
+            action, reward = best_action(candidates, rewards)
+            if episode.failed or reward <= min_improvement:
+                break
+            run.step(episode, action)
+            if episode.failed:
+                break
+        run.end_episode(episode)
+        return run.result(
+            {
+                "min_improvement": min_improvement,
+                "max_episode_length": max_episode_length,
+                "actions": actions,
+            }
+        )

@@ -1,0 +1,109 @@
+"""Job files: every class of error exits 2 naming the file, line and field."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cgym_ray.jobs.loading import JobConfigError, load_job
+
+GOOD = """\
+kind: search
+name: t
+env: {id: llvm-ic-v0}
+benchmarks:
+  datasets: [cgym-suite-v0:test]
+agents:
+  - {name: random, params: {patience: 5}}
+budget: {steps: 50}
+ray:
+  num_cpus: 2
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "job.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def cgym(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cgym_ray", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_good_config_loads(tmp_path):
+    config = load_job(write(tmp_path, GOOD))
+    assert config.kind == "search" and config.agents[0].params == {"patience": 5}
+    assert len(config.benchmarks.resolve()) == 12
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "field", "hint"),
+    [
+        (("ray:\n  num_cpus: 2", "ray:\n  num_cpu: 2"), 10, "ray.num_cpu", "allowed here"),
+        (("budget: {steps: 50}", "budget: {steps: lots}"), 8, "budget.steps", "integer"),
+        (("{name: random,", "{name: randon,"), 7, "agents.0.name", "known:"),
+        (("cgym-suite-v0:test", "cgym-suite-v0:tset"), 5, "benchmarks.datasets", "split"),
+        (("kind: search", "kind: serch"), 1, "kind", "allowed"),
+        (("env: {id: llvm-ic-v0}", "env: {id: llvm-xx-v0}"), 3, "env.id", "known"),
+    ],
+)
+def test_each_kind_of_error_names_line_and_field(tmp_path, change, line, field, hint):
+    path = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(JobConfigError) as caught:
+        load_job(path)
+    message = str(caught.value)
+    assert f"{path}:{line}" in message and field in message and hint in message, message
+    result = cgym("run", str(path), "--dry-run")
+    assert result.returncode == 2 and field in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bad_yaml_and_missing_file(tmp_path):
+    path = write(tmp_path, "kind: search\nbenchmarks: [unclosed\n")
+    with pytest.raises(JobConfigError, match=r"job.yaml:\d+: not valid YAML"):
+        load_job(path)
+    result = cgym("run", str(tmp_path / "absent.yaml"))
+    assert result.returncode == 2 and "no such job file" in result.stderr
+
+
+def test_unknown_benchmark_uri(tmp_path):
+    path = write(tmp_path, GOOD.replace("datasets: [cgym-suite-v0:test]", "uris: [benchmark://cgym-suite-v0/nope]"))
+    with pytest.raises(JobConfigError, match="nope"):
+        load_job(path)
+
+
+def test_overrides_and_dry_run(tmp_path):
+    path = write(tmp_path, GOOD)
+    config = load_job(path, ["budget.seconds=3.5", "ray.num_cpus=1", "agents.0.params.patience=9"])
+    assert config.budget.seconds == 3.5 and config.ray.num_cpus == 1
+    assert config.agents[0].params["patience"] == 9
+    with pytest.raises(JobConfigError, match="command-line override"):
+        load_job(path, ["budget.steps=-4"])
+    with pytest.raises(JobConfigError, match="key.sub=value"):
+        load_job(path, ["budget"])
+    result = cgym("run", str(path), "budget.steps=7", "--dry-run")
+    assert result.returncode == 0
+    resolved = yaml.safe_load(result.stdout)
+    assert resolved["budget"]["steps"] == 7 and resolved["agents"][0]["name"] == "random"
+
+
+def test_single_agent_shorthand_and_relative_files(tmp_path):
+    (tmp_path / "prog.c").write_text('#include <stdio.h>\nint main(void){printf("1\\n");return 0;}\n')
+    path = write(tmp_path, GOOD.replace("datasets: [cgym-suite-v0:test]", "files: [prog.c]").replace(
+        "agents:\n  - {name: random, params: {patience: 5}}", "agent: {name: greedy}"))
+    config = load_job(path)
+    assert [a.name for a in config.agents] == ["greedy"]
+    assert config.benchmarks.resolve() == [f"file://{tmp_path / 'prog.c'}"]
+    broken = write(tmp_path, GOOD.replace("agents:\n  - {name: random, params: {patience: 5}}", "agent: {name: nobody}"))
+    with pytest.raises(JobConfigError, match="agent.name"):
+        load_job(broken)
+
+
+def test_shipped_configs_are_valid():
+    for path in sorted(Path("configs").glob("*.yaml")):
+        load_job(path)

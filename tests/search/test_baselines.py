@@ -1,0 +1,144 @@
+"""Every baseline: a valid, replayable result; determinism; the budget; reports; closed envs."""
+
+from __future__ import annotations
+
+import math
+
+import gymnasium as gym
+import pytest
+
+from cgym_ray.envs.llvm_env import LlvmEnv
+from cgym_ray.search import AGENTS, Budget, EpisodeOutcome, SearchResult
+from tests.search.conftest import AGENT_PARAMS, CRC32
+
+STEP_BUDGET = 300
+
+
+def run_agent(name: str, make_env, seed: int = 0, steps: int = STEP_BUDGET):
+    reports: list[EpisodeOutcome] = []
+    result = AGENTS[name](
+        make_env, CRC32, Budget(steps=steps), seed, report=reports.append, **AGENT_PARAMS[name]
+    )
+    return result, reports
+
+
+@pytest.fixture(scope="module")
+def runs() -> dict[str, tuple[SearchResult, list[EpisodeOutcome]]]:
+    """Each baseline run once on crc32, shared by the tests that only read the outcome."""
+    make_env = lambda: gym.make("llvm-ic-v0").unwrapped  # noqa: E731
+    return {name: run_agent(name, make_env) for name in AGENTS}
+
+
+def replayed_reward(state) -> float:
+    env = gym.make("llvm-ic-v0").unwrapped
+    try:
+        env.apply(state)
+        return env.episode_reward
+    finally:
+        env.close()
+
+
+def test_registry_names_the_eight_baselines():
+    assert set(AGENTS) == {
+        "random", "greedy", "beam", "epsilon_greedy", "annealing", "genetic", "guided_random",
+        "coreset",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(AGENTS))
+def test_best_state_replays_to_the_claimed_reward(runs, name):
+    result, _ = runs[name]
+    assert result.agent == name and result.benchmark == CRC32
+    assert result.best_state.benchmark == CRC32
+    assert result.best_state.reward == result.best_reward
+    assert result.best_reward > 0.5  # every baseline finds something on crc32
+    assert replayed_reward(result.best_state) == pytest.approx(result.best_reward, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(AGENTS))
+def test_step_budget_is_respected(runs, name):
+    result, reports = runs[name]
+    assert 0 < result.steps <= STEP_BUDGET
+    assert sum(len(r.steps) for r in reports) <= result.steps
+
+
+@pytest.mark.parametrize("name", sorted(AGENTS))
+def test_reports_are_well_formed_episodes(runs, name):
+    result, reports = runs[name]
+    assert len(reports) == result.episodes > 0
+    names = gym.make("llvm-ic-v0").unwrapped.action_space.names
+    for episode in reports:
+        assert episode.benchmark == CRC32 and episode.seed == 0 and episode.steps
+        for step in episode.steps:
+            assert names[step.action] == step.action_name
+            assert step.walltime_s >= 0 and math.isfinite(step.reward)
+        completed = [s for s in episode.steps if s.error is None]
+        assert episode.state.commandline == " ".join(s.action_name for s in completed)
+        assert episode.state.reward == pytest.approx(sum(s.reward for s in completed), abs=1e-12)
+        if episode.status == "error":
+            assert episode.steps[-1].error and episode.steps[-1].terminated
+            assert episode.error == episode.steps[-1].error
+        else:
+            assert episode.status == "ok" and episode.error is None
+            assert all(s.error is None for s in episode.steps)
+            assert all(s.instruction_count is not None for s in episode.steps)
+    best_reported = max(r.state.reward for r in reports)
+    assert result.best_reward >= best_reported - 1e-12  # the best prefix is at least as good
+
+
+@pytest.mark.parametrize("name", sorted(AGENTS))
+def test_same_seed_and_step_budget_give_the_same_search(runs, make_env, name):
+    first, first_reports = runs[name]
+    second, second_reports = run_agent(name, make_env)
+    assert second.best_state.commandline == first.best_state.commandline
+    assert second.best_reward == first.best_reward
+    assert (second.steps, second.episodes) == (first.steps, first.episodes)
+    assert [r.state.commandline for r in second_reports] == [
+        r.state.commandline for r in first_reports
+    ]
+
+
+@pytest.mark.parametrize("name", ["random", "annealing", "genetic", "guided_random"])
+def test_another_seed_gives_another_search(runs, make_env, name):
+    first, first_reports = runs[name]
+    other, other_reports = run_agent(name, make_env, seed=1)
+    assert [r.state.commandline for r in other_reports] != [
+        r.state.commandline for r in first_reports
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(AGENTS))
+def test_every_env_opened_or_forked_is_closed(make_env, monkeypatch, name):
+    opened: list[LlvmEnv] = []
+    original_fork = LlvmEnv.fork
+
+    def recording_make_env() -> LlvmEnv:
+        opened.append(make_env())
+        return opened[-1]
+
+    def recording_fork(self: LlvmEnv) -> LlvmEnv:
+        opened.append(original_fork(self))
+        return opened[-1]
+
+    monkeypatch.setattr(LlvmEnv, "fork", recording_fork)
+    run_agent(name, recording_make_env, steps=100)
+    assert opened and all(env._session is None for env in opened)
+
+
+def test_time_budget_stops_the_search(make_env):
+    result = AGENTS["random"](make_env, CRC32, Budget(seconds=1.0), 0, **AGENT_PARAMS["random"])
+    assert result.walltime_s < 3.0 and result.steps > 0
+
+
+def test_beam_of_width_one_is_greedy(make_env):
+    params = dict(AGENT_PARAMS["greedy"])
+    greedy = AGENTS["greedy"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, **params)
+    beam = AGENTS["beam"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, width=1, **params)
+    assert beam.best_state.commandline == greedy.best_state.commandline
+    assert beam.best_reward == greedy.best_reward
+
+
+def test_greedy_budget_too_small_for_a_sweep_returns_the_unoptimized_module(make_env):
+    result = AGENTS["greedy"](make_env, CRC32, Budget(steps=5), 0, **AGENT_PARAMS["greedy"])
+    assert result.steps == 0 and result.episodes == 0
+    assert result.best_reward == 0.0 and result.best_state.commandline == ""

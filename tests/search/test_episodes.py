@@ -1,0 +1,78 @@
+"""The shared bookkeeping: budget accounting, best-prefix tracking, helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cgym_ray.errors import CompilerError
+from cgym_ray.search.annealing import mutate
+from cgym_ray.search.common import Budget, BudgetClock
+from cgym_ray.search.episodes import SearchRun, best_action
+from tests.search.conftest import CRC32
+
+
+def index(env, name: str) -> int:
+    return env.action_space.names.index(name)
+
+
+def test_run_keeps_the_best_prefix_not_the_last_state(make_env):
+    with SearchRun("test", make_env, CRC32, Budget(steps=10), 0) as run:
+        episode = run.new_episode()
+        env = episode.env
+        run.step(episode, index(env, "Oz"))
+        after_oz = run.best_reward
+        run.step(episode, index(env, "reg2mem"))  # undoes much of it
+        assert episode.reward < after_oz == run.best_reward
+        run.end_episode(episode)
+        result = run.result({})
+    assert result.best_state.commandline == "Oz" and result.best_reward == pytest.approx(1.0)
+    assert result.steps == 2 and result.episodes == 1
+    assert env._session is None  # closed with the run
+
+
+def test_can_afford_counts_steps_and_tries(make_env):
+    with SearchRun("test", make_env, CRC32, Budget(steps=5), 0) as run:
+        episode = run.new_episode()
+        assert run.can_afford(5) and not run.can_afford(6)
+        rewards = run.try_actions(episode, [0, 1, 2])
+        assert len(rewards) == 3 and run.clock.steps == 3
+        assert run.play(episode, [index(episode.env, "sroa")] * 3) is False
+        assert run.clock.steps == 5 and len(episode.steps) == 2
+
+
+def test_an_episode_without_steps_is_not_reported(make_env):
+    reports = []
+    with SearchRun("test", make_env, CRC32, Budget(steps=5), 0, report=reports.append) as run:
+        run.end_episode(run.new_episode())
+        assert reports == [] and run.episodes == 0
+
+
+def test_unknown_action_names_are_a_clear_error(make_env):
+    with SearchRun("test", make_env, CRC32, Budget(steps=5), 0) as run:
+        env = run.open_env()
+        with pytest.raises(CompilerError, match="unknown action 'no-such-pass'"):
+            run.action_indices(env, ["sroa", "no-such-pass"])
+
+
+def test_budget_fraction_used_follows_the_larger_of_steps_and_time():
+    clock = BudgetClock(Budget(steps=10, seconds=1000))
+    assert clock.fraction_used < 0.01
+    clock.spend(4)
+    assert clock.fraction_used == pytest.approx(0.4)
+    clock.spend(20)
+    assert clock.fraction_used == 1.0
+
+
+def test_best_action_breaks_ties_by_order_and_skips_failures():
+    assert best_action([5, 3, 9], [0.2, 0.2, None]) == (5, 0.2)
+    assert best_action([5, 3], [None, None])[0] == -1
+
+
+def test_mutate_keeps_the_length_and_changes_little():
+    rng = np.random.default_rng(0)
+    sequence = list(range(20))
+    for _ in range(100):
+        neighbour = mutate(sequence, [100, 101], rng)
+        assert len(neighbour) == 20
+        assert sum(a != b for a, b in zip(neighbour, sequence, strict=True)) >= 1
