@@ -43,6 +43,9 @@ def submit(args: argparse.Namespace) -> int:
     from cgym_ray.jobs.loading import load_job
 
     config = load_job(args.config, [*args.overrides, "ray.address=auto"])
+    # The job runs in a temporary working directory on the cluster: make its paths absolute.
+    config.store.path = str(Path(config.store.path).resolve())
+    config.output.dir = str(Path(config.output.dir or Path("runs") / config.name).resolve())
     with tempfile.TemporaryDirectory(prefix="cgym-submit-") as scratch:
         job_file = Path(scratch) / "job.yaml"
         job_file.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False))
@@ -54,17 +57,21 @@ def submit(args: argparse.Namespace) -> int:
     print(f"submitted {job_id} to {args.address}")
     if args.no_wait:
         return 0
-    for line in client.tail_job_logs(job_id) if hasattr(client, "tail_job_logs") else []:
-        print(line, end="")
-    status = client.get_job_status(job_id)
-    while not status.is_terminal():
-        import time
+    import time
 
-        time.sleep(1)
+    from ray.job_submission import JobStatus
+
+    shown = 0
+    while True:
         status = client.get_job_status(job_id)
-    print(client.get_job_logs(job_id)[-4000:])
+        logs = client.get_job_logs(job_id)
+        print(logs[shown:], end="", flush=True)  # follow the job's output as it comes
+        shown = len(logs)
+        if status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.STOPPED):
+            break
+        time.sleep(1)
     print(f"job {job_id}: {status}")
-    return 0 if str(status).endswith("SUCCEEDED") else 1
+    return 0 if status == JobStatus.SUCCEEDED else 1
 
 
 def envs(args: argparse.Namespace) -> int:

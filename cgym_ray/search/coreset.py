@@ -78,7 +78,7 @@ def evaluate_sequences(
     compiler fails on keeps the best prefix before the failure.
     """
     rewards = np.zeros((len(sequences), len(benchmarks)))
-    env = make_env()
+    env = make_env().unwrapped
     try:
         parsed = [env.action_space.from_commandline(s) for s in sequences]
         for j, benchmark in enumerate(benchmarks):

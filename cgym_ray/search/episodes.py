@@ -97,9 +97,18 @@ class SearchRun:
     # Environments.
 
     def open_env(self) -> LlvmEnv:
-        """A new environment, reset on the benchmark; closed when the run ends."""
-        env = self.make_env()
+        """A new environment, reset on the benchmark; closed when the run ends.
+
+        Searches drive the `LlvmEnv` itself (`try_actions`, `fork`), so an env
+        that `gym.make` wrapped is unwrapped.
+        """
+        env = self.make_env().unwrapped
         self._envs.append(env)
+        if env.reward_spec is None:
+            raise CompilerError(
+                f"{self.agent}: the environment has no reward space to maximise; make one "
+                'with a reward, e.g. gym.make("llvm-ic-v0") or reward_space="IrInstructionCountOz"'
+            )
         self._reset(env)
         return env
 

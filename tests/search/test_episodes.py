@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gymnasium as gym
 import numpy as np
 import pytest
 
@@ -76,3 +77,13 @@ def test_mutate_keeps_the_length_and_changes_little():
         neighbour = mutate(sequence, [100, 101], rng)
         assert len(neighbour) == 20
         assert sum(a != b for a, b in zip(neighbour, sequence, strict=True)) >= 1
+
+
+def test_an_env_without_reward_is_refused_and_a_wrapped_one_is_unwrapped():
+    with pytest.raises(CompilerError, match="no reward space"):
+        with SearchRun("test", lambda: gym.make("llvm-v0"), CRC32, Budget(steps=5), 0) as run:
+            run.open_env()
+    with SearchRun("test", lambda: gym.make("llvm-ic-v0"), CRC32, Budget(steps=5), 0) as run:
+        episode = run.new_episode()
+        run.step(episode, index(episode.env, "sroa"))
+        assert run.best_reward > 0

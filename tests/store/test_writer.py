@@ -127,3 +127,47 @@ def test_many_writers_in_one_process_share_a_store(store, run_id):
     assert steps.num_rows == 48
     keys = list(zip(steps["episode_id"].to_pylist(), steps["step"].to_pylist(), strict=True))
     assert len(set(keys)) == 48
+
+
+def test_a_failed_write_keeps_the_batch_and_the_next_flush_writes_it(store, run_id, monkeypatch):
+    import cgym_ray.store.writer as writer_module
+
+    real_write = writer_module.write_data_file
+    failures = iter([OSError(28, "No space left on device")])
+
+    def flaky_write(*args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(writer_module, "write_data_file", flaky_write)
+    writer = store.writer(run_id, flush_interval_s=3600)
+    record_episode(writer, num_steps=5)
+    with pytest.raises(StoreWriteError, match="No space left.*kept in memory"):
+        writer.flush()
+    writer.flush()
+    writer.close()
+    assert store.steps().num_rows == 5 and store.episodes().num_rows == 1
+
+
+def test_a_forked_child_cannot_use_its_parents_writer(store, run_id):
+    import multiprocessing
+
+    writer = store.writer(run_id)
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+
+    def child() -> None:
+        try:
+            record_episode(writer, num_steps=1)
+            queue.put("no error")
+        except StoreWriteError as error:
+            queue.put(str(error))
+
+    process = context.Process(target=child)
+    process.start()
+    process.join(30)
+    assert "forked process must create its own" in queue.get(timeout=5)
+    writer.close()
+    assert store.steps().num_rows == 0
