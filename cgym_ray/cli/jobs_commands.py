@@ -30,9 +30,9 @@ def run(args: argparse.Namespace) -> int:
     if args.dry_run:
         print(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False), end="")
         return 0
-    from cgym_ray.jobs.runner import run_job
+    from cgym_ray.jobs.kinds import runner_for
 
-    summary = run_job(config, progress=not args.quiet, summary_json=args.summary_json)
+    summary = runner_for(config.kind)(config, progress=not args.quiet, summary_json=args.summary_json)
     print(summary.table())
     return 0 if summary.errors == 0 else 1
 
@@ -44,8 +44,10 @@ def submit(args: argparse.Namespace) -> int:
 
     config = load_job(args.config, [*args.overrides, "ray.address=auto"])
     # The job runs in a temporary working directory on the cluster: make its paths absolute.
-    config.store.path = str(Path(config.store.path).resolve())
-    config.output.dir = str(Path(config.output.dir or Path("runs") / config.name).resolve())
+    if hasattr(config, "store"):
+        config.store.path = str(Path(config.store.path).resolve())
+    if hasattr(config, "output"):
+        config.output.dir = str(Path(config.output.dir or Path("runs") / config.name).resolve())
     with tempfile.TemporaryDirectory(prefix="cgym-submit-") as scratch:
         job_file = Path(scratch) / "job.yaml"
         job_file.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False))

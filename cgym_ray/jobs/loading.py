@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from cgym_ray.errors import CompilerError
-from cgym_ray.jobs.schema import JobConfig
+from cgym_ray.jobs.kinds import JOB_KINDS, model_for
 
 Path_ = tuple[str | int, ...]
 
@@ -71,7 +71,7 @@ def apply_override(data: dict[str, Any], keys: list[str], value: Any) -> None:
         node[last] = value
 
 
-def load_job(path: str | Path, overrides: list[str] = ()) -> JobConfig:
+def load_job(path: str | Path, overrides: list[str] = ()) -> Any:
     """Load, override and validate a job file."""
     path = Path(path)
     if not path.is_file():
@@ -104,15 +104,23 @@ def load_job(path: str | Path, overrides: list[str] = ()) -> JobConfig:
             str((path.parent / f).resolve()) if isinstance(f, str) and not Path(f).is_absolute() else f
             for f in files
         ]
+    kind = data.get("kind")
+    if kind not in JOB_KINDS:
+        where = f"{path}:{lines.get(('kind',), 1)}"
+        got = "is missing" if kind is None else f"{kind!r} is not a kind of job"
+        raise JobConfigError(f"{where}: kind: {got} (allowed: {', '.join(JOB_KINDS)})")
+    model = model_for(kind)
     try:
-        return JobConfig.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
-        raise JobConfigError(_describe(error, path, lines, overridden, single_agent)) from None
+        raise JobConfigError(_describe(error, model, path, lines, overridden, single_agent)) from None
     except CompilerError as error:  # raised by a validator looking up datasets or benchmarks
         raise JobConfigError(f"{path}: {error}") from None
 
 
-def _describe(error: ValidationError, path: Path, lines: dict, overridden: set, single_agent: bool) -> str:
+def _describe(
+    error: ValidationError, model: Any, path: Path, lines: dict, overridden: set, single_agent: bool
+) -> str:
     messages = []
     for problem in error.errors():
         location: list[str | int] = list(problem["loc"])
@@ -128,17 +136,15 @@ def _describe(error: ValidationError, path: Path, lines: dict, overridden: set, 
         if any(tuple(str(p) for p in location[: len(k)]) == k for k in overridden):
             where += " (set by a command-line override)"
         message = problem["msg"].removeprefix("Value error, ")
-        hint = _hint(problem, location)
+        hint = _hint(problem, location, model)
         messages.append(f"{where}: {field}: {message}{hint}")
     return "\n".join(messages)
 
 
-def _hint(problem: dict, location: list) -> str:
+def _hint(problem: dict, location: list, model: Any) -> str:
+    """What is allowed where the problem is: the fields of that section, the literal choices."""
     kind = problem["type"]
     if kind == "extra_forbidden":
-        from cgym_ray.jobs.schema import JobConfig
-
-        model: Any = JobConfig
         for part in location[:-1]:
             if isinstance(part, int):
                 continue

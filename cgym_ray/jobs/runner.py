@@ -12,7 +12,7 @@ from pathlib import Path
 
 from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, TaskResult, init_ray
 from cgym_ray.jobs.progress import Progress
-from cgym_ray.jobs.schema import JobConfig
+from cgym_ray.jobs.schema import SearchJob
 
 
 def geomean(values: list[float], floor: float = 1e-6) -> float:
@@ -86,7 +86,7 @@ class JobSummary:
         return "\n".join(rows)
 
 
-def build_tasks(config: JobConfig) -> list[SearchTask]:
+def build_tasks(config: SearchJob) -> list[SearchTask]:
     from cgym_ray.datasets import get_benchmark
 
     tasks = []
@@ -139,7 +139,7 @@ def summarize(
     return summary
 
 
-def run_job(config: JobConfig, progress: bool = True, summary_json: str | None = None) -> JobSummary:
+def run_job(config: SearchJob, progress: bool = True, summary_json: str | None = None) -> JobSummary:
     """Run a search/eval job end to end; print progress and return the summary."""
     import ray
 

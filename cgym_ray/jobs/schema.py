@@ -28,8 +28,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from cgym_ray.errors import CompilerError
 
-KINDS = ("search", "eval")
-
 
 @contextlib.contextmanager
 def _as_value_error():
@@ -177,7 +175,9 @@ class OutputSection(Strict):
     summary_json: str | None = None
 
 
-class JobConfig(Strict):
+class SearchJob(Strict):
+    """`kind: search` (or `eval`: the same, run on evaluation benchmarks)."""
+
     kind: Literal["search", "eval"]
     name: str = Field(default="job", pattern=r"^[A-Za-z0-9_.-]+$")
     env: EnvSection = Field(default_factory=EnvSection)

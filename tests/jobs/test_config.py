@@ -49,7 +49,7 @@ def test_good_config_loads(tmp_path):
         (("budget: {steps: 50}", "budget: {steps: lots}"), 8, "budget.steps", "integer"),
         (("{name: random,", "{name: randon,"), 7, "agents.0.name", "known:"),
         (("cgym-suite-v0:test", "cgym-suite-v0:tset"), 5, "benchmarks.datasets", "split"),
-        (("kind: search", "kind: serch"), 1, "kind", "allowed"),
+        (("kind: search", "kind: serch"), 1, "kind", "allowed: search"),
         (("env: {id: llvm-ic-v0}", "env: {id: llvm-xx-v0}"), 3, "env.id", "known"),
     ],
 )
