@@ -13,7 +13,7 @@ change of any pass or index makes a new version.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from cgym_ray.errors import UnknownActionError
@@ -44,9 +44,17 @@ class Action:
 class ActionCatalogue(Sequence[Action]):
     """An ordered, versioned list of actions with lookup by name."""
 
-    def __init__(self, version: str, backend: str, actions: Sequence[Action]) -> None:
+    def __init__(
+        self,
+        version: str,
+        backend: str,
+        actions: Sequence[Action],
+        translate_flag: Callable[[str], str] | None = None,
+    ) -> None:
         self.version = version
         self.backend = backend
+        # Maps a CompilerGym `opt` flag (`-mem2reg`) to an action name, where one exists.
+        self.translate_flag = translate_flag
         self._actions = tuple(actions)
         self._index = {action.name: i for i, action in enumerate(self._actions)}
         if len(self._index) != len(self._actions):
@@ -92,16 +100,19 @@ class ActionCatalogue(Sequence[Action]):
         return COMMANDLINE_SEPARATOR.join(self[i].name for i in actions)
 
     def from_commandline(self, commandline: str) -> list[int]:
-        """`"sroa instcombine"` -> `[3, 7]`. Accepts CompilerGym's `opt -flag ...` form too."""
+        """`"sroa instcombine"` -> `[3, 7]`.
+
+        Also reads CompilerGym's form, `opt -sroa -instcombine input.bc -o output.bc`,
+        translating its LLVM 10 flags (an error names a flag with no equivalent).
+        """
         words = commandline.split()
-        if words and words[0] == "opt":
-            words = words[1:]
+        compilergym = bool(words) and words[0] == "opt"
+        if compilergym:
+            words = [w for w in words[1:] if w not in ("input.bc", "-o", "output.bc")]
         indices = []
         for word in words:
-            if word in ("input.bc", "-o", "output.bc"):
-                continue
-            if word not in self._index and word.startswith("-"):
-                word = word.lstrip("-")
+            if compilergym and word.startswith("-") and self.translate_flag is not None:
+                word = self.translate_flag(word)
             indices.append(self.index_of(word))
         return indices
 

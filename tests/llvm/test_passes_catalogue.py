@@ -86,8 +86,11 @@ def test_compilergym_flags():
     gone = {flag for flag, name in COMPILERGYM_FLAGS.items() if name is None}
     assert set(GONE_REASONS) == gone
     assert all(GONE_REASONS[flag] for flag in gone)
-    # The catalogue starts with CompilerGym's surviving passes, in its order.
+    # The catalogue starts with CompilerGym's surviving passes, in its order,
+    # then the newer passes alphabetically.
     assert CATALOGUE.names[: len(mapped)] == mapped
+    newer = [a.name for a in PASSES[len(mapped) :]]
+    assert newer == sorted(newer)
     assert translate_compilergym_flag("-functionattrs") == "function-attrs"
     assert translate_compilergym_flag("lowerswitch") == "lower-switch"
 

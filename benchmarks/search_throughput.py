@@ -1,0 +1,134 @@
+"""Throughput of random search on Ray: 1 actor vs 2 actors, and actor memory over time.
+
+    scripts/bench search_throughput [--seconds 20] [--out results/baselines_throughput.md]
+    unshare --net scripts/bench search_throughput --cluster   # a local 3-node cluster, loopback only
+
+Each task is a random search with a time budget on one built-in program; the
+pool runs `programs × repeats` tasks. Steps/s is the total of environment steps
+(every step a real pass on a real module, recorded in the store) over the
+pool's walltime once its actors are up. Memory is the resident size of each
+actor with its compiler worker processes, sampled during a longer run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import ray
+
+from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, init_ray
+from cgym_ray.store import TrajectoryStore
+
+SMALL = ["crc32", "md5", "lzw", "sha256", "adler_fletcher", "nbody"]  # 1,100-1,600 instructions at O0
+
+
+def run_pool(num_actors: int, seconds: float, repeats: int, store: TrajectoryStore, label: str) -> dict:
+    run_id = store.begin_run(config={"benchmark": "search_throughput", "actors": num_actors}, name=label)
+    pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=num_actors), str(store.root), run_id)
+    ray.get([actor.ping.remote() for actor in pool.actors])  # actors up before the clock starts
+    tasks = [
+        SearchTask(f"{label}-{name}-{r}", f"benchmark://cgym-suite-v0/{name}", "random", r,
+                   budget_seconds=seconds, params={"patience": 50})
+        for r in range(repeats) for name in SMALL
+    ]  # fmt: skip
+    started = time.monotonic()
+    results = pool.run(tasks)
+    walltime = time.monotonic() - started
+    pool.close()
+    steps = sum(r.steps for r in results)
+    store.refresh()
+    recorded = store.steps(run_id=run_id, columns=["step", "instruction_count"])
+    counts = recorded.column("instruction_count").to_pylist()
+    return {"actors": num_actors, "steps": steps, "walltime_s": walltime, "steps_per_s": steps / walltime,
+            "recorded": recorded.num_rows, "median_size": statistics.median(counts),
+            "errors": sum(r.status != "ok" for r in results)}  # fmt: skip
+
+
+def memory_over_time(minutes: float, store: TrajectoryStore) -> list[tuple[float, list[int]]]:
+    run_id = store.begin_run(config={"benchmark": "memory"}, name="memory")
+    pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=2), str(store.root), run_id)
+    names = SMALL + ["dijkstra", "json_parser", "stack_vm", "linalg_kit"]
+    tasks = [
+        SearchTask(f"m{i}", f"benchmark://cgym-suite-v0/{names[i % len(names)]}", "random", i, budget_seconds=10)
+        for i in range(int(minutes * 60 / 10 * 2) + 2)
+    ]
+    samples: list[tuple[float, list[int]]] = []
+    started = time.monotonic()
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            try:
+                samples.append((time.monotonic() - started, pool.memory()))
+            except Exception:
+                pass
+            done.wait(30)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    pool.run(tasks)
+    done.set()
+    sampler.join()
+    pool.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=20.0, help="budget of each random search")
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--memory-minutes", type=float, default=0.0)
+    parser.add_argument("--cluster", action="store_true", help="a head and two 1-CPU worker nodes")
+    parser.add_argument("--out", type=Path, default=Path("results/baselines_throughput.md"))
+    args = parser.parse_args()
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="cgym-throughput-") as scratch:
+        store = TrajectoryStore.open(Path(scratch) / "store")
+        if args.cluster:
+            from ray.cluster_utils import Cluster
+
+            cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0})
+            for _ in range(2):
+                cluster.add_node(num_cpus=1)
+            ray.init(address=cluster.address)
+            nodes = [n["NodeManagerAddress"] for n in ray.nodes() if n["Alive"]]
+            row = run_pool(2, args.seconds, args.repeats, store, "cluster")
+            lines += [f"| local cluster: {len(nodes)} nodes (head + 2 workers of 1 CPU), 2 actors | "
+                      f"{row['steps']} | {row['walltime_s']:.1f} | {row['steps_per_s']:,.0f} | {row['median_size']:.0f} |"]  # fmt: skip
+            ray.shutdown()
+            cluster.shutdown()
+        else:
+            init_ray(num_cpus=2)
+            one = run_pool(1, args.seconds, args.repeats, store, "one")
+            two = run_pool(2, args.seconds, args.repeats, store, "two")
+            lines += [
+                "| setting | steps | walltime (s) | steps/s | median instructions |",
+                "|---|---:|---:|---:|---:|",
+                f"| embedded Ray, 1 actor | {one['steps']} | {one['walltime_s']:.1f} | {one['steps_per_s']:,.0f} | {one['median_size']:.0f} |",
+                f"| embedded Ray, 2 actors | {two['steps']} | {two['walltime_s']:.1f} | {two['steps_per_s']:,.0f} | {two['median_size']:.0f} |",
+                "",
+                f"Scaling from 1 to 2 actors: **{two['steps_per_s'] / one['steps_per_s']:.2f}×**. "
+                f"Every step is recorded in the store ({one['recorded'] + two['recorded']} rows written).",
+            ]
+            if args.memory_minutes:
+                samples = memory_over_time(args.memory_minutes, store)
+                lines += ["", f"Actor memory (RSS with compiler workers, MiB) over {args.memory_minutes:g} minutes:", "",
+                          "| minute | actor 1 | actor 2 |", "|---:|---:|---:|"]  # fmt: skip
+                for elapsed, rss in samples:
+                    cells = " | ".join(f"{r / 2**20:,.0f}" for r in rss)
+                    lines.append(f"| {elapsed / 60:.1f} | {cells} |")
+            ray.shutdown()
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.cluster:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
