@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import time
 from collections import Counter
@@ -40,6 +41,8 @@ def geomean(values: list[float]) -> float:
 
 
 def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_s: float) -> dict:
+    load_before = os.getloadavg()[0]
+
     def make_env():
         return gym.make("llvm-ic-v0", step_timeout_s=step_timeout_s).unwrapped
 
@@ -77,6 +80,7 @@ def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_
         "episodes": episodes,
         "length": len(result.best_state.commandline.split()),
         "failures": dict(failures),
+        "load_average": (load_before + os.getloadavg()[0]) / 2,
         "commandline": result.best_state.commandline,
     }
 
@@ -91,6 +95,7 @@ def summarise(rows: list[dict]) -> dict:
         "steps_mean": statistics.fmean(r["steps"] for r in rows),
         "all_replay": all(r["replays"] for r in rows),
         "failed_episodes": sum(sum(r["failures"].values()) for r in rows),
+        "load_average": statistics.fmean(r.get("load_average", math.nan) for r in rows),
     }
 
 
@@ -101,19 +106,22 @@ def write_markdown(path: Path, results: dict[str, list[dict]], args: argparse.Na
         "",
         f"cgym-suite-v0 `{args.split}` split ({len(benchmarks)} programs), seed {args.seed}, "
         "default parameters, full action catalogue (macro-actions O1-O3/Oz included), reward "
-        "IrInstructionCountOz (1.0 = -Oz). Written by `benchmarks/search_quality.py`; "
-        "one search at a time on this machine.",
+        "IrInstructionCountOz (1.0 = -Oz). Written by `benchmarks/search_quality.py`, "
+        f"one search at a time on {os.cpu_count()} CPUs. A time budget buys fewer steps on a "
+        "busy machine: the last column is the 1-minute load average during the baseline's runs.",
         "",
         "| baseline | geomean reward (x Oz) | geomean Oz/final | mean % fewer instrs than Oz "
-        "| mean walltime (s) | mean steps | best state replays | failed episodes |",
-        "|---|---|---|---|---|---|---|---|",
+        "| mean walltime (s) | mean steps | best state replays | failed episodes | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for agent, rows in results.items():
         s = summarise(rows)
+        load = "n/a" if math.isnan(s["load_average"]) else f"{s['load_average']:.1f}"
         lines.append(
             f"| {agent} | {s['reward_geomean']:.4f} | {s['oz_over_final_geomean']:.4f} "
             f"| {s['pct_fewer_than_oz']:.2f} | {s['walltime_mean_s']:.1f} | {s['steps_mean']:.0f} "
-            f"| {'yes' if s['all_replay'] else 'NO'} | {s['failed_episodes']} |"
+            f"| {'yes' if s['all_replay'] else 'NO'} | {s['failed_episodes']} "
+            f"| {load} |"
         )
     lines += ["", ANCHOR, "", "## Best reward per program", ""]
     lines.append("| program | O0 | Oz | " + " | ".join(results) + " |")
@@ -141,13 +149,26 @@ def main() -> None:
     parser.add_argument("--step-timeout-s", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=Path("results/baselines_quality_10s.md"))
     parser.add_argument("--raw", type=Path, default=None, help="also write one JSON line a run")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="keep the other baselines' rows already in --raw (run some baselines later)",
+    )
     args = parser.parse_args()
 
     suite = get_dataset("cgym-suite-v0")
     benchmarks = [suite.uri(name) for name in suite.benchmark_names(args.split)]
-    if args.raw:
-        args.raw.write_text("")
     results: dict[str, list[dict]] = {}
+    if args.raw and args.keep and args.raw.exists():
+        for line in args.raw.read_text().splitlines():
+            row = json.loads(line)
+            if row["agent"] not in args.agents:
+                results.setdefault(row["agent"], []).append(row)
+        args.raw.write_text(
+            "".join(json.dumps(r) + "\n" for rows in results.values() for r in rows)
+        )
+    elif args.raw:
+        args.raw.write_text("")
     for agent in args.agents:
         started = time.monotonic()
         rows = []

@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cgym_ray.cli import datasets_commands, jobs_commands, llvm_commands, results_commands
+from cgym_ray.cli import (
+    datasets_commands,
+    jobs_commands,
+    leaderboard_commands,
+    llvm_commands,
+    results_commands,
+)
 from cgym_ray.errors import CompilerError
 
 EPILOG = """examples:
@@ -28,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     llvm_commands.register(commands)
     datasets_commands.register(commands)
     results_commands.register(commands)
+    leaderboard_commands.register(commands)
     return parser
 
 

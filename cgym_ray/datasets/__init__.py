@@ -22,6 +22,7 @@ __all__ = [
     "get_benchmark",
     "get_dataset",
     "list_datasets",
+    "register_dataset",
 ]
 
 
@@ -29,6 +30,11 @@ __all__ = [
 def _datasets() -> dict[str, Dataset]:
     datasets: list[Dataset] = [SuiteDataset(), CsmithDataset(), LlvmStressDataset(), FileDataset()]
     return {dataset.name: dataset for dataset in datasets}
+
+
+def register_dataset(dataset: Dataset) -> None:
+    """Make a dataset (a remote archive, your own collection) known by its name in this process."""
+    _datasets()[dataset.name] = dataset
 
 
 def list_datasets() -> list[Dataset]:

@@ -15,7 +15,9 @@ Episodes: a beam that is not extended (dropped, or at the end) is reported as
 one episode, its whole path from the unoptimized module.
 
 Budget: every tried action is one step and so is every step taken; a round
-the remaining step budget cannot pay for is not started. Ties go to the
+the remaining step budget cannot pay for is not started, and a round that runs
+out of time is abandoned (the search may still overrun a time budget by one
+sweep of `try_actions`). Ties go to the
 earlier beam, then the earlier action in `actions`, so the search does not
 depend on the seed.
 """
@@ -56,11 +58,17 @@ def beam(
                 break
             # Score every (beam, action) extension that improves its beam.
             extensions: list[tuple[float, int, int]] = []  # (score, beam, position in candidates)
+            swept = 0
             for i, parent in enumerate(beams):
+                if run.clock.exhausted:  # out of time in mid-round: the beams so far are the result
+                    break
                 rewards = run.try_actions(parent, candidates)
+                swept += 1
                 for position, reward in enumerate(rewards):
                     if reward is not None and reward > min_improvement:
                         extensions.append((parent.reward + reward, i, position))
+            if swept < len(beams):
+                break
             extensions.sort(key=lambda e: (-e[0], e[1], e[2]))
             chosen, seen = [], set()
             for score, i, position in extensions:

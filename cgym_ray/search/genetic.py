@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import nevergrad as ng
 import numpy as np
 
 from cgym_ray.errors import CompilerError
@@ -51,6 +50,12 @@ def genetic(
     sequence_length: the number of actions in every candidate sequence.
     actions: the action names (or indices) to use; default all of them.
     """
+    try:
+        import nevergrad as ng  # imported here: it is heavy, and only this baseline needs it
+    except ImportError:
+        raise CompilerError(
+            "the genetic baseline needs nevergrad: pip install nevergrad==1.0.12"
+        ) from None
     if optimizer not in ng.optimizers.registry:
         raise CompilerError(
             f"unknown nevergrad optimizer {optimizer!r}; pick a name from "

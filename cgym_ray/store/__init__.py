@@ -42,6 +42,11 @@ a lease (`_writers/`) with what it added and committed; the next open finds
 the dead writer's lease and reports how much it lost (`store.dead_writers`,
 `store.recovered_writers()`, a warning on the `cgym_ray.store` logger).
 
+Housekeeping. `store.compact()` (`cgym-ray results compact`) merges a run's
+small files into large sorted ones and folds the commit log into one entry;
+it is safe while writers write. An open that finds more than 1,000 log entries
+folds them too.
+
 Plain readers that list the directory themselves also see files between their
 rename and their commit (a fraction of a second), and compacted-away files
 until compaction deletes them; use this package, or compact before sharing.

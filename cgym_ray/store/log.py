@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -148,8 +149,8 @@ class CommitLog:
     def commit(
         self,
         kind: str,
-        add: list[FileEntry] = (),  # type: ignore[assignment]
-        remove: list[str] = (),  # type: ignore[assignment]
+        add: Sequence[FileEntry] = (),
+        remove: Sequence[str] = (),
         writer_id: str | None = None,
         progress: WriterProgress | None = None,
         **details: Any,

@@ -104,8 +104,8 @@ SORT_KEYS = {
 def list_column(values: Sequence[Sequence[float] | None]) -> pa.Array:
     """A list<float32> column from Python lists, tuples or numpy arrays (None is null).
 
-    About 5x faster than `pa.array(values, type=...)` on lists of ints, which is
-    what feature extractors return; this runs once per step in the background.
+    Several times faster than `pa.array(values, type=...)` on lists of ints, which
+    is what feature extractors return; this runs once per step in the background.
     """
     present = [value for value in values if value is not None]
     if not present:
@@ -115,10 +115,15 @@ def list_column(values: Sequence[Sequence[float] | None]) -> pa.Array:
     )
     offsets = np.zeros(len(values) + 1, dtype=np.int32)
     np.cumsum(lengths, out=offsets[1:])
+    total = int(offsets[-1])
     if isinstance(present[0], np.ndarray):
         flat = np.concatenate(present).astype(np.float32, copy=False)
+    elif all(type(value[0]) is int for value in present if len(value)):
+        # Feature counts (Autophase, InstCount): reading Python ints as int64 is twice as fast.
+        counts = np.fromiter(chain.from_iterable(present), dtype=np.int64, count=total)
+        flat = counts.astype(np.float32)
     else:
-        flat = np.fromiter(chain.from_iterable(present), dtype=np.float32, count=int(offsets[-1]))
+        flat = np.fromiter(chain.from_iterable(present), dtype=np.float32, count=total)
     mask = None
     if len(present) < len(values):
         mask = pa.array([value is None for value in values], pa.bool_())

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -48,8 +49,11 @@ from cgym_ray.store.schema import RUNS_SCHEMA, SCHEMAS, TABLES, records_to_table
 from cgym_ray.store.writer import TrajectoryWriter
 
 DEFAULT_PATH_VARIABLE = "CGYM_STORE"
+# Every flush of every writer adds a log entry; past this many, an open folds them into one.
+CHECKPOINT_AFTER_ENTRIES = 1000
 _STORE_MARKERS = (MANIFEST, LOG_DIR, "steps", "episodes", "runs")
 
+logger = logging.getLogger("cgym_ray.store")
 T = TypeVar("T")
 # Errors of reading a file (missing, replaced by compaction, damaged), as opposed to a bad query.
 _READ_ERRORS = (OSError, pa.ArrowException, duckdb.IOException, duckdb.InvalidInputException)
@@ -86,7 +90,14 @@ class TrajectoryStore:
         read_manifest(root)
         log = CommitLog(root)
         log.refresh()
-        dead = recover_dead_writers(root, log) if recover else []
+        dead: list[DeadWriter] = []
+        if recover:
+            try:
+                dead = recover_dead_writers(root, log)
+                if len(log.entries()) > CHECKPOINT_AFTER_ENTRIES:
+                    log.checkpoint()  # safe alongside writers and compaction: see log.py
+            except PermissionError as error:  # a read-only store can still be read
+                logger.warning("trajectory store %s opened read-only: %s", root, error)
         missing = [item.path for item in log.live().values() if not (root / item.path).exists()]
         if missing:
             raise StoreCorrupted(

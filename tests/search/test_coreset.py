@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import gymnasium as gym
 import numpy as np
 import pytest
 
 from cgym_ray.errors import CompilerError
 from cgym_ray.search import (
+    Budget,
     CoresetActionSpace,
     evaluate_sequences,
+    learn_coreset,
+    random_search,
     reward_matrix_from_records,
     select_coreset,
 )
 from cgym_ray.search.default_coreset import DEFAULT_CORESET
-from tests.search.conftest import CRC32
+from tests.search.conftest import ACTIONS, CRC32
 
 SHA256 = "benchmark://cgym-suite-v0/sha256"
 
@@ -106,3 +111,14 @@ def test_default_coreset_parses_on_the_catalogue(make_env):
     assert DEFAULT_CORESET
     for commandline in DEFAULT_CORESET:
         assert env.action_space.from_commandline(commandline)
+
+
+def test_learn_coreset_searches_cross_evaluates_and_selects(make_env):
+    search = partial(random_search, actions=ACTIONS, patience=5, max_episode_length=20)
+    chosen, matrix = learn_coreset(
+        make_env, [CRC32, SHA256], k=2, search=search, budget=Budget(steps=60), seed=0
+    )
+    assert "Oz" in matrix.sequences and matrix.rewards.shape == (len(matrix.sequences), 2)
+    assert not np.isnan(matrix.rewards).any()
+    assert 1 <= len(chosen) <= 2 and set(chosen) <= set(matrix.sequences)
+    assert chosen == select_coreset(matrix.sequences, matrix.rewards, 2)

@@ -88,3 +88,18 @@ def test_compacting_one_run_leaves_the_others(store, run_id):
     partition = store.root / "steps" / f"run_id={other}"
     assert len(os.listdir(partition)) == 3
     assert len(os.listdir(store.root / "steps" / f"run_id={run_id}")) == 1
+
+
+def test_open_folds_a_long_commit_log(store, run_id, monkeypatch):
+    import cgym_ray.store.store as store_module
+
+    monkeypatch.setattr(store_module, "CHECKPOINT_AFTER_ENTRIES", 5)
+    writer = store.writer(run_id)
+    for seed in range(8):
+        record_episode(writer, num_steps=2, seed=seed)
+        writer.flush()
+    writer.close()
+    before = keys(store)
+    reopened = TrajectoryStore.open(store.root)
+    assert len(list((store.root / "_log").glob("*.json"))) == 1
+    assert keys(reopened) == before

@@ -43,6 +43,18 @@ def wait_until_paused(process: subprocess.Popen, timeout_s: float = 60) -> None:
     raise AssertionError(f"writer exited without pausing: {process.stderr.read()}")
 
 
+def wait_for_lease(root: Path, steps_added: int, timeout_s: float = 60) -> None:
+    """Until the writer's lease says it has added `steps_added` steps (renewed every second)."""
+    from cgym_ray.store.leases import open_leases
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if any(lease.steps_added >= steps_added for _, lease in open_leases(root)):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"no lease reached {steps_added} steps added")
+
+
 def kill(process: subprocess.Popen) -> str:
     process.send_signal(signal.SIGKILL)
     stdout, _ = process.communicate(timeout=30)
@@ -114,7 +126,7 @@ def test_kill_at_each_stage_of_a_batch(tmp_path, stage, present, lost_steps, ado
     run_id = TrajectoryStore.open(root).begin_run(name=stage)
     victim = start_writer(root, run_id, 0, 30, pause=f"{stage}:2")
     wait_until_paused(victim)
-    time.sleep(1.5)  # let the lease be renewed with the rows added so far
+    wait_for_lease(root, 6 * STEPS)  # the lease counts the rows added so far
     assert committed_through(kill(victim)) == 2
 
     store = TrajectoryStore.open(root)
@@ -135,13 +147,16 @@ def test_kill_at_random_moments_never_leaves_partial_or_duplicate_rows(tmp_path)
     for index in range(3):
         # Tiny batches written every few ms: the kill lands anywhere in the write path.
         process = start_writer(root, run_id, index, 100_000, 5, 0.002)
-        process.stdout.readline()  # "started"
-        time.sleep(rng.uniform(0.3, 1.0))
-        committed[index] = committed_through(kill(process))
+        first = ""
+        while not first.startswith("committed"):  # it is writing and committing now
+            first = process.stdout.readline()
+            assert first, f"writer exited early: {process.stderr.read()}"
+        time.sleep(rng.uniform(0.0, 0.5))
+        committed[index] = max(committed_through(first), committed_through(kill(process)))
     store = TrajectoryStore.open(root)
     check_exactly_once(store, committed, whole_episodes=False)
     assert len(store.recovered_writers()) == 3
-    assert all(c >= 2 for c in committed.values())
+    assert all(through >= 2 for through in committed.values())
 
 
 def test_hidden_temporary_files_are_never_read(store, run_id):

@@ -7,11 +7,10 @@ import math
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
+import ray
+import ray.rllib  # noqa: F401
 
 from .conftest import NUM_ACTIONS, OBSERVATION_LENGTH, record_episode
-
-ray = pytest.importorskip("ray")
-pytest.importorskip("ray.rllib")
 
 
 @pytest.fixture

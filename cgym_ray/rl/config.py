@@ -1,0 +1,191 @@
+"""`kind: train`: what a training job file may say.
+
+kind: train
+name: ppo-smoke
+env: {id: llvm-autophase-ic-v0, kwargs: {step_timeout_s: 10}}   # the reward comes from the id
+benchmarks: {datasets: [cgym-suite-v0:train], generators: [{name: csmith-v0, seeds: "0-99"}]}
+observation: autophase_history        # or instcount
+episode_length: 45
+terminal_action: false
+algorithm: {name: PPO, lr: 3.0e-4, train_batch_size: 2000, minibatch_size: 256,
+            num_epochs: 10, model: {hidden: [256, 256]}}
+env_runners: {num_env_runners: 2}
+iterations: 50
+checkpoint_every: 10
+eval:
+  interval: 10                        # RLlib evaluation on eval.during_training every 10 iterations
+  splits: {validation: {datasets: [cgym-suite-v0:validation]},
+           test: {datasets: [cgym-suite-v0:test]}}
+  guided: {budget: {seconds: 10}}     # also: the policy guiding a sampling search
+seed: 0
+ray: {num_cpus: 2}
+store: {path: store}
+output: {dir: runs/ppo-smoke}
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from cgym_ray.jobs.schema import (
+    BenchmarksSection,
+    BudgetSection,
+    EnvSection,
+    OutputSection,
+    RaySection,
+    StoreSection,
+    Strict,
+)
+
+Observation = Literal["autophase_history", "instcount"]
+# The raw observation space each policy observation is computed from.
+RAW_OBSERVATION: dict[str, str] = {"autophase_history": "Autophase", "instcount": "InstCount"}
+
+
+class ModelSection(Strict):
+    hidden: list[int] = Field(default_factory=lambda: [256, 256], min_length=1)
+    activation: Literal["relu", "tanh"] = "tanh"
+
+
+class AlgorithmSection(Strict):
+    name: Literal["PPO", "APPO"] = "PPO"
+    lr: float = Field(default=3e-4, gt=0)
+    gamma: float = Field(
+        default=1.0, ge=0, le=1
+    )  # episodes are short; the total reward is the goal
+    train_batch_size: int = Field(default=2000, gt=0)  # env steps per training iteration
+    minibatch_size: int = Field(default=256, gt=0)
+    num_epochs: int = Field(default=10, gt=0)
+    entropy_coeff: float = Field(default=0.01, ge=0)
+    model: ModelSection = Field(default_factory=ModelSection)
+    options: dict[str, Any] = Field(
+        default_factory=dict, description="more keyword arguments for RLlib's config.training()"
+    )
+
+    @model_validator(mode="after")
+    def minibatch_fits(self) -> AlgorithmSection:
+        if self.minibatch_size > self.train_batch_size:
+            raise ValueError(
+                f"minibatch_size ({self.minibatch_size}) is larger than train_batch_size "
+                f"({self.train_batch_size})"
+            )
+        return self
+
+
+class EnvRunnersSection(Strict):
+    num_env_runners: int = Field(default=1, ge=0)
+    num_envs_per_env_runner: int = Field(default=1, gt=0)
+    rollout_fragment_length: int | Literal["auto"] = "auto"
+    sample_timeout_s: float = Field(default=300.0, gt=0)
+    max_env_runner_restarts: int = Field(default=1000, ge=0)
+
+
+class GuidedSection(Strict):
+    """The policy guiding a search: episodes sampled from its action probabilities."""
+
+    budget: BudgetSection
+    temperature: float = Field(default=1.0, gt=0)
+
+
+class EvalSection(Strict):
+    interval: int = Field(
+        default=0, ge=0, description="RLlib evaluation every N iterations; 0: never"
+    )
+    duration_episodes: int = Field(default=8, gt=0)
+    during_training: BenchmarksSection = Field(
+        default_factory=lambda: BenchmarksSection(datasets=["cgym-suite-v0:validation"])
+    )
+    splits: dict[str, BenchmarksSection] = Field(
+        default_factory=lambda: {
+            "validation": BenchmarksSection(datasets=["cgym-suite-v0:validation"]),
+            "test": BenchmarksSection(datasets=["cgym-suite-v0:test"]),
+        },
+        description="after training: the policy is evaluated on each split; {} skips it",
+    )
+    seeds: list[int] = Field(default_factory=lambda: [0], min_length=1)
+    guided: GuidedSection | None = None
+    num_workers: int | None = Field(default=None, gt=0, description="parallel evaluation tasks")
+
+
+class FaultInjectionSection(Strict):
+    """For tests only (needs CGYM_FAULT_INJECTION=1): every N-th step the compiler aborts or hangs."""
+
+    every_n_steps: int = Field(gt=0)
+    kind: Literal["abort", "hang"] = "abort"
+
+
+class TrainJob(Strict):
+    """`kind: train`: train a policy with RLlib, checkpoint it, evaluate it, record everything."""
+
+    kind: Literal["train"]
+    name: str = Field(default="train", pattern=r"^[A-Za-z0-9_.-]+$")
+    env: EnvSection = Field(default_factory=lambda: EnvSection(id="llvm-autophase-ic-v0"))
+    benchmarks: BenchmarksSection
+    observation: Observation = "autophase_history"
+    episode_length: int = Field(default=45, gt=0)
+    terminal_action: bool = False
+    actions: list[str] | None = Field(default=None, description="action names; default: all")
+    on_compiler_error: Literal["recreate", "terminate"] = Field(
+        default="recreate",
+        description="recreate: drop the episode and rebuild the env (RLlib's "
+        "StepFailedRecreateEnvError); terminate: end the episode with reward 0",
+    )
+    record_training: bool = Field(default=True, description="training episodes go to the store")
+    algorithm: AlgorithmSection = Field(default_factory=AlgorithmSection)
+    env_runners: EnvRunnersSection = Field(default_factory=EnvRunnersSection)
+    iterations: int = Field(gt=0, description="training iterations in total, counting resumed ones")
+    time_limit_s: float | None = Field(
+        default=None,
+        gt=0,
+        description="stop training after the iteration that crosses this walltime",
+    )
+    checkpoint_every: int = Field(default=0, ge=0, description="0: only the final checkpoint")
+    resume: str | None = None
+    eval: EvalSection = Field(default_factory=EvalSection)
+    seed: int = 0
+    fault_injection: FaultInjectionSection | None = None
+    ray: RaySection = Field(default_factory=lambda: RaySection(num_cpus=2))
+    store: StoreSection = Field(default_factory=StoreSection)
+    output: OutputSection = Field(default_factory=OutputSection)
+
+    @field_validator("env")
+    @classmethod
+    def env_has_reward(cls, value: EnvSection) -> EnvSection:
+        from cgym_ray.envs import ENV_SPECS
+
+        if ENV_SPECS[value.id][1] is None:
+            raise ValueError(f"{value.id} has no reward to train on; use e.g. llvm-autophase-ic-v0")
+        return value
+
+    @field_validator("actions")
+    @classmethod
+    def known_actions(cls, values: list[str] | None) -> list[str] | None:
+        if values is None:
+            return None
+        from cgym_ray.llvm.backend import default_backend_name, get_backend
+
+        names = set(get_backend(default_backend_name()).actions.names)
+        unknown = [name for name in values if name not in names]
+        if unknown:
+            raise ValueError(f"unknown actions {unknown}; see `cgym-ray llvm actions`")
+        if not values:
+            raise ValueError("actions: give at least one, or leave it out for all of them")
+        return values
+
+    @field_validator("resume")
+    @classmethod
+    def checkpoint_exists(cls, value: str | None) -> str | None:
+        from pathlib import Path
+
+        if value is not None and not (Path(value) / "cgym_policy.json").is_file():
+            raise ValueError(
+                f"{value} is not a cgym-ray training checkpoint (no cgym_policy.json); "
+                "give a directory under <output>/checkpoints/"
+            )
+        return value
+
+    @property
+    def output_dir(self) -> str:
+        return self.output.dir or f"runs/{self.name}"

@@ -1,0 +1,185 @@
+"""The environment RLlib trains on, built in each env runner from a plain config dict.
+
+CompilerGym's RLlib users registered a lambda in the driver and shipped
+pickled env objects to workers. Here the driver registers a *name* whose
+creator is this module's `make_rl_env`: Ray pickles it by reference (module
+path), so an env runner on any node imports this module and builds the whole
+wrapper stack from the JSON-like `env_config` dict; no env or wrapper is ever
+pickled.
+
+    >>> from cgym_ray.rl.envs import RL_ENV_NAME, make_rl_env, register_rl_env
+    >>> env = make_rl_env({"env_id": "llvm-autophase-ic-v0",
+    ...                    "benchmarks": ["benchmark://cgym-suite-v0/crc32"],
+    ...                    "observation": "autophase_history", "episode_length": 45})  # doctest: +SKIP
+
+The stack, inside out: the LLVM env (its compiler in a killable worker
+process, a benchmark drawn per episode from `benchmarks` with the env's seeded
+generator), optional fault injection (tests), optional action subset,
+optional terminal action, the normalised features plus the action history, a
+fixed episode length, the store recorder, and (`on_compiler_error:
+recreate`) a wrapper that turns a compiler abort or hang into RLlib's
+`StepFailedRecreateEnvError`, so the env runner drops the episode, rebuilds
+the env and keeps sampling.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from cgym_ray.envs.wrappers import (
+    ActionHistory,
+    AutophaseNormalized,
+    CommandlineWithTerminalAction,
+    ConstrainedCommandline,
+)
+from cgym_ray.errors import CompilerError
+from cgym_ray.rl.config import RAW_OBSERVATION
+
+logger = logging.getLogger(__name__)
+
+RL_ENV_NAME = "cgym-llvm-rl-v0"
+INSTCOUNT_TOTAL_INSTS = 0  # index of TotalInsts in the InstCount vector
+RESET_ATTEMPTS = 5  # benchmarks tried in a row before a reset error is raised
+
+
+def register_rl_env() -> str:
+    """Register `RL_ENV_NAME` with Ray Tune's registry (call after ray.init); returns the name."""
+    from ray.tune.registry import register_env
+
+    register_env(RL_ENV_NAME, make_rl_env)
+    return RL_ENV_NAME
+
+
+def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
+    """Build the training environment from `env_config` (see `TrainJob.env_config`).
+
+    Keys: env_id, env_kwargs, benchmarks (URIs), observation, episode_length,
+    terminal_action, actions (names or None), on_compiler_error, record
+    ({store, run_id, agent} or None), fault_injection ({every_n_steps, kind} or None).
+    """
+    import cgym_ray.envs  # noqa: F401  (registers the gym ids in this process)
+
+    observation = env_config.get("observation", "autophase_history")
+    episode_length = int(env_config.get("episode_length", 45))
+    env = gym.make(
+        env_config.get("env_id", "llvm-autophase-ic-v0"),
+        observation_space=RAW_OBSERVATION[observation],
+        benchmarks=list(env_config["benchmarks"]),
+        disable_env_checker=True,
+        **dict(env_config.get("env_kwargs") or {}),
+    ).unwrapped
+    if env_config.get("fault_injection"):
+        env = FaultInjection(env, **env_config["fault_injection"])
+    if env_config.get("actions"):
+        env = ConstrainedCommandline(env, list(env_config["actions"]))
+    if env_config.get("terminal_action"):
+        env = CommandlineWithTerminalAction(env)
+    env = (
+        AutophaseNormalized(env) if observation == "autophase_history" else InstCountNormalized(env)
+    )
+    env = ActionHistory(env, normalize_by=episode_length)
+    env = gym.wrappers.TimeLimit(env, max_episode_steps=episode_length)
+    record = env_config.get("record")
+    if record:
+        from cgym_ray.rl.recording import TrainingRecorder
+
+        worker = getattr(env_config, "worker_index", 0)
+        env = TrainingRecorder(env, record["store"], record["run_id"], record["agent"], worker)
+    if env_config.get("on_compiler_error", "recreate") == "recreate":
+        env = RecreateOnCompilerError(env)
+    return env
+
+
+class InstCountNormalized(gym.ObservationWrapper):
+    """InstCount ÷ TotalInsts, as float32: programs of any size look alike (as AutophaseNormalized)."""
+
+    def __init__(self, env: gym.Env) -> None:
+        super().__init__(env)
+        if env.observation_space.shape != (70,):
+            raise CompilerError(
+                f"InstCountNormalized needs the InstCount observation, not {env.observation_space}"
+            )
+        self.observation_space = spaces.Box(0.0, np.inf, shape=(70,), dtype=np.float32)
+
+    def observation(self, observation):
+        return normalize_features(observation, "instcount")
+
+
+def normalize_features(raw: Any, observation: str) -> np.ndarray:
+    """The raw Autophase/InstCount vector ÷ its instruction count, as the wrappers compute it."""
+    if observation == "autophase_history":
+        return AutophaseNormalized.observation(None, raw)  # type: ignore[arg-type]  # stateless
+    values = np.asarray(raw, dtype=np.float32)
+    return values / max(float(values[INSTCOUNT_TOTAL_INSTS]), 1.0)
+
+
+def policy_observation(
+    raw: Any, history: np.ndarray, observation: str, episode_length: int
+) -> np.ndarray:
+    """What the policy sees: the normalised features, then the action counts ÷ episode length.
+
+    Equal to the output of `make_rl_env`'s wrapper stack (pinned by a test), so a
+    trained policy can act on any LLVM env that can compute the raw observation.
+    """
+    history = np.asarray(history, dtype=np.float32) / max(episode_length, 1)
+    return np.concatenate([normalize_features(raw, observation), history]).astype(np.float32)
+
+
+class FaultInjection(gym.Wrapper):
+    """For tests (needs CGYM_FAULT_INJECTION=1): every N-th step runs an injected abort or hang."""
+
+    def __init__(self, env: gym.Env, every_n_steps: int, kind: str = "abort") -> None:
+        super().__init__(env)
+        self.every_n_steps = every_n_steps
+        self.kind = kind
+        self.steps = 0
+
+    def step(self, action):
+        from cgym_ray.llvm.actions import Action
+
+        self.steps += 1
+        session = getattr(self.env.unwrapped, "_session", None)
+        if self.steps % self.every_n_steps or session is None:
+            return self.env.step(action)
+        original = session.resolve
+        session.resolve = lambda _: Action(f"inject-{self.kind}", f"cgym-inject-{self.kind}")
+        try:
+            return self.env.step(action)
+        finally:
+            session.resolve = original
+
+
+class RecreateOnCompilerError(gym.Wrapper):
+    """A compiler abort/hang/crash raises `StepFailedRecreateEnvError`: RLlib drops the episode
+    fragment and rebuilds the env, instead of learning from an episode the compiler cut short.
+
+    A benchmark that fails to load at reset is skipped for another one (a reset error
+    would make RLlib recreate the env and retry the same seeded draw forever).
+    """
+
+    def step(self, action):
+        from ray.rllib.env.env_errors import StepFailedRecreateEnvError
+
+        observation, reward, terminated, truncated, info = self.env.step(action)
+        error = info.get("error")
+        if error is not None:
+            raise StepFailedRecreateEnvError(
+                f"compiler {error.get('cause', 'error')} on {error.get('action')}: {error.get('message')}"
+            )
+        return observation, reward, terminated, truncated, info
+
+    def reset(self, *, seed=None, options=None):
+        for attempt in range(RESET_ATTEMPTS):
+            try:
+                return self.env.reset(seed=seed if attempt == 0 else None, options=options)
+            except CompilerError as error:
+                if options and options.get("benchmark") or attempt == RESET_ATTEMPTS - 1:
+                    raise
+                logger.warning("reset failed (%s); drawing another benchmark", error)
+        raise AssertionError("unreachable")
