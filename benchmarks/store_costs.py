@@ -111,7 +111,7 @@ def write_rate(root: Path, episodes, count: int, observations: bool, **options) 
     prepared = list(records(episodes, count, observations))
     rows = sum(len(steps) for steps, _ in prepared)
     writer = store.writer(run_id, **options)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     adding = 0.0
     for steps, episode in prepared:
         before = time.perf_counter()
@@ -121,6 +121,7 @@ def write_rate(root: Path, episodes, count: int, observations: bool, **options) 
         adding += time.perf_counter() - before
     writer.close()
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     written = steps_bytes(store)
     files = len(store._log.files("steps"))
     store.compact()
@@ -128,6 +129,7 @@ def write_rate(root: Path, episodes, count: int, observations: bool, **options) 
         "rows": rows,
         "rows_per_s": rows / elapsed,
         "add_us": adding / rows * 1e6,
+        "cpu_us": cpu / rows * 1e6,
         "bytes_per_step": written / rows,
         "bytes_per_step_compacted": steps_bytes(store) / rows,
         "files": files,
@@ -334,14 +336,14 @@ def main() -> None:
         "",
         "## Writing",
         "",
-        "| data | steps | rows/s (add to close) | add_step in the caller | bytes/step as written "
-        "| bytes/step compacted | steps files written |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| data | steps | rows/s (add to close) | CPU a step (all threads) | add_step in the "
+        "caller | bytes/step as written | bytes/step compacted | steps files written |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for label, result in writes:
         lines.append(
             f"| {label} | {result['rows']:,} | {result['rows_per_s']:,.0f} | "
-            f"{result['add_us']:.2f} us | {result['bytes_per_step']:.1f} | "
+            f"{result['cpu_us']:.2f} us | {result['add_us']:.2f} us | {result['bytes_per_step']:.1f} | "
             f"{result['bytes_per_step_compacted']:.1f} | {result['files']} |"
         )
     lines += [
