@@ -55,14 +55,16 @@ class EnvActorImpl:
 
     def run_search(self, task: SearchTask) -> TaskResult:
         """Run one search task; every episode it plays goes to the store."""
-        from cgym_ray.search import AGENTS
+        from cgym_ray.distributed.agents import get_agent
         from cgym_ray.search.common import Budget
 
         started = time.monotonic()
-        agent = AGENTS[task.agent]
+        agent = get_agent(task.agent)
         reporter = None
         if self.writer is not None:
-            reporter = StoreReporter(self.writer, task.agent, task.params)
+            reporter = StoreReporter(
+                self.writer, task.agent, task.params, checkpoint=task.params.get("checkpoint")
+            )
 
         def make_env():
             return self._make_env()

@@ -138,10 +138,11 @@ class AgentSection(Strict):
     @field_validator("name")
     @classmethod
     def known_agent(cls, value: str) -> str:
-        from cgym_ray.search import AGENTS
+        from cgym_ray.distributed.agents import all_agents
 
-        if value not in AGENTS:
-            raise ValueError(f"unknown agent {value!r}; known: {', '.join(sorted(AGENTS))}")
+        agents = all_agents()
+        if value not in agents:
+            raise ValueError(f"unknown agent {value!r}; known: {', '.join(sorted(agents))}")
         return value
 
 

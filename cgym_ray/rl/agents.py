@@ -39,6 +39,7 @@ def policy_agent(
     checkpoint: str,
     guided: bool = True,
     temperature: float = 1.0,
+    epsilon: float = 0.0,
     episode_length: int | None = None,
 ) -> SearchResult:
     """The policy of `checkpoint` on one benchmark; with `guided`, then a search it guides.
@@ -46,6 +47,8 @@ def policy_agent(
     checkpoint: a training checkpoint directory (it holds cgym_policy.json).
     guided: keep sampling episodes from the policy's probabilities until the budget is spent.
     temperature: divides the logits when sampling (above 1: more exploration).
+    epsilon: when sampling, mix this much of the uniform distribution into the policy's
+        (a trained policy is often so sure of itself that its samples barely differ).
     episode_length: steps per episode (default: the length the policy was trained with).
     """
     policy = load_policy(checkpoint)
@@ -61,7 +64,7 @@ def policy_agent(
         while run.can_afford(1):
             episode = run.new_episode(env)
             play_policy_episode(
-                run, episode, policy, indices, length, rng if sample else None, temperature
+                run, episode, policy, indices, length, rng if sample else None, temperature, epsilon
             )
             run.end_episode(episode)
             if not guided:
@@ -72,6 +75,7 @@ def policy_agent(
                 "checkpoint": policy.checkpoint,
                 "guided": guided,
                 "temperature": temperature,
+                "epsilon": epsilon,
                 "episode_length": length,
             }
         )
@@ -85,6 +89,7 @@ def play_policy_episode(
     length: int,
     rng: np.random.Generator | None,
     temperature: float = 1.0,
+    epsilon: float = 0.0,
 ) -> None:
     """Up to `length` steps: the policy's likeliest action (rng None) or one sampled from it."""
     env = episode.env
@@ -94,6 +99,8 @@ def play_policy_episode(
         if episode.failed or not run.can_afford(1):
             return
         probabilities = policy.probabilities(policy.observe(raw, history), temperature)
+        if rng is not None and epsilon > 0:
+            probabilities = (1 - epsilon) * probabilities + epsilon / len(probabilities)
         output = (
             int(probabilities.argmax())
             if rng is None

@@ -9,9 +9,15 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 CURVE_BINS = 40
 SMOOTHING_BINS = 5  # the bold line: the mean of this many bins
@@ -69,6 +75,31 @@ def benchmark_results(
     return {agent: {b: sum(v) / len(v) for b, v in per.items()} for agent, per in values.items()}
 
 
+def plot_run_isolated(
+    store_path: str, run_ids: list[str], output_dir: Path, algo_name: str, test_uris: list[str]
+) -> list[str]:
+    """`plot_run` in a child process; a failure costs the plots (logged), never the job.
+
+    Importing matplotlib's native modules into a process that already holds libLLVM, torch
+    and Ray crashed it (a segfault in `matplotlib._mathtext_data`, seen in the test suite).
+    """
+    arguments = json.dumps([store_path, run_ids, str(output_dir), algo_name, test_uris])
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "cgym_ray.rl.plots", arguments],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning("plotting %s timed out; no plots", output_dir)
+        return []
+    if done.returncode != 0:
+        logger.warning("plotting failed (exit %s): %s", done.returncode, done.stderr[-2000:])
+        return []
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def plot_run(
     store: Any, run_ids: list[str], output_dir: Path, algo_name: str, test_uris: list[str]
 ) -> list[str]:
@@ -78,6 +109,7 @@ def plot_run(
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    output_dir.mkdir(parents=True, exist_ok=True)
     written = []
     points = learning_curve_points(store, run_ids, f"{algo_name}-train")
     if points:
@@ -124,13 +156,24 @@ def plot_benchmark_bars(results: dict[str, dict[str, float]], path: Path, title:
         xs = [i + (index - (len(agents) - 1) / 2) * width for i in range(len(benchmarks))]
         axes.bar(xs, [results[agent].get(b, 0.0) for b in benchmarks], width, label=agent)
     axes.axhline(1.0, color="grey", linestyle="--", linewidth=1)
+    values = [v for per in results.values() for v in per.values()]
+    if values and min(values) > 0.5:  # near -Oz the differences matter: zoom in
+        axes.set_ylim(min(values) - 0.02, max(max(values), 1.0) + 0.01)
     axes.set_xticks(range(len(benchmarks)))
     axes.set_xticklabels([b.rsplit("/", 1)[-1] for b in benchmarks], rotation=45, ha="right")
     axes.set_ylabel("reward (1.0 = -Oz)")
     axes.set_title(title)
-    axes.legend(fontsize=8)
+    axes.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))  # outside the bars
     axes.grid(axis="y", alpha=0.3)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
+
+
+if __name__ == "__main__":
+    from cgym_ray.store import TrajectoryStore
+
+    store_path, run_ids, output_dir, algo_name, test_uris = json.loads(sys.argv[1])
+    store = TrajectoryStore.open(store_path)
+    print(json.dumps(plot_run(store, run_ids, Path(output_dir), algo_name, test_uris)))

@@ -270,9 +270,11 @@ def run_train_job(
         summary.evaluation = summarize_evaluation(results)
         summary.errors = sum(r.error is not None for r in results)
     store.refresh()
-    from cgym_ray.rl.plots import plot_run
+    from cgym_ray.rl.plots import plot_run_isolated
 
-    summary.plots = plot_run(store, run_ids, output_dir, algo_name, splits.get("test") or [])
+    summary.plots = plot_run_isolated(
+        str(store.root), run_ids, output_dir, algo_name, splits.get("test") or []
+    )
     (output_dir / "summary.json").write_text(json.dumps(summary.to_json(), indent=1))
     target = summary_json or config.output.summary_json
     if target:
@@ -340,7 +342,11 @@ def _evaluate(
             num_workers,
             on_result=lambda r: say(
                 f"  {r.task.split} {r.task.benchmark.rsplit('/', 1)[-1]} {r.task.agent}: "
-                + (f"error {r.error}" if r.error else f"{r.best_reward:.4f}")
+                + (
+                    f"error {r.error}"
+                    if r.error
+                    else f"{(r.best_reward if r.task.guided else r.final_reward) or 0.0:.4f}"
+                )
             ),
         )
 
