@@ -9,6 +9,9 @@ import pytest
 # Must be set before any compiler worker starts: workers read it at request time
 # from their own environment, which they inherit from this process.
 os.environ["CGYM_FAULT_INJECTION"] = "1"
+# Every Ray the tests start (ray.init() in a test included) stays on 127.0.0.1:
+# Ray reads this before it is imported. Multi-node tests run in their own netns.
+os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
 
 SMALL_PROGRAMS = ("crc32", "dijkstra", "sha256")
 

@@ -197,7 +197,7 @@ class CoresetActionSpace(gym.Wrapper):
     """An env whose actions are whole sequences: action i applies sequence i step by step.
 
         >>> env = CoresetActionSpace(gym.make("llvm-autophase-ic-v0"), chosen)  # doctest: +SKIP
-        >>> env.action_space
+        >>> env.action_space  # doctest: +SKIP
         Discrete(20)
 
     The reward of an action is the sum of its steps' rewards; a compiler failure

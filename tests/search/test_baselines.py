@@ -11,7 +11,7 @@ from cgym_ray.envs.llvm_env import LlvmEnv
 from cgym_ray.search import AGENTS, Budget, EpisodeOutcome, SearchResult
 from tests.search.conftest import AGENT_PARAMS, CRC32
 
-STEP_BUDGET = 300
+STEP_BUDGET = 200
 
 
 def run_agent(name: str, make_env, seed: int = 0, steps: int = STEP_BUDGET):
