@@ -211,6 +211,38 @@ class WorkerServer:
         self.modules.clear()
 
 
+_WARM_UP_IR = b"""
+define i32 @f(i32 %n) {
+entry:
+  br label %loop
+loop:
+  %i = phi i32 [ 0, %entry ], [ %next, %loop ]
+  %s = phi i32 [ 0, %entry ], [ %t, %loop ]
+  %t = add i32 %s, %i
+  %next = add i32 %i, 1
+  %done = icmp eq i32 %next, %n
+  br i1 %done, label %exit, label %loop
+exit:
+  ret i32 %t
+}
+"""
+
+
+def _warm_up(server: WorkerServer) -> None:
+    """Run LLVM once in the template, so that forked workers inherit its lazy start-up.
+
+    LLVM builds much on first use (pass registries, the target machine, cost
+    models); done here, every fork starts warm instead of paying it again.
+    """
+    try:
+        module_id = server.do_load(_WARM_UP_IR, "warm-up", ("minsize", "optsize"))
+        server.do_measure(module_id, ("autophase", "inst_count", "object_text_size_bytes"))
+        server.do_apply(module_id, "default<O2>", (), ())
+        server.do_dispose(module_id)
+    except Exception:  # a backend that cannot run this still works; it just starts cold
+        pass
+
+
 def main(argv: list[str]) -> None:
     fd, backend_name, owner_pid = int(argv[0]), argv[1], int(argv[2])
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
@@ -223,6 +255,7 @@ def main(argv: list[str]) -> None:
     except Exception as error:
         send_message(sock, ("error", type(error).__name__, str(error), traceback.format_exc()))
         return
+    _warm_up(server)
     send_message(sock, ("ok", server.do_ping()))
     server.serve()
 
