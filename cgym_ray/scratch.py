@@ -18,7 +18,8 @@ from pathlib import Path
 PREFIX = "cgym-ray-"
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this pid exists (on this machine)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -33,7 +34,7 @@ def remove_stale_scratch_dirs(root: str | None = None) -> list[Path]:
     removed = []
     for path in Path(root or tempfile.gettempdir()).glob(f"{PREFIX}*"):
         pid_text = path.name[len(PREFIX) :].split("-", 1)[0]
-        if pid_text.isdigit() and not _pid_alive(int(pid_text)) and path.is_dir():
+        if pid_text.isdigit() and not pid_alive(int(pid_text)) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed

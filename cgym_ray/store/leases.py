@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cgym_ray.scratch import atomic_write_bytes
+from cgym_ray.scratch import atomic_write_bytes, pid_alive
 
 WRITERS_DIR = "_writers"
 COMPACT_LOCK = "_compact.lock"
@@ -33,16 +33,6 @@ def host_id() -> str:
     except OSError:
         boot = ""
     return f"{socket.gethostname()}:{boot}" if boot else socket.gethostname()
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @dataclass
@@ -63,7 +53,7 @@ class Lease:
     def is_alive(self, now: float | None = None) -> bool:
         age = (now or time.time()) - self.renewed_at
         if self.host == host_id():
-            return _pid_alive(self.pid) and age < 10 * STALE_AFTER_S  # pid reuse after a long time
+            return pid_alive(self.pid) and age < 10 * STALE_AFTER_S  # pid reuse after a long time
         return age < STALE_AFTER_S
 
     def describe(self) -> str:

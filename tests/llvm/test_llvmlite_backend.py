@@ -6,8 +6,8 @@ import struct
 
 import pytest
 
+from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.backend import get_backend
-from cgym_ray.llvm.errors import CompilerError, LibLLVMNotFound, ModuleLoadError, PipelineError
 from cgym_ray.llvm.features import AUTOPHASE_NAMES, INSTCOUNT_NAMES
 from cgym_ray.llvm.llvmlite_backend import LlvmliteBackend, llvmlite_catalogue
 
@@ -112,10 +112,7 @@ def llvmlite() -> LlvmliteBackend:
 
 @pytest.fixture(scope="module")
 def libllvm():
-    try:
-        return get_backend("libllvm")
-    except LibLLVMNotFound:
-        pytest.skip("no shared libLLVM to compare with")
+    return get_backend("libllvm")  # scripts/setup-env installs it on every test machine
 
 
 def _run(module, *actions: str) -> None:
@@ -257,8 +254,7 @@ def test_object_text_size_is_the_sum_of_text_sections(llvmlite, crc32_bitcode):
     module.run_pipeline("default<O2>")
     before = module.ir_text()
     data = module.object_file()
-    if data[:4] != b"\x7fELF":
-        pytest.skip("the section table check reads ELF only")
+    assert data[:4] == b"\x7fELF"  # the tests run on Linux; the section reader reads ELF
     assert module.object_text_size_bytes() == _elf_text_size(data) > 0
     assert module.ir_text() == before  # code generation ran on a copy
 

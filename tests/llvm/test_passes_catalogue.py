@@ -12,8 +12,8 @@ import random
 
 import pytest
 
+from cgym_ray.errors import UnknownActionError
 from cgym_ray.llvm.actions import ActionCatalogue
-from cgym_ray.llvm.errors import UnknownActionError
 from cgym_ray.llvm.libllvm.compilergym_flags import (
     COMPILERGYM_FLAGS,
     GONE_REASONS,

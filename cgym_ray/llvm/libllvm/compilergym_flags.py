@@ -14,7 +14,7 @@ stand-in that would replay the same transformation, so it is not guessed.
 
 from __future__ import annotations
 
-from cgym_ray.llvm.errors import UnknownActionError
+from cgym_ray.errors import UnknownActionError
 
 # Flag -> catalogue action name, or None; in CompilerGym's action order.
 COMPILERGYM_FLAGS: dict[str, str | None] = {

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 import llvmlite.binding as llvm
 
+from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.actions import ActionCatalogue
 from cgym_ray.llvm.backend import Backend, Module
-from cgym_ray.llvm.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.llvmlite_backend import features
 from cgym_ray.llvm.llvmlite_backend.actions import LLVMLITE_PASSES, llvmlite_catalogue
 
