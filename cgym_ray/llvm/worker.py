@@ -89,6 +89,17 @@ class WorkerServer:
         self.modules: dict[int, Module] = {}
         self.fingerprints: dict[int, int] = {}  # valid only while nothing else changed the module
         self.next_id = 0
+        self.cpu = -1  # the CPU this worker is pinned to, -1 for none
+
+    def follow(self, cpu: int) -> None:
+        """Pin this worker to its caller's CPU (see `workers.current_cpu`)."""
+        if cpu == self.cpu or cpu < 0:
+            return
+        try:
+            os.sched_setaffinity(0, {cpu})
+        except OSError:  # not allowed here (a cpuset): stay where the scheduler puts us
+            return
+        self.cpu = cpu
 
     def serve(self) -> None:
         while True:
@@ -96,7 +107,8 @@ class WorkerServer:
                 message, fds = receive_message(self.sock, with_fds=True)
             except ChannelClosed:
                 return
-            command, args = message  # type: ignore[misc]
+            command, args, cpu = message  # type: ignore[misc]
+            self.follow(cpu)
             if command == "fork":
                 self._fork(fds, *args)  # the child goes on serving its own channel
                 continue
