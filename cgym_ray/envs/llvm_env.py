@@ -17,6 +17,7 @@ import copy
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,18 @@ from cgym_ray.scratch import scratch_dir
 
 DEFAULT_BENCHMARKS = "cgym-suite-v0:train"
 SIZE_ATTRIBUTES = ("minsize", "optsize")
+
+
+@dataclass
+class PlayedStep:
+    """One step of `LlvmEnv.play`: as `step` would have returned it, with its walltime."""
+
+    action: int
+    reward: float
+    terminated: bool
+    info: dict[str, Any]
+    walltime_s: float
+    metric: float | None  # the reward metric's value after the step (None: it failed)
 
 
 class ResetNeeded(CompilerError):
@@ -175,8 +188,11 @@ class LlvmEnv(gym.Env):
         if self.benchmark is None or benchmark.uri != self.benchmark.uri:
             self._references = {}
         self.benchmark = benchmark
-        self.close()
-        self._session = self._new_session()
+        if self._session is None or not self._session.reload(
+            benchmark.bitcode(), benchmark.uri, self._load_attributes
+        ):
+            self.close()
+            self._session = self._new_session()
         self.actions = []
         self.episode_reward = 0.0
         self.episode_start = time.monotonic()
@@ -231,14 +247,107 @@ class LlvmEnv(gym.Env):
         return copy.deepcopy(self._last_observation), 0.0, True, False, info
 
     def multistep(self, actions: Iterable[int]):
-        """Apply several actions; returns the 5-tuple of the last, with the rewards summed."""
-        total, observation, terminated, truncated, info = 0.0, self._last_observation, False, False, {}
-        for action in actions:
-            observation, reward, terminated, truncated, info = self.step(action)
-            total += reward
-            if terminated or truncated:
+        """Apply several actions; returns the 5-tuple of the last, with the rewards summed.
+
+        One request to the compiler for all of them (see `play`).
+        """
+        played = self.play(list(actions))
+        if not played:
+            return self._last_observation, 0.0, False, False, {}
+        last = played[-1]
+        return self._last_observation, sum(p.reward for p in played), last.terminated, False, last.info
+
+    def play(
+        self,
+        actions: Sequence[int],
+        *,
+        patience: int | None = None,
+        best: float | None = None,
+        time_limit_s: float | None = None,
+        action_effect: bool = True,
+    ) -> list[PlayedStep]:
+        """Apply actions in one request to the compiler; what each step taken did.
+
+        Like calling `step` for each action, without a round trip to the
+        worker per action. It stops early at a compiler error (that step is
+        the last, terminated, with `info["error"]`), once `time_limit_s` has
+        passed, or after `patience` steps in a row that do not beat the
+        reward metric's value `best` (default: the current one), random
+        search's rule; each `PlayedStep.metric` says what a step reached.
+        `action_effect=False` skips the walk that gives
+        `info["action_had_no_effect"]` (the key is then absent), for searches
+        that never read it. Only the last state's observation is computed.
+        """
+        session = self._require_session()
+        indices = [int(a) for a in actions]
+        for index in indices:
+            if not self.action_space.contains(index):
+                raise CompilerError(f"action {index!r} is outside the action space (0..{self.action_space.n - 1})")
+        if not indices:
+            return []
+        metric = self.reward_spec.metric if self.reward_spec is not None else "instruction_count"
+        stop = None
+        if patience is not None:
+            if self.reward_spec is None:
+                raise CompilerError("play(patience=...) needs a reward space")
+            tracker = self._trackers[self.reward_spec.name]
+            stop = (patience, metric, tracker.previous if best is None else best, tracker.scale > 0)
+        names = () if metric == "instruction_count" else (metric,)
+        try:
+            results, error = session.apply_sequence(
+                indices, names, changes=action_effect, stop=stop, time_limit_s=time_limit_s
+            )
+        except StepFailed:
+            # The worker died somewhere in the sequence, taking its steps with it:
+            # rebuild the state before the call and go one step at a time.
+            self._restore_session()
+            return self._play_stepwise(indices, patience, best, time_limit_s)
+        played = []
+        for index, result in zip(indices, results, strict=False):
+            self.actions.append(index)
+            values = {"instruction_count": result.instruction_count, **result.observations}
+            reward = 0.0
+            if self.reward_spec is not None:
+                reward = self._trackers[self.reward_spec.name].update(float(values[metric]))
+                self.episode_reward += reward
+            info: dict[str, Any] = {"instruction_count": result.instruction_count}
+            if action_effect:
+                info["action_had_no_effect"] = not result.changed
+            played.append(PlayedStep(index, reward, False, info, result.walltime_s, float(values[metric])))
+        if results:
+            self.last_step = results[-1]
+            self._last_observation = self.compute_observation(self.observation_spec)
+        if error is not None:
+            index = indices[len(results)]
+            _, reward, terminated, _, info = self._failed_step(index, error)
+            played.append(PlayedStep(index, reward, terminated, info, 0.0, None))
+        return played
+
+    def _play_stepwise(
+        self, indices: Sequence[int], patience: int | None, best: float | None, time_limit_s: float | None
+    ) -> list[PlayedStep]:
+        """`play`, one `step` at a time (after a compiler crash inside a sequence)."""
+        started = time.monotonic()
+        tracker = self._trackers.get(self.reward_spec.name) if self.reward_spec is not None else None
+        if best is None and tracker is not None:
+            best = tracker.previous
+        streak, played = 0, []
+        for index in indices:
+            step_started = time.perf_counter()
+            _, reward, terminated, _, info = self.step(index)
+            value = None if terminated or tracker is None else tracker.previous
+            played.append(PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value))
+            if terminated:
                 break
-        return observation, total, terminated, truncated, info
+            if value is not None and best is not None and ((value < best) == (tracker.scale > 0)) and value != best:
+                best, streak = value, 0
+            else:
+                streak += 1
+            if patience is not None and streak >= patience:
+                break
+            if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
+                break
+        return played
 
     def try_actions(self, actions: Sequence[int]) -> list[float | None]:
         """The reward each action would earn from the current state; the state is unchanged.
@@ -274,13 +383,17 @@ class LlvmEnv(gym.Env):
         tracker = self._trackers[self.reward_spec.name]
         return (tracker.previous - float(result[self.reward_spec.metric])) / tracker.scale
 
+    @property
+    def _load_attributes(self) -> tuple[str, ...]:
+        return SIZE_ATTRIBUTES if self.size_attributes else ()
+
     def _new_session(self) -> CompilerSession:
         assert self.benchmark is not None
         return CompilerSession(
             self.benchmark.bitcode(),
             self.benchmark.uri,
             backend=self.backend,
-            attributes=SIZE_ATTRIBUTES if self.size_attributes else (),
+            attributes=self._load_attributes,
             timeout_s=self.step_timeout_s,
             isolation=self.isolation,
         )
@@ -291,8 +404,10 @@ class LlvmEnv(gym.Env):
         if self._session is not None:
             self._session.close()
         self._session = self._new_session()
-        for action in self.actions:
-            self._session.apply(action)
+        if self.actions:
+            _, error = self._session.apply_sequence(self.actions, changes=False)
+            if error is not None:
+                raise error
 
     def render(self):
         if self.render_mode == "ansi":

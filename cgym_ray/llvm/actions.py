@@ -7,7 +7,7 @@ names, one per step, and replays step by step: DESIGN.md explains why a joined
 pipeline text would not run the same passes.
 
 Catalogues are versioned. A version's list never changes once released, so a
-commandline recorded under `libllvm-v1` replays the same passes forever; a
+commandline recorded under `libllvm-v2` replays the same passes forever; a
 change of any pass or index makes a new version.
 """
 

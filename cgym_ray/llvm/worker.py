@@ -32,6 +32,10 @@ from cgym_ray.llvm.protocol import ChannelClosed, receive_message, send_message
 # They work only when CGYM_FAULT_INJECTION=1 is set in the worker's environment.
 INJECT_PREFIX = "cgym-inject-"
 
+# What a worker writes on stderr before it ends itself for a step that overran.
+STEP_TIMEOUT_MARKER = "cgym: step timeout"
+STEP_WATCH_INTERVAL_S = 0.05
+
 MEASUREMENTS: dict[str, Callable[[Module], object]] = {
     "instruction_count": lambda m: m.instruction_count(),
     "inst_count": lambda m: m.inst_count(),
@@ -90,6 +94,31 @@ class WorkerServer:
         self.fingerprints: dict[int, int] = {}  # valid only while nothing else changed the module
         self.next_id = 0
         self.cpu = -1  # the CPU this worker is pinned to, -1 for none
+        self._step_deadline: float | None = None  # while a step of a sequence runs
+        self._step_timeout_s = 0.0
+        self._step_pipeline = ""
+        self._sequence_running = threading.Event()
+
+    def start_step_watch(self) -> None:
+        """Start the thread that ends this process when a step of a sequence overruns.
+
+        Passes run in C with the GIL released, so the thread runs meanwhile.
+        It polls only while a sequence runs. (A single `apply` is timed by the
+        caller, which kills the worker.) Threads do not survive fork: each
+        worker starts its own (a template only forks, so it runs none).
+        """
+        self._sequence_running = threading.Event()
+
+        def watch() -> None:
+            while True:
+                self._sequence_running.wait()
+                time.sleep(STEP_WATCH_INTERVAL_S)
+                deadline, timeout_s, pipeline = self._step_deadline, self._step_timeout_s, self._step_pipeline
+                if deadline is not None and time.monotonic() > deadline:
+                    os.write(2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:g} s: {pipeline}\n".encode())
+                    os._exit(124)
+
+        threading.Thread(target=watch, name="step-watch", daemon=True).start()
 
     def follow(self, cpu: int) -> None:
         """Pin this worker to its caller's CPU (see `workers.current_cpu`)."""
@@ -139,6 +168,7 @@ class WorkerServer:
             os.dup2(stderr, 2)
             os.close(stderr)
             _watch_owner(self.owner_pid)
+            self.start_step_watch()
             send_message(self.sock, ("ok", os.getpid()))
             return
         os.close(child_fd)
@@ -153,6 +183,14 @@ class WorkerServer:
         if attributes:
             module.add_function_attributes(attributes)
         return self._add(module)
+
+    def do_reload(
+        self, module_id: int, data: bytes, name: str, attributes: Sequence[str]
+    ) -> tuple[int, int]:
+        """Replace a module by a newly loaded one (a warm reset); its id and instruction count."""
+        new_id = self.do_load(data, name, attributes)
+        self.do_dispose(module_id)
+        return new_id, self.modules[new_id].instruction_count()
 
     def do_clone(self, module_id: int) -> int:
         return self._add(self.modules[module_id].clone())
@@ -175,10 +213,20 @@ class WorkerServer:
         names: Sequence[str],
     ) -> dict[str, object]:
         """Run one action; return whether it changed the module, and measurements."""
+        return self._apply(module_id, pipeline, attributes, names, changes=True)
+
+    def _apply(
+        self,
+        module_id: int,
+        pipeline: str,
+        attributes: Sequence[str],
+        names: Sequence[str],
+        changes: bool,
+    ) -> dict[str, object]:
         module = self.modules[module_id]
         # The fingerprint after one step is the one before the next: walk once a step.
         before = self.fingerprints.pop(module_id, None)
-        if before is None:
+        if changes and before is None:
             before, _ = module.fingerprint()
         started = time.perf_counter()
         if pipeline.startswith(INJECT_PREFIX):
@@ -187,17 +235,84 @@ class WorkerServer:
             module.add_function_attributes(attributes)
         module.run_pipeline(pipeline)
         pass_time_s = time.perf_counter() - started
-        after, count = module.fingerprint()
-        self.fingerprints[module_id] = after
-        result: dict[str, object] = {
-            "changed": after != before,
-            "instruction_count": count,
-            "pass_time_s": pass_time_s,
-        }
+        result: dict[str, object] = {"pass_time_s": pass_time_s}
+        if changes:
+            after, result["instruction_count"] = module.fingerprint()
+            result["changed"] = after != before
+            self.fingerprints[module_id] = after
+        else:
+            result["instruction_count"] = module.instruction_count()
         for name in names:
             if name not in result:
                 result[name] = MEASUREMENTS[name](module)
         return result
+
+    def do_apply_sequence(
+        self,
+        module_id: int,
+        actions: Sequence[tuple[str, Sequence[str]]],
+        names: Sequence[str],
+        changes: bool,
+        step_timeout_s: float,
+        stop: tuple[int, str, float, bool] | None,
+        time_limit_s: float | None,
+    ) -> list[dict[str, object]]:
+        """Run actions one after another in one request; a result for each step taken.
+
+        Stops early at the first action that fails (its entry holds "error"),
+        when `time_limit_s` has passed, or by the patience rule `stop` =
+        (patience, metric, best value so far, lower is better): after
+        `patience` steps in a row that do not beat the best value. Each step
+        has `step_timeout_s`; a step that overruns it ends this process with
+        `STEP_TIMEOUT_MARKER` on stderr, which the caller reports as a timeout.
+        """
+        self._sequence_running.set()
+        try:
+            return self._apply_sequence(
+                module_id, actions, names, changes, step_timeout_s, stop, time_limit_s
+            )
+        finally:
+            self._sequence_running.clear()
+
+    def _apply_sequence(
+        self,
+        module_id: int,
+        actions: Sequence[tuple[str, Sequence[str]]],
+        names: Sequence[str],
+        changes: bool,
+        step_timeout_s: float,
+        stop: tuple[int, str, float, bool] | None,
+        time_limit_s: float | None,
+    ) -> list[dict[str, object]]:
+        started = time.monotonic()
+        patience, metric, best, lower_is_better = stop if stop is not None else (0, "", 0.0, True)
+        streak = 0
+        results: list[dict[str, object]] = []
+        self._step_timeout_s = step_timeout_s
+        for pipeline, attributes in actions:
+            self._step_pipeline = pipeline
+            self._step_deadline = time.monotonic() + step_timeout_s
+            step_started = time.perf_counter()
+            try:
+                result = self._apply(module_id, pipeline, attributes, names, changes)
+            except CompilerError as error:
+                results.append({"error": type(error).__name__, "message": str(error)})
+                break
+            finally:
+                self._step_deadline = None
+            result["step_time_s"] = time.perf_counter() - step_started
+            results.append(result)
+            if stop is not None:
+                value = float(result[metric])  # type: ignore[arg-type]
+                if (value < best) if lower_is_better else (value > best):
+                    best, streak = value, 0
+                else:
+                    streak += 1
+                if streak >= patience:
+                    break
+            if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
+                break
+        return results
 
     def do_try_actions(
         self,

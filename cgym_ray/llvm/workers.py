@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cgym_ray import errors
 from cgym_ray.llvm.protocol import ChannelClosed, ChannelTimeout, receive_message, send_message
+from cgym_ray.llvm.worker import STEP_TIMEOUT_MARKER
 from cgym_ray.scratch import scratch_dir
 
 # Words LLVM prints when it ends the process on purpose (fatal error, assertion).
@@ -166,6 +167,10 @@ class WorkerProcess:
             _pid_gone(self.pid, 5)
         detail = self.stderr_tail()
         self.close()
+        for line in detail.splitlines():
+            if line.startswith(STEP_TIMEOUT_MARKER):  # "... after 5 s: <pipeline>"
+                timeout_text, _, pipeline = line[len(STEP_TIMEOUT_MARKER) + len(" after ") :].partition(": ")
+                raise errors.CompilerTimeout(benchmark, pipeline, float(timeout_text.rstrip(" s")))
         aborted = exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS)
         if exit_signal and not detail:
             detail = f"killed by {signal.Signals(exit_signal).name}"

@@ -85,6 +85,7 @@ class StepOutcome:
     truncated: bool = False
     error: str | None = None
     observation: list[float] | None = None
+    metric: float | None = None  # the reward metric's value after the step, where known
 
 
 @dataclass

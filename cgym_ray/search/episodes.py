@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
 
-from cgym_ray.envs.llvm_env import LlvmEnv
+from cgym_ray.envs.llvm_env import LlvmEnv, PlayedStep
 from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.envs.state import CompilerEnvState
 from cgym_ray.errors import CompilerError
@@ -200,12 +200,60 @@ class SearchRun:
         return outcome
 
     def play(self, episode: Episode, actions: Sequence[int]) -> bool:
-        """Apply actions one by one; False if the budget or a compiler failure stopped it."""
-        for action in actions:
-            if episode.failed or not self.can_afford(1):
-                return False
-            self.step(episode, action)
-        return not episode.failed
+        """Apply actions (one request to the compiler); False if the budget or a failure cut them short."""
+        actions = list(actions)
+        outcomes = self.walk(episode, actions)
+        return len(outcomes) == len(actions) and not episode.failed
+
+    def walk(
+        self, episode: Episode, actions: Sequence[int], patience: int | None = None, best: float | None = None
+    ) -> list[StepOutcome]:
+        """Apply actions in one request, spending one budget step each, while the budget lasts.
+
+        With `patience`, stop after that many steps in a row that do not beat
+        the reward metric's value `best` (default: the current one); see
+        `LlvmEnv.play`. Returns the outcomes of the steps taken; the best
+        prefix is remembered as with `step`.
+        """
+        if episode.failed:
+            raise CompilerError(f"{self.agent}: walk() on an episode that already failed")
+        remaining = self.clock.remaining_steps()
+        actions = [int(a) for a in actions][: len(actions) if remaining is None else remaining]
+        if not actions or self.clock.exhausted:
+            return []
+        env = episode.env
+        time_left = None
+        if self.clock.budget.seconds is not None:
+            time_left = max(self.clock.budget.seconds - self.clock.elapsed_s, 0.0)
+        reward_before, length_before = env.episode_reward, len(env.actions)
+        try:
+            played = env.play(actions, patience=patience, best=best, time_limit_s=time_left, action_effect=False)
+        except CompilerError as error:  # the compiler could not even be restarted on this state
+            played = [PlayedStep(actions[0], 0.0, True, {"error": {"message": str(error)}}, 0.0, None)]
+        self.clock.spend(len(played))
+        outcomes, reward = [], reward_before
+        for i, step in enumerate(played):
+            error = step.info.get("error")
+            outcome = StepOutcome(
+                action=step.action,
+                action_name=env.action_space.names[step.action],
+                reward=float(step.reward),
+                instruction_count=step.info.get("instruction_count"),
+                walltime_s=step.walltime_s,
+                terminated=step.terminated,
+                error=None if error is None else describe_error(error),
+                metric=step.metric,
+            )
+            episode.steps.append(outcome)
+            outcomes.append(outcome)
+            if outcome.error is not None:
+                episode.error = outcome.error
+                break
+            reward += step.reward
+            if reward > self.best_reward:
+                self.best_reward = reward
+                self.best_actions = list(env.actions[: length_before + i + 1])
+        return outcomes
 
     def evaluate(self, env: LlvmEnv, actions: Sequence[int]) -> float | None:
         """Replay a whole sequence as one episode from a fresh reset; its reward, None if it failed.

@@ -62,6 +62,11 @@ def random_search(
         )
 
 
+# Random walks send their actions to the compiler in chunks of this many
+# (one request each; the compiler stops a chunk early when patience runs out).
+WALK_CHUNK = 128
+
+
 def random_walk(
     run: SearchRun,
     episode: Episode,
@@ -76,17 +81,27 @@ def random_walk(
     (starting from wherever the episode already is, as guided search needs).
     """
     best_reward, best_length = episode.reward, len(episode.actions)
-    steps_without_improvement = 0
+    best_metric: float | None = None  # the reward metric's value at the best prefix; None: now
+    streak = 0
     while (
-        steps_without_improvement < patience
+        streak < patience
         and len(episode.steps) < max_episode_length
         and not episode.failed
         and run.can_afford(1)
     ):
-        run.step(episode, int(rng.choice(candidates)))
-        if not episode.failed and episode.reward > best_reward:
-            best_reward, best_length = episode.reward, len(episode.actions)
-            steps_without_improvement = 0
-        else:
-            steps_without_improvement += 1
+        size = min(WALK_CHUNK, max_episode_length - len(episode.steps))
+        actions = [int(a) for a in rng.choice(candidates, size=size)]
+        outcomes = run.walk(episode, actions, patience=patience - streak, best=best_metric)
+        if not outcomes:
+            break
+        reward = episode.reward - sum(o.reward for o in outcomes)
+        length = len(episode.actions) - len(outcomes)
+        for outcome in outcomes:
+            reward += outcome.reward
+            length += 1
+            if outcome.error is None and reward > best_reward:
+                best_reward, best_length, streak = reward, length, 0
+                best_metric = outcome.metric
+            else:
+                streak += 1
     return best_reward, best_length

@@ -76,7 +76,7 @@ GOOD_METADATA = {
     "agent": "random",
     "backend": "libllvm",
     "llvm_version": "23.1.4",
-    "actions_version": "libllvm-v1",
+    "actions_version": "libllvm-v2",
     "reward_space": "IrInstructionCountOz",
     "params": {},
 }

@@ -1,4 +1,4 @@
-"""The libllvm-v1 pass list and CompilerGym's flags.
+"""The libllvm-v2 pass list and CompilerGym's flags.
 
 test_catalogue.py runs every action on every fresh program; here: how each
 action is written (adaptors), the CompilerGym mapping, and actions on modules
@@ -45,7 +45,7 @@ NOT_IN_CATALOGUE = {
 
 def test_catalogue_layout():
     assert isinstance(CATALOGUE, ActionCatalogue)
-    assert (CATALOGUE.version, CATALOGUE.backend) == ("libllvm-v1", "libllvm")
+    assert (CATALOGUE.version, CATALOGUE.backend) == ("libllvm-v2", "libllvm")
     assert len(PASSES) >= 130
     assert list(CATALOGUE[: len(PASSES)]) == list(PASSES)
     assert [a.name for a in CATALOGUE[len(PASSES) :]] == ["O1", "O2", "O3", "Oz"]

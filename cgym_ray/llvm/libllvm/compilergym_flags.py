@@ -1,9 +1,9 @@
-"""CompilerGym's llvm-v0 flags (LLVM 10, legacy `opt -flag`) and their `libllvm-v1` actions.
+"""CompilerGym's llvm-v0 flags (LLVM 10, legacy `opt -flag`) and their `libllvm-v2` actions.
 
 CompilerGym offered 124 opt flags. Most still exist in LLVM 23's new pass
 manager, some under a new name (`-functionattrs` is `function-attrs`,
 `-lowerswitch` is `lower-switch`). The others were removed from LLVM, lived
-only in the legacy pass manager, are instrumentation that `libllvm-v1` leaves
+only in the legacy pass manager, are instrumentation that `libllvm-v2` leaves
 out, or (`-attributor`) were dropped after testing; `GONE_REASONS` says which.
 
 Use `translate_compilergym_flag` to read a CompilerGym commandline
@@ -144,9 +144,9 @@ COMPILERGYM_FLAGS: dict[str, str | None] = {
     "-mergereturn": None,
 }
 
-# Why each flag mapped to None has no `libllvm-v1` action.
+# Why each flag mapped to None has no `libllvm-v2` action.
 GONE_REASONS: dict[str, str] = {
-    "-attributor": "dropped from libllvm-v1: the full Attributor ran 50-80 s on a 1,800-line "
+    "-attributor": "dropped: the full Attributor ran 50-80 s on a 1,800-line "
     "program (LLVM 23.1.4); attributor-light is its bounded variant",
     "-barrier": "a legacy pass manager no-op that only separated pass groups; nothing to run",
     "-constprop": "ConstantPropagation was removed in LLVM 12; instsimplify and sccp do its work",
@@ -172,13 +172,13 @@ GONE_REASONS: dict[str, str] = {
 
 
 def translate_compilergym_flag(flag: str) -> str:
-    """The `libllvm-v1` action name for a CompilerGym flag (`-sroa` or `sroa`)."""
+    """The `libllvm-v2` action name for a CompilerGym flag (`-sroa` or `sroa`)."""
     key = flag if flag.startswith("-") else f"-{flag}"
     if key not in COMPILERGYM_FLAGS:
         raise UnknownActionError(f"{flag!r} is not one of CompilerGym's llvm-v0 flags")
     name = COMPILERGYM_FLAGS[key]
     if name is None:
         raise UnknownActionError(
-            f"CompilerGym flag {key} has no equivalent in libllvm-v1: {GONE_REASONS[key]}"
+            f"CompilerGym flag {key} has no equivalent in libllvm-v2: {GONE_REASONS[key]}"
         )
     return name
