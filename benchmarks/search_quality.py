@@ -1,7 +1,7 @@
 """Search baselines' quality at a fixed time budget on the built-in suite's test split.
 
-    python benchmarks/search_quality.py [--seconds 10] [--agents greedy random ...]
-                                        [--out results/baselines_quality_10s.md]
+    scripts/bench search_quality [--seconds 10] [--agents greedy random ...] [--jobs 2]
+                                 [--out results/baselines_quality_10s.md]
 
 Each baseline searches each test program for `--seconds` of walltime (seed 0,
 default parameters, the full action catalogue, reward IrInstructionCountOz:
@@ -22,6 +22,7 @@ import os
 import statistics
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import gymnasium as gym
@@ -107,7 +108,7 @@ def write_markdown(path: Path, results: dict[str, list[dict]], args: argparse.Na
         f"cgym-suite-v0 `{args.split}` split ({len(benchmarks)} programs), seed {args.seed}, "
         "default parameters, full action catalogue (macro-actions O1-O3/Oz included), reward "
         "IrInstructionCountOz (1.0 = -Oz). Written by `benchmarks/search_quality.py`, "
-        f"one search at a time on {os.cpu_count()} CPUs. A time budget buys fewer steps on a "
+        f"{args.jobs} search(es) at a time on {os.cpu_count()} CPUs. A time budget buys fewer steps on a "
         "busy machine: the last column is the 1-minute load average during the baseline's runs.",
         "",
         "| baseline | geomean reward (x Oz) | geomean Oz/final | mean % fewer instrs than Oz "
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--step-timeout-s", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=Path("results/baselines_quality_10s.md"))
+    parser.add_argument("--jobs", type=int, default=1, help="searches run side by side (one per CPU)")
     parser.add_argument("--raw", type=Path, default=None, help="also write one JSON line a run")
     parser.add_argument(
         "--keep",
@@ -169,24 +171,27 @@ def main() -> None:
         )
     elif args.raw:
         args.raw.write_text("")
-    for agent in args.agents:
-        started = time.monotonic()
-        rows = []
-        for benchmark in benchmarks:
-            row = run_one(agent, benchmark, args.seconds, args.seed, args.step_timeout_s)
-            rows.append(row)
+    # Each search is one process (the search) plus its compiler worker pinned to
+    # the same CPU, so --jobs 2 runs two searches side by side on 2 CPUs.
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        for agent in args.agents:
+            started = time.monotonic()
+            futures = [
+                pool.submit(run_one, agent, benchmark, args.seconds, args.seed, args.step_timeout_s)
+                for benchmark in benchmarks
+            ]
+            rows = [future.result() for future in futures]
             if args.raw:
                 with args.raw.open("a") as raw:
-                    raw.write(json.dumps(row) + "\n")
-        results[agent] = rows
-        write_markdown(args.out, results, args)
-        s = summarise(rows)
-        print(
-            f"{agent:15s} geomean {s['reward_geomean']:.4f}  Oz/final {s['oz_over_final_geomean']:.4f}"
-            f"  walltime {s['walltime_mean_s']:.1f} s/program  ({time.monotonic() - started:.0f} s)",
-            flush=True,
-        )
-
+                    raw.writelines(json.dumps(row) + "\n" for row in rows)
+            results[agent] = rows
+            write_markdown(args.out, results, args)
+            s = summarise(rows)
+            print(
+                f"{agent:15s} geomean {s['reward_geomean']:.4f}  Oz/final {s['oz_over_final_geomean']:.4f}"
+                f"  walltime {s['walltime_mean_s']:.1f} s/program  ({time.monotonic() - started:.0f} s)",
+                flush=True,
+            )
 
 if __name__ == "__main__":
     main()

@@ -2,9 +2,12 @@
 
     scripts/bench search_throughput [--seconds 20] [--out results/baselines_throughput.md]
     unshare --net scripts/bench search_throughput --cluster   # a local 3-node cluster, loopback only
+    scripts/bench search_throughput --memory-minutes 60 --skip-throughput   # actor RSS over an hour
 
 Each task is a random search with a time budget on one built-in program; the
-pool runs `programs × repeats` tasks. Steps/s is the total of environment steps
+pool runs `programs × repeats` tasks, once drawing from all 139 actions and
+once from the 135 passes without the O1-Oz macro-actions (CompilerGym's
+action space had no macro-actions; one O2 costs as much as 100 passes). Steps/s is the total of environment steps
 (every step a real pass on a real module, recorded in the store) over the
 pool's walltime once its actors are up. Memory is the resident size of each
 actor with its compiler worker processes, sampled during a longer run.
@@ -22,18 +25,26 @@ from pathlib import Path
 import ray
 
 from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, init_ray
+from cgym_ray.llvm.backend import get_backend
 from cgym_ray.store import TrajectoryStore
+
+ACTION_SETS = {
+    "all actions": None,
+    "passes only": [a.name for a in get_backend("libllvm").actions if not a.is_macro],
+}
 
 SMALL = ["crc32", "md5", "lzw", "sha256", "adler_fletcher", "nbody"]  # 1,100-1,600 instructions at O0
 
 
-def run_pool(num_actors: int, seconds: float, repeats: int, store: TrajectoryStore, label: str) -> dict:
+def run_pool(
+    num_actors: int, seconds: float, repeats: int, store: TrajectoryStore, label: str, actions: list[str] | None
+) -> dict:
     run_id = store.begin_run(config={"benchmark": "search_throughput", "actors": num_actors}, name=label)
     pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=num_actors), str(store.root), run_id)
     ray.get([actor.ping.remote() for actor in pool.actors])  # actors up before the clock starts
     tasks = [
         SearchTask(f"{label}-{name}-{r}", f"benchmark://cgym-suite-v0/{name}", "random", r,
-                   budget_seconds=seconds, params={"patience": 50})
+                   budget_seconds=seconds, params={"patience": 50, "actions": actions})
         for r in range(repeats) for name in SMALL
     ]  # fmt: skip
     started = time.monotonic()
@@ -84,9 +95,20 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--memory-minutes", type=float, default=0.0)
     parser.add_argument("--cluster", action="store_true", help="a head and two 1-CPU worker nodes")
-    parser.add_argument("--out", type=Path, default=Path("results/baselines_throughput.md"))
+    parser.add_argument("--skip-throughput", action="store_true", help="only the memory run")
+    parser.add_argument("--out", type=Path, default=None, help="default: results/baselines_throughput[_cluster|_memory].md")
     args = parser.parse_args()
-    lines = []
+    suffix = "_cluster" if args.cluster else "_memory" if args.skip_throughput else ""
+    out = args.out or Path(f"results/baselines_throughput{suffix}.md")
+    header = ["| setting | actions | steps | walltime (s) | steps/s | median instructions |", "|---|---|---:|---:|---:|---:|"]
+    lines = [f"Measured by `scripts/bench search_throughput{' --cluster' if args.cluster else ''}` "
+             f"({args.seconds:g} s random searches, patience 50, on {', '.join(SMALL)}; load before: "
+             f"{open('/proc/loadavg').read().split()[0]}).", ""]  # fmt: skip
+
+    def row(setting: str, actions: str, r: dict) -> str:
+        return (f"| {setting} | {actions} | {r['steps']} | {r['walltime_s']:.1f} | {r['steps_per_s']:,.0f} | "
+                f"{r['median_size']:.0f} |")  # fmt: skip
+
     with tempfile.TemporaryDirectory(prefix="cgym-throughput-") as scratch:
         store = TrajectoryStore.open(Path(scratch) / "store")
         if args.cluster:
@@ -97,27 +119,29 @@ def main() -> None:
                 cluster.add_node(num_cpus=1)
             ray.init(address=cluster.address)
             nodes = [n["NodeManagerAddress"] for n in ray.nodes() if n["Alive"]]
-            row = run_pool(2, args.seconds, args.repeats, store, "cluster")
-            lines += [f"| local cluster: {len(nodes)} nodes (head + 2 workers of 1 CPU), 2 actors | "
-                      f"{row['steps']} | {row['walltime_s']:.1f} | {row['steps_per_s']:,.0f} | {row['median_size']:.0f} |"]  # fmt: skip
+            lines += header
+            for label, actions in ACTION_SETS.items():
+                r = run_pool(2, args.seconds, args.repeats, store, "cluster", actions)
+                lines.append(row(f"local cluster: {len(nodes)} nodes (head + 2 workers of 1 CPU), 2 actors", label, r))
             ray.shutdown()
             cluster.shutdown()
         else:
             init_ray(num_cpus=2)
-            one = run_pool(1, args.seconds, args.repeats, store, "one")
-            two = run_pool(2, args.seconds, args.repeats, store, "two")
-            lines += [
-                "| setting | steps | walltime (s) | steps/s | median instructions |",
-                "|---|---:|---:|---:|---:|",
-                f"| embedded Ray, 1 actor | {one['steps']} | {one['walltime_s']:.1f} | {one['steps_per_s']:,.0f} | {one['median_size']:.0f} |",
-                f"| embedded Ray, 2 actors | {two['steps']} | {two['walltime_s']:.1f} | {two['steps_per_s']:,.0f} | {two['median_size']:.0f} |",
-                "",
-                f"Scaling from 1 to 2 actors: **{two['steps_per_s'] / one['steps_per_s']:.2f}×**. "
-                f"Every step is recorded in the store ({one['recorded'] + two['recorded']} rows written).",
-            ]
+            if not args.skip_throughput:
+                lines += header
+                scaling, recorded = [], 0
+                for label, actions in ACTION_SETS.items():
+                    one = run_pool(1, args.seconds, args.repeats, store, "one", actions)
+                    two = run_pool(2, args.seconds, args.repeats, store, "two", actions)
+                    lines += [row("embedded Ray, 1 actor", label, one), row("embedded Ray, 2 actors", label, two)]
+                    scaling.append(f"{label}: **{two['steps_per_s'] / one['steps_per_s']:.2f}×**")
+                    recorded += one["recorded"] + two["recorded"]
+                lines += ["", f"Scaling from 1 to 2 actors: {'; '.join(scaling)}. "
+                          f"Every step is recorded in the store ({recorded} rows written)."]  # fmt: skip
             if args.memory_minutes:
                 samples = memory_over_time(args.memory_minutes, store)
-                lines += ["", f"Actor memory (RSS with compiler workers, MiB) over {args.memory_minutes:g} minutes:", "",
+                lines += ["", f"Actor memory (RSS with compiler workers, MiB) over {args.memory_minutes:g} minutes "
+                          "of 10 s random searches on 10 programs, 2 actors:", "",
                           "| minute | actor 1 | actor 2 |", "|---:|---:|---:|"]  # fmt: skip
                 for elapsed, rss in samples:
                     cells = " | ".join(f"{r / 2**20:,.0f}" for r in rss)
@@ -125,9 +149,8 @@ def main() -> None:
             ray.shutdown()
     text = "\n".join(lines) + "\n"
     print(text)
-    if not args.cluster:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
 
 
 if __name__ == "__main__":

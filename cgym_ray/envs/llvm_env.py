@@ -489,13 +489,12 @@ class LlvmEnv(gym.Env):
         )
 
     def apply(self, state: CompilerEnvState) -> None:
-        """Reset to the state's benchmark and replay its commandline, step by step."""
+        """Reset to the state's benchmark and replay its commandline, step by step (in one request)."""
         actions = self.action_space.from_commandline(state.commandline)
         self.reset(options={"benchmark": state.benchmark})
-        for action in actions:
-            _, _, terminated, _, info = self.step(action)
-            if terminated:
-                raise CompilerError(f"replaying {state.benchmark} failed: {info['error']['message']}")
+        played = self.play(actions)
+        if played and played[-1].terminated:
+            raise CompilerError(f"replaying {state.benchmark} failed: {played[-1].info['error']['message']}")
 
     def validate(self, state: CompilerEnvState | None = None, check_behaviour: bool = True):
         """Replay `state` (default: this episode's) on a fresh env and check it; see `validation`."""
