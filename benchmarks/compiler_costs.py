@@ -43,7 +43,7 @@ def measure_program(backend_name: str, name: str, bitcode: bytes, steps: int, se
         action = rng.choice(passes)
         if action.attributes:
             module.add_function_attributes(action.attributes)
-        samples["pass"].append(_timed(lambda: module.run_pipeline(action.pipeline)))
+        samples["pass"].append(_timed(lambda pipeline=action.pipeline: module.run_pipeline(pipeline)))
         samples["instruction_count"].append(_timed(module.instruction_count))
         samples["inst_count"].append(_timed(module.inst_count))
         samples["autophase"].append(_timed(module.autophase))
