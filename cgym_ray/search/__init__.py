@@ -28,6 +28,7 @@ from cgym_ray.search.coreset import (
     reward_matrix_from_records,
     select_coreset,
 )
+from cgym_ray.search.coreset_guided import coreset_guided
 from cgym_ray.search.epsilon_greedy import epsilon_greedy
 from cgym_ray.search.genetic import genetic
 from cgym_ray.search.greedy import greedy
@@ -43,6 +44,7 @@ AGENTS: dict[str, Callable[..., SearchResult]] = {
     "genetic": genetic,
     "guided_random": guided_random,
     "coreset": coreset,
+    "coreset_guided": coreset_guided,
 }
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "annealing",
     "beam",
     "coreset",
+    "coreset_guided",
     "epsilon_greedy",
     "evaluate_sequences",
     "genetic",

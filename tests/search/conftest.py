@@ -18,6 +18,13 @@ ACTIONS = [
     "licm", "loop-rotate", "inline", "sccp", "dse", "reassociate", "jump-threading",
 ]  # fmt: skip
 
+SEQUENCES = [
+    "sroa instcombine simplifycfg",
+    "mem2reg gvn dce simplifycfg",
+    "inline sroa early-cse instcombine simplifycfg dse adce",
+    "sroa loop-rotate licm instcombine",
+]
+
 # Parameters that keep every baseline fast on crc32 under a few hundred steps.
 AGENT_PARAMS: dict[str, dict[str, object]] = {
     "random": {"actions": ACTIONS, "patience": 10, "max_episode_length": 40},
@@ -27,13 +34,14 @@ AGENT_PARAMS: dict[str, dict[str, object]] = {
     "annealing": {"actions": ACTIONS, "sequence_length": 10},
     "genetic": {"actions": ACTIONS, "sequence_length": 10},
     "guided_random": {"actions": ACTIONS, "patience": 10, "max_episode_length": 40, "top_n": 3},
-    "coreset": {
-        "sequences": [
-            "sroa instcombine simplifycfg",
-            "mem2reg gvn dce simplifycfg",
-            "inline sroa early-cse instcombine simplifycfg dse adce",
-            "sroa loop-rotate licm instcombine",
-        ]
+    "coreset": {"sequences": SEQUENCES},
+    "coreset_guided": {
+        "sequences": SEQUENCES,
+        "actions": ACTIONS,
+        "polish": 1,
+        "patience": 10,
+        "max_episode_length": 40,
+        "top_n": 3,
     },
 }
 

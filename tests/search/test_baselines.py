@@ -38,10 +38,10 @@ def replayed_reward(state) -> float:
         env.close()
 
 
-def test_registry_names_the_eight_baselines():
+def test_registry_names_the_baselines():
     assert set(AGENTS) == {
         "random", "greedy", "beam", "epsilon_greedy", "annealing", "genetic", "guided_random",
-        "coreset",
+        "coreset", "coreset_guided",
     }  # fmt: skip
 
 
@@ -98,7 +98,7 @@ def test_same_seed_and_step_budget_give_the_same_search(runs, make_env, name):
     ]
 
 
-@pytest.mark.parametrize("name", ["random", "annealing", "genetic", "guided_random"])
+@pytest.mark.parametrize("name", ["random", "annealing", "genetic", "guided_random", "coreset_guided"])
 def test_another_seed_gives_another_search(runs, make_env, name):
     first, first_reports = runs[name]
     other, other_reports = run_agent(name, make_env, seed=1)
@@ -142,3 +142,13 @@ def test_greedy_budget_too_small_for_a_sweep_returns_the_unoptimized_module(make
     result = AGENTS["greedy"](make_env, CRC32, Budget(steps=5), 0, **AGENT_PARAMS["greedy"])
     assert result.steps == 0 and result.episodes == 0
     assert result.best_reward == 0.0 and result.best_state.commandline == ""
+
+
+def test_coreset_guided_is_at_least_as_good_as_its_coreset(runs):
+    coreset, _ = runs["coreset"]
+    chained, reports = runs["coreset_guided"]
+    assert chained.best_reward >= coreset.best_reward
+    # It played the coreset first, then went on with the rest of the budget.
+    sequences = AGENT_PARAMS["coreset_guided"]["sequences"]
+    assert [r.state.commandline for r in reports[: len(sequences)]] == sequences
+    assert len(reports) > len(sequences) and chained.steps > coreset.steps

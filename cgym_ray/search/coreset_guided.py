@@ -1,0 +1,143 @@
+"""Coreset, then greedy polish, then guided random walks: the three in one budget.
+
+    >>> result = coreset_guided(make_env, "benchmark://cgym-suite-v0/crc32",
+    ...                         Budget(seconds=60), seed=0)  # doctest: +SKIP
+
+The coreset baseline stops after its k compilations, which leaves most of a
+60-second budget unused; the random searches spend theirs from scratch. This
+search chains them:
+
+1. **Coreset.** Play each sequence of the coreset (default `DEFAULT_CORESET`)
+   as one episode and keep the best prefix of each.
+2. **Polish.** From each of the `polish` best prefixes, descend greedily: try
+   every action on copies of the state (`env.try_actions`, one request) and
+   take the best while it improves.
+3. **Guided walks.** Until the budget is spent, replay one of the `top_n` best
+   prefixes found so far, cut at a random length, and walk randomly from it
+   with patience (`random_search.random_walk`); with probability
+   `explore_probability`, walk from the unoptimized module instead.
+
+Deterministic for a fixed seed under a step budget; under a time budget the
+number of episodes depends on the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.episodes import Episode, SearchRun, best_action
+from cgym_ray.search.random_search import PATIENCE_RATIO, random_walk
+
+
+class Elite:
+    """The best distinct prefixes seen so far, best first (earlier finds win ties)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: list[tuple[float, tuple[int, ...]]] = []
+
+    def add(self, reward: float, prefix: Sequence[int]) -> None:
+        prefix = tuple(prefix)
+        if not prefix or any(prefix == known for _, known in self.entries):
+            return
+        self.entries.append((reward, prefix))
+        self.entries.sort(key=lambda entry: -entry[0])
+        del self.entries[self.size :]
+
+
+def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
+    """The highest-reward prefix of an episode (its reward and actions)."""
+    best_reward, best_length, reward = 0.0, 0, 0.0
+    for length, step in enumerate(episode.steps, 1):
+        if step.error is not None:
+            break
+        reward += step.reward
+        if reward > best_reward:
+            best_reward, best_length = reward, length
+    return best_reward, tuple(episode.actions[:best_length])
+
+
+def coreset_guided(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    sequences: Sequence[str] | None = None,
+    polish: int = 3,
+    top_n: int = 8,
+    explore_probability: float = 0.1,
+    patience: int | None = None,
+    max_episode_length: int = 500,
+    actions: Sequence[str | int] | None = None,
+) -> SearchResult:
+    """The best prefix found by the coreset, its greedy polish and guided walks.
+
+    sequences: commandlines to start from (default: `DEFAULT_CORESET`).
+    polish: how many of the best coreset prefixes greedy descent starts from.
+    top_n: how many of the best prefixes guided walks restart from.
+    explore_probability: the probability that a walk starts from scratch.
+    patience: random steps without a new best before a walk ends
+        (default: 1.25 x the number of actions).
+    max_episode_length: the most steps a walk's episode may take, replayed ones included.
+    actions: the action names (or indices) that polish and walks draw from; default all.
+    """
+    if sequences is None:
+        from cgym_ray.search.default_coreset import DEFAULT_CORESET
+
+        sequences = DEFAULT_CORESET
+    rng = np.random.default_rng(seed)
+    with SearchRun("coreset_guided", make_env, benchmark, budget, seed, report) as run:
+        env = run.open_env()
+        candidates = run.action_indices(env, actions)
+        if patience is None:
+            patience = round(PATIENCE_RATIO * len(candidates))
+        elite = Elite(top_n)
+
+        for commandline in sequences:
+            sequence = env.action_space.from_commandline(commandline)
+            if not run.can_afford(len(sequence)):
+                break
+            episode = run.new_episode(env)
+            run.play(episode, sequence)
+            run.end_episode(episode)
+            elite.add(*best_prefix(episode))
+
+        for _, prefix in list(elite.entries[:polish]):
+            episode = run.new_episode(env)
+            if run.play(episode, prefix):
+                while len(episode.steps) < max_episode_length and run.can_afford(len(candidates) + 1):
+                    action, reward = best_action(candidates, run.try_actions(episode, candidates))
+                    if episode.failed or reward <= 1e-9:
+                        break
+                    run.step(episode, action)
+                    if episode.failed:
+                        break
+            run.end_episode(episode)
+            elite.add(*best_prefix(episode))
+
+        while run.can_afford(1):
+            episode = run.new_episode(env)
+            if elite.entries and rng.random() >= explore_probability:
+                _, prefix = elite.entries[int(rng.integers(len(elite.entries)))]
+                run.play(episode, prefix[: int(rng.integers(len(prefix) + 1))])
+            if not episode.failed:
+                random_walk(run, episode, candidates, rng, patience, max_episode_length)
+            run.end_episode(episode)
+            elite.add(*best_prefix(episode))
+
+        return run.result(
+            {
+                "sequences": len(sequences),
+                "polish": polish,
+                "top_n": top_n,
+                "explore_probability": explore_probability,
+                "patience": patience,
+                "max_episode_length": max_episode_length,
+                "actions": actions,
+            }
+        )
