@@ -60,13 +60,13 @@ def run_pool(
             "errors": sum(r.status != "ok" for r in results)}  # fmt: skip
 
 
-def memory_over_time(minutes: float, store: TrajectoryStore) -> list[tuple[float, list[int]]]:
+def memory_over_time(minutes: float, actors: int, store: TrajectoryStore) -> list[tuple[float, list[int]]]:
     run_id = store.begin_run(config={"benchmark": "memory"}, name="memory")
-    pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=2), str(store.root), run_id)
+    pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=actors), str(store.root), run_id)
     names = SMALL + ["dijkstra", "json_parser", "stack_vm", "linalg_kit"]
     tasks = [
         SearchTask(f"m{i}", f"benchmark://cgym-suite-v0/{names[i % len(names)]}", "random", i, budget_seconds=10)
-        for i in range(int(minutes * 60 / 10 * 2) + 2)
+        for i in range(int(minutes * 60 / 10 * actors) + actors)
     ]
     samples: list[tuple[float, list[int]]] = []
     started = time.monotonic()
@@ -95,6 +95,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--memory-minutes", type=float, default=0.0)
     parser.add_argument("--cluster", action="store_true", help="a head and two 1-CPU worker nodes")
+    parser.add_argument("--memory-actors", type=int, default=2)
     parser.add_argument("--skip-throughput", action="store_true", help="only the memory run")
     parser.add_argument("--out", type=Path, default=None, help="default: results/baselines_throughput[_cluster|_memory].md")
     args = parser.parse_args()
@@ -126,7 +127,7 @@ def main() -> None:
             ray.shutdown()
             cluster.shutdown()
         else:
-            init_ray(num_cpus=2)
+            init_ray(num_cpus=2 if not args.skip_throughput else args.memory_actors)
             if not args.skip_throughput:
                 lines += header
                 scaling, recorded = [], 0
@@ -139,10 +140,12 @@ def main() -> None:
                 lines += ["", f"Scaling from 1 to 2 actors: {'; '.join(scaling)}. "
                           f"Every step is recorded in the store ({recorded} rows written)."]  # fmt: skip
             if args.memory_minutes:
-                samples = memory_over_time(args.memory_minutes, store)
+                samples = memory_over_time(args.memory_minutes, args.memory_actors, store)
+                actors = range(1, args.memory_actors + 1)
                 lines += ["", f"Actor memory (RSS with compiler workers, MiB) over {args.memory_minutes:g} minutes "
-                          "of 10 s random searches on 10 programs, 2 actors:", "",
-                          "| minute | actor 1 | actor 2 |", "|---:|---:|---:|"]  # fmt: skip
+                          f"of 10 s random searches on 10 programs, {args.memory_actors} actor(s):", "",
+                          "| minute | " + " | ".join(f"actor {i}" for i in actors) + " |",
+                          "|---:|" + "---:|" * len(actors)]  # fmt: skip
                 for elapsed, rss in samples:
                     cells = " | ".join(f"{r / 2**20:,.0f}" for r in rss)
                     lines.append(f"| {elapsed / 60:.1f} | {cells} |")
