@@ -6,7 +6,9 @@
 Each baseline searches each test program for `--seconds` of walltime (seed 0,
 default parameters, the full action catalogue, reward IrInstructionCountOz:
 an episode total of 1.0 equals LLVM -Oz). Its best state is then replayed on a
-fresh environment to check the claimed reward. The table gives, per baseline,
+fresh environment to check the claimed reward, and its program run to check it
+prints what the unoptimized program prints (searches already refuse
+misbehaving bests; the column counts how many they refused). The table gives, per baseline,
 the geomean of the best reward (the CompilerGym leaderboard's metric), the
 geomean of Oz/final instruction counts, the mean % of instructions removed
 relative to Oz, and walltimes. The Markdown file is rewritten after every
@@ -29,6 +31,7 @@ import gymnasium as gym
 
 import cgym_ray  # noqa: F401  (registers the environments)
 from cgym_ray.datasets import get_dataset
+from cgym_ray.llvm import semantics
 from cgym_ray.search import AGENTS, Budget, EpisodeOutcome
 
 ANCHOR = (
@@ -63,6 +66,7 @@ def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_
         env.apply(result.best_state)
         replayed = env.episode_reward
         references = env.references("instruction_count")
+        behaves = semantics.check_behaviour(env.benchmark, env.object_file()).ok
     finally:
         env.close()
     o0, oz = int(references["O0"]), int(references["Oz"])
@@ -73,6 +77,8 @@ def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_
         "reward": result.best_reward,
         "replayed_reward": replayed,
         "replays": math.isclose(replayed, result.best_reward, rel_tol=1e-9, abs_tol=1e-12),
+        "behaves": behaves,
+        "miscompiles": result.params.get("miscompiles", 0),
         "o0": o0,
         "oz": oz,
         "final": final,
@@ -95,6 +101,8 @@ def summarise(rows: list[dict]) -> dict:
         "walltime_total_s": sum(r["walltime_s"] for r in rows),
         "steps_mean": statistics.fmean(r["steps"] for r in rows),
         "all_replay": all(r["replays"] for r in rows),
+        "all_behave": all(r.get("behaves", False) for r in rows),
+        "miscompiles": sum(r.get("miscompiles", 0) for r in rows),
         "failed_episodes": sum(sum(r["failures"].values()) for r in rows),
         "load_average": statistics.fmean(r.get("load_average", math.nan) for r in rows),
     }
@@ -112,8 +120,9 @@ def write_markdown(path: Path, results: dict[str, list[dict]], args: argparse.Na
         "busy machine: the last column is the 1-minute load average during the baseline's runs.",
         "",
         "| baseline | geomean reward (x Oz) | geomean Oz/final | mean % fewer instrs than Oz "
-        "| mean walltime (s) | mean steps | best state replays | failed episodes | load avg |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| mean walltime (s) | mean steps | best state replays | best programs behave "
+        "| miscompiled bests rejected | failed episodes | load avg |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for agent, rows in results.items():
         s = summarise(rows)
@@ -121,7 +130,8 @@ def write_markdown(path: Path, results: dict[str, list[dict]], args: argparse.Na
         lines.append(
             f"| {agent} | {s['reward_geomean']:.4f} | {s['oz_over_final_geomean']:.4f} "
             f"| {s['pct_fewer_than_oz']:.2f} | {s['walltime_mean_s']:.1f} | {s['steps_mean']:.0f} "
-            f"| {'yes' if s['all_replay'] else 'NO'} | {s['failed_episodes']} "
+            f"| {'yes' if s['all_replay'] else 'NO'} | {'yes' if s['all_behave'] else 'NO'} "
+            f"| {s['miscompiles']} | {s['failed_episodes']} "
             f"| {load} |"
         )
     lines += ["", ANCHOR, "", "## Best reward per program", ""]

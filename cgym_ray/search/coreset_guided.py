@@ -49,10 +49,10 @@ class Elite:
 
 
 def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
-    """The highest-reward prefix of an episode (its reward and actions)."""
+    """The highest-reward prefix of an episode that was not found to misbehave."""
     best_reward, best_length, reward = 0.0, 0, 0.0
     for length, step in enumerate(episode.steps, 1):
-        if step.error is not None:
+        if step.error is not None or not episode.trusts(length):
             break
         reward += step.reward
         if reward > best_reward:

@@ -18,6 +18,10 @@ reported with status "error"); the next `new_episode()` starts a new compiler.
 Budget: each step taken and each action tried (`try_actions`) costs one step.
 A time budget starts after the first reset (loading the benchmark and measuring
 its O0/Oz references is not search); the result's walltime includes that setup.
+
+Behaviour: on a runnable benchmark, a prefix becomes the best only after its
+program ran and printed what the unoptimized one prints (`_consider_best`);
+the time this takes counts against a time budget, not against steps.
 """
 
 from __future__ import annotations
@@ -42,6 +46,10 @@ from cgym_ray.search.common import (
     StepOutcome,
 )
 
+# How long a search waits for a candidate program (or 10 x the original's runtime,
+# if more): a miscompiled program may loop forever.
+BEHAVIOUR_TIMEOUT_S = 5.0
+
 
 @dataclass
 class Episode:
@@ -51,6 +59,9 @@ class Episode:
     steps: list[StepOutcome] = field(default_factory=list)
     error: str | None = None  # set when a step failed: the episode can go no further
     reported: bool = False
+    # The length of the shortest prefix whose program misbehaved: it and every
+    # longer prefix of this episode are not trusted (None: none misbehaved).
+    miscompiled_from: int | None = None
 
     @property
     def failed(self) -> bool:
@@ -60,6 +71,10 @@ class Episode:
     def reward(self) -> float:
         """The episode's reward so far (the sum of its step rewards)."""
         return self.env.episode_reward
+
+    def trusts(self, length: int) -> bool:
+        """Whether the prefix of `length` actions has not been found to misbehave."""
+        return self.miscompiled_from is None or length < self.miscompiled_from
 
     @property
     def actions(self) -> list[int]:
@@ -78,6 +93,7 @@ class SearchRun:
         budget: Budget,
         seed: int,
         report: Report | None = None,
+        check_behaviour: bool = True,
     ) -> None:
         self.agent = agent
         self.make_env = make_env
@@ -93,6 +109,11 @@ class SearchRun:
         self._template: CompilerEnvState | None = None
         self._action_space: CommandlineSpace | None = None
         self._envs: list[LlvmEnv] = []
+        # Behaviour checks of new best prefixes (see `_consider_best`).
+        self.check_behaviour = check_behaviour
+        self.behaviour_checks = 0
+        self.miscompiles: list[str] = []  # commandlines whose programs misbehaved
+        self._checker: LlvmEnv | None = None
 
     # Environments.
 
@@ -121,6 +142,52 @@ class SearchRun:
         for env in self._envs:
             env.close()
         self._envs = []
+        if self._checker is not None:
+            self._checker.close()
+            self._checker = None
+
+    def _consider_best(self, episode: Episode, reward: float, length: int) -> None:
+        """Take a prefix as the new best, once its program is known to behave.
+
+        Some orders of passes miscompile (or exploit undefined behaviour)
+        until `main` folds away, and their tiny instruction counts would win
+        every search. So on a runnable benchmark each new best prefix is
+        compiled, linked and run (about 0.1-0.4 s), and its output compared
+        with the unoptimized program's; a prefix that misbehaves, and every
+        longer prefix of its episode, is never taken.
+        """
+        if not episode.trusts(length):
+            return
+        actions = episode.env.actions[:length]
+        if self.check_behaviour and episode.env.benchmark is not None and episode.env.benchmark.runnable:
+            failure = self._misbehaves(episode.env, actions)
+            if failure:
+                episode.miscompiled_from = length
+                self.miscompiles.append(f"{failure}: {self._action_space.to_commandline(actions)}")
+                return
+        self.best_reward = reward
+        self.best_actions = list(actions)
+
+    def _misbehaves(self, env: LlvmEnv, actions: Sequence[int]) -> str:
+        """Why the program after `actions` behaves differently from the original ("" if it does not)."""
+        from cgym_ray.llvm import semantics
+
+        self.behaviour_checks += 1
+        try:
+            if list(env.actions) != list(actions):  # the prefix ends before the env's state: replay it
+                if self._checker is None:
+                    self._checker = self.make_env().unwrapped
+                self._checker.reset(options={"benchmark": self.benchmark})
+                played = self._checker.play(actions, action_effect=False)
+                if played and played[-1].terminated:
+                    return f"replay failed ({played[-1].info['error']['message']})"
+                env = self._checker
+            check = semantics.check_behaviour(
+                env.benchmark, env.object_file(), env.backend, timeout_s=BEHAVIOUR_TIMEOUT_S
+            )
+        except CompilerError as error:
+            return f"the behaviour check failed ({error})"
+        return "" if check.ok else check.reason
 
     def __enter__(self) -> SearchRun:
         return self
@@ -195,8 +262,7 @@ class SearchRun:
         if outcome.error is not None:
             episode.error = outcome.error
         elif env.episode_reward > self.best_reward:
-            self.best_reward = env.episode_reward
-            self.best_actions = list(env.actions)
+            self._consider_best(episode, env.episode_reward, len(env.actions))
         return outcome
 
     def play(self, episode: Episode, actions: Sequence[int]) -> bool:
@@ -232,6 +298,7 @@ class SearchRun:
             played = [PlayedStep(actions[0], 0.0, True, {"error": {"message": str(error)}}, 0.0, None)]
         self.clock.spend(len(played))
         outcomes, reward = [], reward_before
+        batch_best: tuple[float, int] | None = None
         for i, step in enumerate(played):
             error = step.info.get("error")
             outcome = StepOutcome(
@@ -250,9 +317,10 @@ class SearchRun:
                 episode.error = outcome.error
                 break
             reward += step.reward
-            if reward > self.best_reward:
-                self.best_reward = reward
-                self.best_actions = list(env.actions[: length_before + i + 1])
+            if reward > self.best_reward and (batch_best is None or reward > batch_best[0]):
+                batch_best = (reward, length_before + i + 1)
+        if batch_best is not None:
+            self._consider_best(episode, *batch_best)
         return outcomes
 
     def evaluate(self, env: LlvmEnv, actions: Sequence[int]) -> float | None:
@@ -263,7 +331,7 @@ class SearchRun:
         episode = self.new_episode(env)
         completed = self.play(episode, actions)
         self.end_episode(episode)
-        return episode.reward if completed else None
+        return episode.reward if completed and episode.trusts(len(actions)) else None
 
     def try_actions(self, episode: Episode, actions: Sequence[int]) -> list[float | None]:
         """The reward of each action from the episode's state (None: the compiler failed).
@@ -328,7 +396,7 @@ class SearchRun:
             steps=self.clock.steps,
             episodes=self.episodes,
             walltime_s=walltime_s,
-            params=dict(params),
+            params={**params, "behaviour_checks": self.behaviour_checks, "miscompiles": len(self.miscompiles)},
         )
 
 

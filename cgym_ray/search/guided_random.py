@@ -66,7 +66,8 @@ def guided_random(
             )
             run.end_episode(episode)
             best_prefix = tuple(episode.actions[:best_length])
-            if best_prefix and all(best_prefix != prefix for _, prefix in elite):
+            trusted = episode.trusts(best_length)  # its program was not found to misbehave
+            if best_prefix and trusted and all(best_prefix != prefix for _, prefix in elite):
                 elite.append((best_reward, best_prefix))
                 elite.sort(key=lambda entry: -entry[0])  # stable: earlier finds win ties
                 del elite[top_n:]

@@ -87,3 +87,34 @@ def test_an_env_without_reward_is_refused_and_a_wrapped_one_is_unwrapped():
         episode = run.new_episode()
         run.step(episode, index(episode.env, "sroa"))
         assert run.best_reward > 0
+
+
+# On LLVM 23.1.4 these three passes miscompile lzw: its program never ends (and
+# with O2 after them, main folds to `unreachable` and exits with 44). Found by
+# random search; reduced by deleting actions one by one.
+LZW = "benchmark://cgym-suite-v0/lzw"
+MISCOMPILING = ["early-cse-memssa", "dse", "newgvn"]
+
+
+def test_a_prefix_whose_program_misbehaves_never_becomes_the_best(make_env):
+    with SearchRun("test", make_env, LZW, Budget(steps=100), 0) as run:
+        episode = run.new_episode()
+        actions = [index(episode.env, name) for name in MISCOMPILING]
+        run.play(episode, actions[:2])
+        trusted_reward = run.best_reward
+        assert trusted_reward > 0 and run.best_actions == actions[:2]
+        run.step(episode, actions[2])
+        assert episode.reward > trusted_reward  # the miscompiled module is smaller...
+        assert run.best_reward == trusted_reward and run.best_actions == actions[:2]  # ...but not taken
+        assert not episode.trusts(3) and episode.trusts(2)
+        assert len(run.miscompiles) == 1 and run.miscompiles[0].endswith("early-cse-memssa dse newgvn")
+        assert run.evaluate(episode.env, actions) is None  # whole-sequence searches see a failure
+        result = run.result({})
+    assert result.params["miscompiles"] == 2 and result.best_state.commandline == " ".join(MISCOMPILING[:2])
+
+
+def test_behaviour_checks_can_be_turned_off(make_env):
+    with SearchRun("test", make_env, LZW, Budget(steps=100), 0, check_behaviour=False) as run:
+        episode = run.new_episode()
+        run.play(episode, [index(episode.env, name) for name in MISCOMPILING])
+        assert run.best_actions and len(run.best_actions) == 3 and run.behaviour_checks == 0
