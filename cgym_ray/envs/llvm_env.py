@@ -56,6 +56,10 @@ class ResetNeeded(CompilerError):
     """step() was called before reset(), or after the episode's compiler died."""
 
 
+def _beats(value: float, best: float, lower_is_better: bool) -> bool:
+    return value < best if lower_is_better else value > best
+
+
 def resolve_benchmarks(selection: str | Sequence[str]) -> list[str]:
     """URIs from a selection: a URI, a list of URIs, or `<dataset>[:<split>]` of a finite dataset."""
     items = [selection] if isinstance(selection, str) else list(selection)
@@ -339,7 +343,7 @@ class LlvmEnv(gym.Env):
             played.append(PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value))
             if terminated:
                 break
-            if value is not None and best is not None and ((value < best) == (tracker.scale > 0)) and value != best:
+            if value is not None and best is not None and _beats(value, best, tracker.scale > 0):
                 best, streak = value, 0
             else:
                 streak += 1

@@ -268,51 +268,37 @@ class WorkerServer:
         """
         self._sequence_running.set()
         try:
-            return self._apply_sequence(
-                module_id, actions, names, changes, step_timeout_s, stop, time_limit_s
-            )
+            started = time.monotonic()
+            patience, metric, best, lower_is_better = stop if stop is not None else (0, "", 0.0, True)
+            streak = 0
+            results: list[dict[str, object]] = []
+            self._step_timeout_s = step_timeout_s
+            for pipeline, attributes in actions:
+                self._step_pipeline = pipeline
+                self._step_deadline = time.monotonic() + step_timeout_s
+                step_started = time.perf_counter()
+                try:
+                    result = self._apply(module_id, pipeline, attributes, names, changes)
+                except CompilerError as error:
+                    results.append({"error": type(error).__name__, "message": str(error)})
+                    break
+                finally:
+                    self._step_deadline = None
+                result["step_time_s"] = time.perf_counter() - step_started
+                results.append(result)
+                if stop is not None:
+                    value = float(result[metric])  # type: ignore[arg-type]
+                    if (value < best) if lower_is_better else (value > best):
+                        best, streak = value, 0
+                    else:
+                        streak += 1
+                    if streak >= patience:
+                        break
+                if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
+                    break
+            return results
         finally:
             self._sequence_running.clear()
-
-    def _apply_sequence(
-        self,
-        module_id: int,
-        actions: Sequence[tuple[str, Sequence[str]]],
-        names: Sequence[str],
-        changes: bool,
-        step_timeout_s: float,
-        stop: tuple[int, str, float, bool] | None,
-        time_limit_s: float | None,
-    ) -> list[dict[str, object]]:
-        started = time.monotonic()
-        patience, metric, best, lower_is_better = stop if stop is not None else (0, "", 0.0, True)
-        streak = 0
-        results: list[dict[str, object]] = []
-        self._step_timeout_s = step_timeout_s
-        for pipeline, attributes in actions:
-            self._step_pipeline = pipeline
-            self._step_deadline = time.monotonic() + step_timeout_s
-            step_started = time.perf_counter()
-            try:
-                result = self._apply(module_id, pipeline, attributes, names, changes)
-            except CompilerError as error:
-                results.append({"error": type(error).__name__, "message": str(error)})
-                break
-            finally:
-                self._step_deadline = None
-            result["step_time_s"] = time.perf_counter() - step_started
-            results.append(result)
-            if stop is not None:
-                value = float(result[metric])  # type: ignore[arg-type]
-                if (value < best) if lower_is_better else (value > best):
-                    best, streak = value, 0
-                else:
-                    streak += 1
-                if streak >= patience:
-                    break
-            if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
-                break
-        return results
 
     def do_try_actions(
         self,

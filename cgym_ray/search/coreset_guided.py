@@ -28,24 +28,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
-from cgym_ray.search.episodes import Episode, SearchRun, best_action
+from cgym_ray.search.episodes import Elite, Episode, SearchRun, best_action
 from cgym_ray.search.random_search import PATIENCE_RATIO, random_walk
-
-
-class Elite:
-    """The best distinct prefixes seen so far, best first (earlier finds win ties)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: list[tuple[float, tuple[int, ...]]] = []
-
-    def add(self, reward: float, prefix: Sequence[int]) -> None:
-        prefix = tuple(prefix)
-        if not prefix or any(prefix == known for _, known in self.entries):
-            return
-        self.entries.append((reward, prefix))
-        self.entries.sort(key=lambda entry: -entry[0])
-        del self.entries[self.size :]
 
 
 def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:

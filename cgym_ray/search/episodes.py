@@ -82,6 +82,22 @@ class Episode:
         return list(self.env.actions)
 
 
+class Elite:
+    """The best distinct prefixes seen so far, best first (earlier finds win ties)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: list[tuple[float, tuple[int, ...]]] = []
+
+    def add(self, reward: float, prefix: Sequence[int]) -> None:
+        prefix = tuple(prefix)
+        if not prefix or any(prefix == known for _, known in self.entries):
+            return
+        self.entries.append((reward, prefix))
+        self.entries.sort(key=lambda entry: -entry[0])
+        del self.entries[self.size :]
+
+
 class SearchRun:
     """The environments, budget, reports and best result of one search."""
 

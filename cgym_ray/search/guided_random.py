@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
-from cgym_ray.search.episodes import SearchRun
+from cgym_ray.search.episodes import Elite, SearchRun
 from cgym_ray.search.random_search import PATIENCE_RATIO, random_walk
 
 
@@ -54,23 +54,19 @@ def guided_random(
         candidates = run.action_indices(env, actions)
         if patience is None:
             patience = round(PATIENCE_RATIO * len(candidates))
-        elite: list[tuple[float, tuple[int, ...]]] = []  # (reward, prefix), best first
+        elite = Elite(top_n)  # the best distinct prefixes, best first
         while run.can_afford(1):
             episode = run.new_episode(env)
-            if elite and rng.random() >= explore_probability:
-                _, prefix = elite[int(rng.integers(len(elite)))]
+            if elite.entries and rng.random() >= explore_probability:
+                _, prefix = elite.entries[int(rng.integers(len(elite.entries)))]
                 cut = int(rng.integers(len(prefix) + 1))
                 run.play(episode, prefix[:cut])
             best_reward, best_length = random_walk(
                 run, episode, candidates, rng, patience, max_episode_length
             )
             run.end_episode(episode)
-            best_prefix = tuple(episode.actions[:best_length])
-            trusted = episode.trusts(best_length)  # its program was not found to misbehave
-            if best_prefix and trusted and all(best_prefix != prefix for _, prefix in elite):
-                elite.append((best_reward, best_prefix))
-                elite.sort(key=lambda entry: -entry[0])  # stable: earlier finds win ties
-                del elite[top_n:]
+            if episode.trusts(best_length):  # its program was not found to misbehave
+                elite.add(best_reward, episode.actions[:best_length])
         return run.result(
             {
                 "top_n": top_n,
