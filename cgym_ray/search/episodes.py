@@ -198,9 +198,11 @@ class SearchRun:
                 if played and played[-1].terminated:
                     return f"replay failed ({played[-1].info['error']['message']})"
                 env = self._checker
-            check = semantics.check_behaviour(
-                env.benchmark, env.object_file(), env.backend, timeout_s=BEHAVIOUR_TIMEOUT_S
-            )
+            # Past a time budget's end, a program that hangs must not hold the search up for long.
+            timeout_s = BEHAVIOUR_TIMEOUT_S
+            if self.clock.budget.seconds is not None:
+                timeout_s = min(timeout_s, max(self.clock.budget.seconds - self.clock.elapsed_s, 0.5))
+            check = semantics.check_behaviour(env.benchmark, env.object_file(), env.backend, timeout_s=timeout_s)
         except CompilerError as error:
             return f"the behaviour check failed ({error})"
         return "" if check.ok else check.reason
