@@ -216,9 +216,7 @@ class LlvmEnv(gym.Env):
 
     def step(self, action: int):
         session = self._require_session()
-        index = int(action)
-        if not self.action_space.contains(index):
-            raise CompilerError(f"action {action!r} is outside the action space (0..{self.action_space.n - 1})")
+        index = self._check_action(action)
         needed = set(self.observation_spec.measurements)
         if self.reward_spec is not None:
             needed.add(self.reward_spec.metric)
@@ -283,10 +281,7 @@ class LlvmEnv(gym.Env):
         that never read it. Only the last state's observation is computed.
         """
         session = self._require_session()
-        indices = [int(a) for a in actions]
-        for index in indices:
-            if not self.action_space.contains(index):
-                raise CompilerError(f"action {index!r} is outside the action space (0..{self.action_space.n - 1})")
+        indices = [self._check_action(a) for a in actions]
         if not indices:
             return []
         metric = self.reward_spec.metric if self.reward_spec is not None else "instruction_count"
@@ -430,6 +425,13 @@ class LlvmEnv(gym.Env):
             pass
 
     # Observations and rewards on demand.
+
+    def _check_action(self, action: int) -> int:
+        """The action as an index, or a CompilerError naming it if it is outside the space."""
+        index = int(action)
+        if not self.action_space.contains(index):
+            raise CompilerError(f"action {action!r} is outside the action space (0..{self.action_space.n - 1})")
+        return index
 
     def _require_session(self) -> CompilerSession:
         if self._session is None or not self._session.alive:
