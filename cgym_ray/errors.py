@@ -35,8 +35,8 @@ class StepFailed(CompilerError):
     """A compiler step did not complete: the worker process died or timed out.
 
     Attributes name what happened so callers can record it: `benchmark`,
-    `action` (the pipeline text being run), `cause` ("abort", "timeout" or
-    "crash") and `detail` (LLVM's last words on stderr, or the signal).
+    `action` (the pipeline text being run), `cause` ("abort", "timeout",
+    "memory" or "crash") and `detail` (LLVM's last words on stderr, or the signal).
     """
 
     def __init__(self, benchmark: str, action: str, cause: str, detail: str = "") -> None:
@@ -44,7 +44,8 @@ class StepFailed(CompilerError):
         self.action = action
         self.cause = cause
         self.detail = detail
-        message = f"compiler {cause} while running {action!r} on {benchmark}"
+        what = "ran out of memory" if cause == "memory" else cause
+        message = f"compiler {what} while running {action!r} on {benchmark}"
         if detail:
             message += f": {detail}"
         super().__init__(message)
@@ -63,6 +64,17 @@ class CompilerTimeout(StepFailed):
     def __init__(self, benchmark: str, action: str, timeout_s: float) -> None:
         self.timeout_s = timeout_s
         super().__init__(benchmark, action, "timeout", f"no answer after {timeout_s:g} s")
+
+
+class CompilerOutOfMemory(StepFailed):
+    """A step needed more memory than a worker may map; the worker ended.
+
+    The limit is `CGYM_WORKER_MEMORY_MB` MiB above what the worker held when
+    it started (4 GiB by default, 0 for none).
+    """
+
+    def __init__(self, benchmark: str, action: str, detail: str = "") -> None:
+        super().__init__(benchmark, action, "memory", detail)
 
 
 class ToolchainError(CompilerError):

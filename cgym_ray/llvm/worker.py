@@ -16,6 +16,7 @@ import ctypes
 import faulthandler
 import hashlib
 import os
+import resource
 import signal
 import socket
 import sys
@@ -35,6 +36,8 @@ INJECT_PREFIX = "cgym-inject-"
 # What a worker writes on stderr before it ends itself for a step that overran.
 STEP_TIMEOUT_MARKER = "cgym: step timeout"
 STEP_WATCH_INTERVAL_S = 0.05
+# What a worker writes on stderr before it ends itself for want of memory.
+OUT_OF_MEMORY_MARKER = "cgym: out of memory"
 
 MEASUREMENTS: dict[str, Callable[[Module], object]] = {
     "instruction_count": lambda m: m.instruction_count(),
@@ -64,6 +67,26 @@ def _watch_owner(owner_pid: int) -> None:
                 pass
 
     threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
+def _limit_memory(limit_mb: int) -> None:
+    """Let this process map at most `limit_mb` MiB more than it has mapped now.
+
+    The limit is on address space (RLIMIT_AS), so an allocation past it fails
+    at once: LLVM then aborts with "out of memory" or an uncaught bad_alloc,
+    and Python raises MemoryError. A fork inherits its parent's limit and
+    sets its own from there; 0 lifts the limit.
+    """
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit_mb <= 0:
+        soft = hard
+    else:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        soft = mapped + limit_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _inject(pipeline: str) -> None:
@@ -143,6 +166,9 @@ class WorkerServer:
                 continue
             try:
                 reply = ("ok", getattr(self, f"do_{command}")(*args))
+            except MemoryError:  # past the memory limit: half-built state, so end here
+                os.write(2, f"{OUT_OF_MEMORY_MARKER} in {command}\n".encode())
+                os._exit(137)
             except Exception as error:  # reported to the caller, the worker lives on
                 reply = ("error", type(error).__name__, str(error), traceback.format_exc(limit=3))
             try:
@@ -157,7 +183,7 @@ class WorkerServer:
         self.modules[self.next_id] = module
         return self.next_id
 
-    def _fork(self, fds: list[int], stderr_path: str) -> None:
+    def _fork(self, fds: list[int], stderr_path: str, memory_limit_mb: int) -> None:
         """Fork this worker; the child answers, with its pid, on the descriptor it was sent."""
         (child_fd,) = fds
         pid = os.fork()
@@ -169,6 +195,7 @@ class WorkerServer:
             os.close(stderr)
             _watch_owner(self.owner_pid)
             self.start_step_watch()
+            _limit_memory(memory_limit_mb)
             send_message(self.sock, ("ok", os.getpid()))
             return
         os.close(child_fd)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from cgym_ray import errors
 from cgym_ray.llvm.protocol import ChannelClosed, ChannelTimeout, receive_message, send_message
-from cgym_ray.llvm.worker import STEP_TIMEOUT_MARKER
+from cgym_ray.llvm.worker import OUT_OF_MEMORY_MARKER, STEP_TIMEOUT_MARKER
 from cgym_ray.scratch import scratch_dir
 
 # Words LLVM prints when it ends the process on purpose (fatal error, assertion).
@@ -30,6 +30,20 @@ _STARTUP_TIMEOUT_S = 120.0
 PIN_WORKERS = os.environ.get("CGYM_PIN_WORKERS", "1") != "0"
 _sched_getcpu = ctypes.CDLL(None).sched_getcpu
 _FORK_TIMEOUT_S = 30.0
+# How much memory a worker may map beyond what it starts with (0: no limit).
+DEFAULT_MEMORY_LIMIT_MB = 4096
+_OUT_OF_MEMORY_MARKERS = (OUT_OF_MEMORY_MARKER, "LLVM ERROR: out of memory", "bad_alloc")
+
+
+def memory_limit_mb() -> int:
+    """The per-worker memory limit: `CGYM_WORKER_MEMORY_MB`, else 4 GiB."""
+    text = os.environ.get("CGYM_WORKER_MEMORY_MB", str(DEFAULT_MEMORY_LIMIT_MB))
+    try:
+        return int(text)
+    except ValueError:
+        raise errors.CompilerError(
+            f"CGYM_WORKER_MEMORY_MB={text!r}: expected a whole number of MiB (0 for no limit)"
+        ) from None
 
 
 def current_cpu() -> int:
@@ -102,7 +116,9 @@ class WorkerProcess:
         stderr_path = scratch_dir() / f"worker-{os.getpid()}-{id(parent_sock):x}.stderr"
         try:
             send_message(
-                self.sock, ("fork", (str(stderr_path),), current_cpu()), fds=[child_sock.fileno()]
+                self.sock,
+                ("fork", (str(stderr_path), memory_limit_mb()), current_cpu()),
+                fds=[child_sock.fileno()],
             )
         except ChannelClosed:
             child_sock.close()
@@ -171,6 +187,8 @@ class WorkerProcess:
             if line.startswith(STEP_TIMEOUT_MARKER):  # "... after 5 s: <pipeline>"
                 timeout_text, _, pipeline = line[len(STEP_TIMEOUT_MARKER) + len(" after ") :].partition(": ")
                 raise errors.CompilerTimeout(benchmark, pipeline, float(timeout_text.rstrip(" s")))
+        if any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
+            raise errors.CompilerOutOfMemory(benchmark, action, detail)
         aborted = exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS)
         if exit_signal and not detail:
             detail = f"killed by {signal.Signals(exit_signal).name}"

@@ -99,6 +99,19 @@ def test_killed_compiler_mid_episode_is_reported(env):
     env.reset()
 
 
+def test_out_of_memory_ends_the_episode_and_reset_recovers(monkeypatch):
+    monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "4")  # O3 on linalg_kit needs more
+    env = gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/linalg_kit")
+    env.reset()
+    _, _, terminated, _, info = env.step(index(env, "O3"))
+    assert terminated and info["error"]["cause"] == "memory"
+    assert info["error"]["type"] == "CompilerOutOfMemory"
+    monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "0")
+    env.reset()
+    assert not env.step(index(env, "O3"))[2]
+    env.close()
+
+
 def test_step_timeout_ends_the_episode():
     env = gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/linalg_kit", step_timeout_s=0.01)
     env.reset()

@@ -6,7 +6,13 @@ import os
 
 import pytest
 
-from cgym_ray.errors import CompilerAbort, CompilerTimeout, StepFailed
+from cgym_ray.errors import (
+    CompilerAbort,
+    CompilerError,
+    CompilerOutOfMemory,
+    CompilerTimeout,
+    StepFailed,
+)
 from cgym_ray.llvm.actions import Action
 from cgym_ray.llvm.session import CompilerSession
 
@@ -52,6 +58,25 @@ def test_segfault_is_a_crash_not_an_abort(crc32_bitcode):
         session.apply(Action("segv", "cgym-inject-segfault"))
     assert caught.value.cause == "crash"
     assert "Segmentation fault" in caught.value.detail
+
+
+def test_a_worker_past_its_memory_limit_ends_with_cause_memory(suite_bitcode, monkeypatch):
+    # linalg_kit (12,000 instructions) loads within 2 MiB but O3 needs over 8 MiB.
+    monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "4")
+    session = CompilerSession(suite_bitcode["linalg_kit"], "linalg_kit")
+    with pytest.raises(CompilerOutOfMemory) as caught:
+        session.apply("O3")
+    assert caught.value.cause == "memory" and caught.value.action == "O3"
+    assert "out of memory" in str(caught.value) and not session.alive
+    monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "0")
+    fresh = CompilerSession(suite_bitcode["linalg_kit"], "linalg_kit")
+    assert fresh.apply("O3").instruction_count > 0
+
+
+def test_a_bad_memory_limit_is_named(crc32_bitcode, monkeypatch):
+    monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "4G")
+    with pytest.raises(CompilerError, match="CGYM_WORKER_MEMORY_MB='4G'"):
+        CompilerSession(crc32_bitcode, "crc32")
 
 
 def test_fork_survives_its_parent_dying(crc32_bitcode):
