@@ -2,7 +2,7 @@
 
     scripts/bench search_throughput [--seconds 20] [--out results/baselines_throughput.md]
     unshare --net scripts/bench search_throughput --cluster   # a local 3-node cluster, loopback only
-    scripts/bench search_throughput --memory-minutes 60 --skip-throughput   # actor RSS over an hour
+    scripts/bench search_throughput --memory-minutes 60 --skip-throughput   # actor memory over an hour
 
 Each task is a random search with a time budget on one built-in program; the
 pool runs `programs × repeats` tasks, once drawing from all 139 actions and
@@ -60,7 +60,8 @@ def run_pool(
             "errors": sum(r.status != "ok" for r in results)}  # fmt: skip
 
 
-def memory_over_time(minutes: float, actors: int, store: TrajectoryStore) -> list[tuple[float, list[int]]]:
+def memory_over_time(minutes: float, actors: int, store: TrajectoryStore) -> tuple[list[tuple], dict]:
+    """Run 10 s random searches for `minutes`; sample each actor's RSS and PSS every 30 s."""
     run_id = store.begin_run(config={"benchmark": "memory"}, name="memory")
     pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=actors), str(store.root), run_id)
     names = SMALL + ["dijkstra", "json_parser", "stack_vm", "linalg_kit"]
@@ -68,25 +69,63 @@ def memory_over_time(minutes: float, actors: int, store: TrajectoryStore) -> lis
         SearchTask(f"m{i}", f"benchmark://cgym-suite-v0/{names[i % len(names)]}", "random", i, budget_seconds=10)
         for i in range(int(minutes * 60 / 10 * actors) + actors)
     ]
-    samples: list[tuple[float, list[int]]] = []
+    samples: list[tuple[float, list[int], list[int]]] = []
     started = time.monotonic()
     done = threading.Event()
 
     def sample() -> None:
         while not done.is_set():
             try:
-                samples.append((time.monotonic() - started, pool.memory()))
+                rss, pss = pool.memory(), pool.memory(proportional=True)
+                samples.append((time.monotonic() - started, rss, pss))
             except Exception:
                 pass
             done.wait(30)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    pool.run(tasks)
+    results = pool.run(tasks)
     done.set()
     sampler.join()
     pool.close()
-    return samples
+    store.refresh()
+    episodes = store.episodes(run_id=run_id).to_pandas()
+    errors = episodes[episodes["status"] != "ok"]["error"].fillna("")
+    causes = {"out of memory": 0, "timeout": 0, "abort": 0}
+    for text in errors:
+        cause = next((c for c in causes if c in text), "other")
+        causes[cause] = causes.get(cause, 0) + 1
+    totals = {"steps": sum(r.steps for r in results), "episodes": len(episodes),
+              "failed tasks": sum(r.status != "ok" for r in results), **{f"episodes ended by {k}": v for k, v in causes.items()}}  # fmt: skip
+    return samples, totals
+
+
+def memory_report(samples: list[tuple], totals: dict, minutes: float, actors: int, csv_path: Path) -> list[str]:
+    """A table of PSS (median, max) and RSS (max) per actor, by window; raw samples to `csv_path`."""
+    with csv_path.open("w") as out:
+        out.write("minute,actor,rss_mib,pss_mib\n")
+        for elapsed, rss, pss in samples:
+            for i, (r, p) in enumerate(zip(rss, pss, strict=True), 1):
+                out.write(f"{elapsed / 60:.2f},{i},{r / 2**20:.0f},{p / 2**20:.0f}\n")
+    window = max(1.0, minutes / 12)
+    mib = 2**20
+    lines = ["", f"Actor memory (MiB, each actor with its compiler workers) over {minutes:g} minutes of 10 s "
+             f"random searches on 10 programs, {actors} actor(s), sampled every 30 s (raw: `{csv_path}`). "
+             "PSS splits pages shared by forked workers; RSS sums them per process.", "",
+             "| minutes | " + " | ".join(f"actor {i} PSS median / max | actor {i} RSS max" for i in range(1, actors + 1)) + " |",
+             "|---|" + "---:|---:|" * actors]  # fmt: skip
+    start = 0.0
+    while start < (samples[-1][0] / 60 if samples else 0):
+        rows = [s for s in samples if start <= s[0] / 60 < start + window]
+        if rows:
+            cells = []
+            for i in range(actors):
+                pss = [s[2][i] for s in rows]
+                cells.append(f"{statistics.median(pss) / mib:,.0f} / {max(pss) / mib:,.0f} | {max(s[1][i] for s in rows) / mib:,.0f}")
+            lines.append(f"| {start:g}–{start + window:g} | " + " | ".join(cells) + " |")
+        start += window
+    lines += ["", "Totals: " + ", ".join(f"{k} {v:,}" for k, v in totals.items()) + "."]
+    return lines
 
 
 def main() -> None:
@@ -102,9 +141,13 @@ def main() -> None:
     suffix = "_cluster" if args.cluster else "_memory" if args.skip_throughput else ""
     out = args.out or Path(f"results/baselines_throughput{suffix}.md")
     header = ["| setting | actions | steps | walltime (s) | steps/s | median instructions |", "|---|---|---:|---:|---:|---:|"]
-    lines = [f"Measured by `scripts/bench search_throughput{' --cluster' if args.cluster else ''}` "
-             f"({args.seconds:g} s random searches, patience 50, on {', '.join(SMALL)}; load before: "
-             f"{open('/proc/loadavg').read().split()[0]}).", ""]  # fmt: skip
+    load = open("/proc/loadavg").read().split()[0]
+    if args.skip_throughput:
+        lines = [f"Measured by `scripts/bench search_throughput --skip-throughput --memory-minutes "
+                 f"{args.memory_minutes:g} --memory-actors {args.memory_actors}` (load before: {load})."]  # fmt: skip
+    else:
+        lines = [f"Measured by `scripts/bench search_throughput{' --cluster' if args.cluster else ''}` "
+                 f"({args.seconds:g} s random searches, patience 50, on {', '.join(SMALL)}; load before: {load}).", ""]  # fmt: skip
 
     def row(setting: str, actions: str, r: dict) -> str:
         return (f"| {setting} | {actions} | {r['steps']} | {r['walltime_s']:.1f} | {r['steps_per_s']:,.0f} | "
@@ -140,15 +183,9 @@ def main() -> None:
                 lines += ["", f"Scaling from 1 to 2 actors: {'; '.join(scaling)}. "
                           f"Every step is recorded in the store ({recorded} rows written)."]  # fmt: skip
             if args.memory_minutes:
-                samples = memory_over_time(args.memory_minutes, args.memory_actors, store)
-                actors = range(1, args.memory_actors + 1)
-                lines += ["", f"Actor memory (RSS with compiler workers, MiB) over {args.memory_minutes:g} minutes "
-                          f"of 10 s random searches on 10 programs, {args.memory_actors} actor(s):", "",
-                          "| minute | " + " | ".join(f"actor {i}" for i in actors) + " |",
-                          "|---:|" + "---:|" * len(actors)]  # fmt: skip
-                for elapsed, rss in samples:
-                    cells = " | ".join(f"{r / 2**20:,.0f}" for r in rss)
-                    lines.append(f"| {elapsed / 60:.1f} | {cells} |")
+                samples, totals = memory_over_time(args.memory_minutes, args.memory_actors, store)
+                lines += memory_report(samples, totals, args.memory_minutes, args.memory_actors,
+                                       out.with_name(out.stem + "_samples.csv"))
             ray.shutdown()
     text = "\n".join(lines) + "\n"
     print(text)

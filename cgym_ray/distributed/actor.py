@@ -18,15 +18,24 @@ from cgym_ray.distributed.recording import StoreReporter
 from cgym_ray.distributed.tasks import EnvConfig, SearchTask, TaskResult
 
 
-def process_tree_rss_bytes(pid: int | None = None) -> int:
-    """Resident memory of a process and its children (its compiler workers)."""
+def process_tree_rss_bytes(pid: int | None = None, proportional: bool = False) -> int:
+    """Resident memory of a process and its children (its compiler workers).
+
+    Forked workers share pages with their template, so RSS summed over the
+    tree counts those pages once per process; `proportional=True` sums PSS
+    instead (shared pages split between their users), which reads every
+    mapping of every process and is slower.
+    """
     import psutil
 
+    def size(process: psutil.Process) -> int:
+        return process.memory_full_info().pss if proportional else process.memory_info().rss
+
     process = psutil.Process(pid or os.getpid())
-    total = process.memory_info().rss
+    total = size(process)
     for child in process.children(recursive=True):
         try:
-            total += child.memory_info().rss
+            total += size(child)
         except psutil.Error:
             pass
     return total
@@ -111,8 +120,8 @@ class EnvActorImpl:
             env.close()
             self.envs.remove(env)
 
-    def rss_bytes(self) -> int:
-        return process_tree_rss_bytes()
+    def rss_bytes(self, proportional: bool = False) -> int:
+        return process_tree_rss_bytes(proportional=proportional)
 
     def flush(self) -> None:
         if self.writer is not None:

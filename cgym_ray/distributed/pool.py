@@ -168,9 +168,9 @@ class EnvPool:
         )
         writer.close()
 
-    def memory(self) -> list[int]:
-        """RSS in bytes of each actor with its compiler workers."""
-        return ray.get([actor.rss_bytes.remote() for actor in self.actors])
+    def memory(self, proportional: bool = False) -> list[int]:
+        """RSS (or, `proportional=True`, PSS) in bytes of each actor with its compiler workers."""
+        return ray.get([actor.rss_bytes.remote(proportional) for actor in self.actors])
 
     def close(self) -> None:
         for actor in self.actors:

@@ -91,5 +91,7 @@ def test_actor_memory_is_reported(local_ray):
     pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=1))
     pool.run(tasks("random", steps=30, names=["crc32"]))
     (rss,) = pool.memory()
+    (pss,) = pool.memory(proportional=True)  # forked workers share pages: PSS counts them once
     pool.close()
     assert 10 * 2**20 < rss < 4 * 2**30
+    assert 10 * 2**20 < pss < rss
