@@ -59,10 +59,15 @@ class CompilerAbort(StepFailed):
 
 
 class CompilerTimeout(StepFailed):
-    """A step ran longer than its timeout; the worker was killed."""
+    """A step ran longer than its timeout; the worker was killed.
+
+    `step_index` is the step's position in the sequence being run, when the
+    worker ran one (`CompilerSession.apply_sequence`); None otherwise.
+    """
 
     def __init__(self, benchmark: str, action: str, timeout_s: float) -> None:
         self.timeout_s = timeout_s
+        self.step_index: int | None = None
         super().__init__(benchmark, action, "timeout", f"no answer after {timeout_s:g} s")
 
 

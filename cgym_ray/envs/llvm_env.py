@@ -145,6 +145,7 @@ class LlvmEnv(gym.Env):
         self.default_benchmark = benchmark
         self.benchmark_selection = benchmarks
         self._benchmark_uris: list[str] | None = None
+        self._session: CompilerSession | None = None
         self.step_timeout_s = step_timeout_s
         self.isolation = isolation
         self.render_mode = render_mode
@@ -153,7 +154,6 @@ class LlvmEnv(gym.Env):
         self.reward_range = (-np.inf, np.inf)
 
         self.benchmark: Benchmark | None = None
-        self._session: CompilerSession | None = None
         self._trackers: dict[str, _RewardTracker] = {}
         self._references: dict[str, dict[str, int | None]] = {}
         self.actions: list[int] = []
@@ -238,6 +238,19 @@ class LlvmEnv(gym.Env):
         info = {"action_had_no_effect": not result.changed, "instruction_count": result.instruction_count}
         return observation, reward, False, False, info
 
+    @property
+    def step_timeout_s(self) -> float:
+        """How long one step may run before its compiler is killed (a timeout ends the episode)."""
+        return self._step_timeout_s
+
+    @step_timeout_s.setter
+    def step_timeout_s(self, seconds: float) -> None:
+        if not seconds > 0:
+            raise ValueError(f"step_timeout_s must be positive, not {seconds!r}")
+        self._step_timeout_s = float(seconds)
+        if self._session is not None:
+            self._session.timeout_s = self._step_timeout_s
+
     def _failed_step(self, index: int, error: Exception):
         """A compiler error ends the episode; the details go in info["error"]."""
         if self._session is not None and not self._session.alive:
@@ -266,6 +279,7 @@ class LlvmEnv(gym.Env):
         patience: int | None = None,
         best: float | None = None,
         time_limit_s: float | None = None,
+        overrun_s: float | None = None,
         action_effect: bool = True,
     ) -> list[PlayedStep]:
         """Apply actions in one request to the compiler; what each step taken did.
@@ -276,6 +290,9 @@ class LlvmEnv(gym.Env):
         passed, or after `patience` steps in a row that do not beat the
         reward metric's value `best` (default: the current one), random
         search's rule; each `PlayedStep.metric` says what a step reached.
+        With `overrun_s`, a step still running `overrun_s` after
+        `time_limit_s` times out (a time budget that holds even when a pass
+        hangs); otherwise each step has `step_timeout_s`.
         `action_effect=False` skips the walk that gives
         `info["action_had_no_effect"]` (the key is then absent), for searches
         that never read it. Only the last state's observation is computed.
@@ -294,13 +311,15 @@ class LlvmEnv(gym.Env):
         names = () if metric == "instruction_count" else (metric,)
         try:
             results, error = session.apply_sequence(
-                indices, names, changes=action_effect, stop=stop, time_limit_s=time_limit_s
+                indices, names, changes=action_effect, stop=stop, time_limit_s=time_limit_s, overrun_s=overrun_s
             )
-        except StepFailed:
+        except StepFailed as failure:
             # The worker died somewhere in the sequence, taking its steps with it:
-            # rebuild the state before the call and go one step at a time.
+            # rebuild the state before the call and go one step at a time. A
+            # timeout names its step, which is then not run (and waited for) again.
             self._restore_session()
-            return self._play_stepwise(indices, patience, best, time_limit_s)
+            known = failure if getattr(failure, "step_index", None) is not None else None
+            return self._play_stepwise(indices, patience, best, time_limit_s, overrun_s, known)
         played = []
         for index, result in zip(indices, results, strict=False):
             self.actions.append(index)
@@ -323,17 +342,37 @@ class LlvmEnv(gym.Env):
         return played
 
     def _play_stepwise(
-        self, indices: Sequence[int], patience: int | None, best: float | None, time_limit_s: float | None
+        self,
+        indices: Sequence[int],
+        patience: int | None,
+        best: float | None,
+        time_limit_s: float | None,
+        overrun_s: float | None = None,
+        failure: StepFailed | None = None,
     ) -> list[PlayedStep]:
-        """`play`, one `step` at a time (after a compiler crash inside a sequence)."""
+        """`play`, one `step` at a time (after a compiler crash inside a sequence).
+
+        `failure`, with its `step_index`, is already known to end the sequence there.
+        """
         started = time.monotonic()
         tracker = self._trackers.get(self.reward_spec.name) if self.reward_spec is not None else None
         if best is None and tracker is not None:
             best = tracker.previous
         streak, played = 0, []
-        for index in indices:
+        timeout_s = self.step_timeout_s
+        for position, index in enumerate(indices):
             step_started = time.perf_counter()
-            _, reward, terminated, _, info = self.step(index)
+            if failure is not None and position == failure.step_index:
+                _, reward, terminated, _, info = self._failed_step(index, failure)
+                played.append(PlayedStep(index, reward, terminated, info, 0.0, None))
+                break
+            if time_limit_s is not None and overrun_s is not None:
+                left = time_limit_s + overrun_s - (time.monotonic() - started)
+                self.step_timeout_s = max(min(timeout_s, left), 1e-3)
+            try:
+                _, reward, terminated, _, info = self.step(index)
+            finally:
+                self.step_timeout_s = timeout_s
             value = None if terminated or tracker is None else tracker.previous
             played.append(PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value))
             if terminated:
@@ -362,10 +401,12 @@ class LlvmEnv(gym.Env):
         tracker = self._trackers[self.reward_spec.name]
         try:
             results = session.try_actions([int(a) for a in actions], observations=names)
-        except StepFailed:
-            # One of them killed the compiler: rebuild this state and try them one by one.
+        except StepFailed as failure:
+            # One of them killed the compiler: rebuild this state and try them one by
+            # one, except the one a timeout named (it would only time out again).
             self._restore_session()
-            return [self._try_one(int(a)) for a in actions]
+            known = getattr(failure, "step_index", None)
+            return [None if i == known else self._try_one(int(a)) for i, a in enumerate(actions)]
         return [
             None if "error" in r else (tracker.previous - float(r[metric])) / tracker.scale for r in results
         ]

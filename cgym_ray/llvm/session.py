@@ -210,6 +210,7 @@ class CompilerSession:
         changes: bool = True,
         stop: tuple[int, str, float, bool] | None = None,
         time_limit_s: float | None = None,
+        overrun_s: float | None = None,
     ) -> tuple[list[StepResult], CompilerError | None]:
         """Run several actions in one request to the worker; the steps taken, and any error.
 
@@ -218,7 +219,9 @@ class CompilerSession:
         passes). Stops at the first failure, when `time_limit_s` has passed,
         or by the patience rule `stop` (see `WorkerServer.do_apply_sequence`).
         `changes=False` skips the fingerprint walk (`StepResult.changed` is
-        then True). Each step keeps its own timeout.
+        then True). Each step keeps its own timeout; with `overrun_s`, a step
+        still running `overrun_s` after `time_limit_s` times out too (its
+        `CompilerTimeout.step_index` says which step it was).
 
         An error the worker survives is returned with the steps before it. If
         the worker dies (an abort, a timeout), the steps of this call are lost
@@ -229,7 +232,7 @@ class CompilerSession:
         started = time.perf_counter()
         replies = self._call(
             "apply_sequence", self._module_id, [(a.pipeline, a.attributes) for a in resolved], names,
-            changes, self.timeout_s, stop, time_limit_s,
+            changes, self.timeout_s, stop, time_limit_s, overrun_s,
             action=f"{len(resolved)} actions from {resolved[0].name if resolved else '-'}",
             timeout_s=self.timeout_s * max(len(resolved), 1) + 5.0,
         )  # fmt: skip
@@ -262,12 +265,16 @@ class CompilerSession:
     def try_actions(
         self, actions: Sequence[Action | int | str], observations: Iterable[str] = ()
     ) -> list[dict[str, object]]:
-        """Apply each action to a throwaway copy of the current module; this one is unchanged."""
+        """Apply each action to a throwaway copy of the current module; this one is unchanged.
+
+        Each action has the step timeout; one that overruns it kills the
+        worker and raises `CompilerTimeout` with the action's `step_index`.
+        """
         resolved = [self.resolve(action) for action in actions]
         return self._call(
             "try_actions", self._module_id, [(a.pipeline, a.attributes) for a in resolved],
-            tuple(observations), action=f"try {len(resolved)} actions",
-            timeout_s=self.timeout_s * max(len(resolved), 1),
+            tuple(observations), self.timeout_s, action=f"try {len(resolved)} actions",
+            timeout_s=self.timeout_s * max(len(resolved), 1) + 5.0,
         )  # fmt: skip
 
     def measure(self, *names: str) -> dict[str, object]:

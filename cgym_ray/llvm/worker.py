@@ -120,14 +120,15 @@ class WorkerServer:
         self._step_deadline: float | None = None  # while a step of a sequence runs
         self._step_timeout_s = 0.0
         self._step_pipeline = ""
+        self._step_index = 0
         self._sequence_running = threading.Event()
 
     def start_step_watch(self) -> None:
         """Start the thread that ends this process when a step of a sequence overruns.
 
         Passes run in C with the GIL released, so the thread runs meanwhile.
-        It polls only while a sequence runs. (A single `apply` is timed by the
-        caller, which kills the worker.) Threads do not survive fork: each
+        It polls only while a sequence (or `try_actions`) runs. (A single
+        `apply` is timed by the caller, which kills the worker.) Threads do not survive fork: each
         worker starts its own (a template only forks, so it runs none).
         """
         self._sequence_running = threading.Event()
@@ -138,7 +139,8 @@ class WorkerServer:
                 time.sleep(STEP_WATCH_INTERVAL_S)
                 deadline, timeout_s, pipeline = self._step_deadline, self._step_timeout_s, self._step_pipeline
                 if deadline is not None and time.monotonic() > deadline:
-                    os.write(2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:g} s: {pipeline}\n".encode())
+                    os.write(2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:.3g} s at step {self._step_index}: "
+                                f"{pipeline}\n".encode())  # fmt: skip
                     os._exit(124)
 
         threading.Thread(target=watch, name="step-watch", daemon=True).start()
@@ -283,6 +285,7 @@ class WorkerServer:
         step_timeout_s: float,
         stop: tuple[int, str, float, bool] | None,
         time_limit_s: float | None,
+        overrun_s: float | None = None,
     ) -> list[dict[str, object]]:
         """Run actions one after another in one request; a result for each step taken.
 
@@ -290,8 +293,10 @@ class WorkerServer:
         when `time_limit_s` has passed, or by the patience rule `stop` =
         (patience, metric, best value so far, lower is better): after
         `patience` steps in a row that do not beat the best value. Each step
-        has `step_timeout_s`; a step that overruns it ends this process with
-        `STEP_TIMEOUT_MARKER` on stderr, which the caller reports as a timeout.
+        has `step_timeout_s`, and with `overrun_s` must also end by
+        `time_limit_s + overrun_s`; a step that overruns ends this process
+        with `STEP_TIMEOUT_MARKER` (its index and pipeline) on stderr, which
+        the caller reports as a timeout.
         """
         self._sequence_running.set()
         try:
@@ -299,10 +304,11 @@ class WorkerServer:
             patience, metric, best, lower_is_better = stop if stop is not None else (0, "", 0.0, True)
             streak = 0
             results: list[dict[str, object]] = []
-            self._step_timeout_s = step_timeout_s
-            for pipeline, attributes in actions:
-                self._step_pipeline = pipeline
-                self._step_deadline = time.monotonic() + step_timeout_s
+            last_end = None
+            if time_limit_s is not None and overrun_s is not None:
+                last_end = started + time_limit_s + overrun_s
+            for index, (pipeline, attributes) in enumerate(actions):
+                self._watch_step(index, pipeline, step_timeout_s, last_end)
                 step_started = time.perf_counter()
                 try:
                     result = self._apply(module_id, pipeline, attributes, names, changes)
@@ -332,18 +338,38 @@ class WorkerServer:
         module_id: int,
         actions: Sequence[tuple[str, Sequence[str]]],
         names: Sequence[str],
+        step_timeout_s: float | None = None,
     ) -> list[dict[str, object]]:
-        """Apply each action to a fresh clone of the module and measure it (greedy search)."""
+        """Apply each action to a fresh clone of the module and measure it (greedy search).
+
+        With `step_timeout_s`, each action is timed as a step of a sequence is.
+        """
         results = []
-        for pipeline, attributes in actions:
-            clone_id = self.do_clone(module_id)
-            try:
-                results.append(self.do_apply(clone_id, pipeline, attributes, names))
-            except CompilerError as error:
-                results.append({"error": str(error)})
-            finally:
-                self.do_dispose(clone_id)
-        return results
+        if step_timeout_s is not None:
+            self._sequence_running.set()
+        try:
+            for index, (pipeline, attributes) in enumerate(actions):
+                clone_id = self.do_clone(module_id)
+                if step_timeout_s is not None:
+                    self._watch_step(index, pipeline, step_timeout_s, None)
+                try:
+                    results.append(self.do_apply(clone_id, pipeline, attributes, names))
+                except CompilerError as error:
+                    results.append({"error": str(error)})
+                finally:
+                    self._step_deadline = None
+                    self.do_dispose(clone_id)
+            return results
+        finally:
+            self._sequence_running.clear()
+
+    def _watch_step(self, index: int, pipeline: str, timeout_s: float, last_end: float | None) -> None:
+        """Arm the step watch for the step that starts now (see `start_step_watch`)."""
+        now = time.monotonic()
+        deadline = now + timeout_s if last_end is None else min(now + timeout_s, last_end)
+        self._step_pipeline, self._step_index = pipeline, index
+        self._step_timeout_s = deadline - now
+        self._step_deadline = deadline
 
     def do_shutdown(self) -> None:
         for module in self.modules.values():

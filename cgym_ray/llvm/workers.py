@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -32,6 +33,9 @@ _sched_getcpu = ctypes.CDLL(None).sched_getcpu
 _FORK_TIMEOUT_S = 30.0
 # How much memory a worker may map beyond what it starts with (0: no limit).
 DEFAULT_MEMORY_LIMIT_MB = 4096
+_STEP_TIMEOUT_LINE = re.compile(
+    re.escape(STEP_TIMEOUT_MARKER) + r" after (?P<seconds>\S+) s at step (?P<index>\d+): (?P<pipeline>.*)"
+)
 _OUT_OF_MEMORY_MARKERS = (OUT_OF_MEMORY_MARKER, "LLVM ERROR: out of memory", "bad_alloc")
 
 
@@ -184,9 +188,11 @@ class WorkerProcess:
         detail = self.stderr_tail()
         self.close()
         for line in detail.splitlines():
-            if line.startswith(STEP_TIMEOUT_MARKER):  # "... after 5 s: <pipeline>"
-                timeout_text, _, pipeline = line[len(STEP_TIMEOUT_MARKER) + len(" after ") :].partition(": ")
-                raise errors.CompilerTimeout(benchmark, pipeline, float(timeout_text.rstrip(" s")))
+            timeout = _STEP_TIMEOUT_LINE.match(line)
+            if timeout:
+                error = errors.CompilerTimeout(benchmark, timeout["pipeline"], float(timeout["seconds"]))
+                error.step_index = int(timeout["index"])
+                raise error
         if any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
             raise errors.CompilerOutOfMemory(benchmark, action, detail)
         aborted = exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS)

@@ -58,6 +58,13 @@ class BudgetClock:
             return True
         return self.budget.seconds is not None and self.elapsed_s >= self.budget.seconds
 
+    @property
+    def seconds_left(self) -> float | None:
+        """Time left in the budget (0 once spent), None without a time budget."""
+        if self.budget.seconds is None:
+            return None
+        return max(self.budget.seconds - self.elapsed_s, 0.0)
+
     def remaining_steps(self) -> int | None:
         return None if self.budget.steps is None else max(self.budget.steps - self.steps, 0)
 

@@ -49,6 +49,11 @@ from cgym_ray.search.common import (
 # How long a search waits for a candidate program (or 10 x the original's runtime,
 # if more): a miscompiled program may loop forever.
 BEHAVIOUR_TIMEOUT_S = 5.0
+# Under a time budget, a step still running this long after the budget's end
+# (at least 5 s, or a tenth of the budget) is ended as a timeout, so that a
+# pass that hangs cannot hold a search for the whole step timeout.
+MIN_OVERRUN_S = 5.0
+OVERRUN_FRACTION = 0.1
 
 
 @dataclass
@@ -117,6 +122,8 @@ class SearchRun:
         self.seed = seed
         self.report = report
         self.clock = BudgetClock(budget)
+        self.overrun_s = None if budget.seconds is None else max(MIN_OVERRUN_S, OVERRUN_FRACTION * budget.seconds)
+        self._step_timeout_s: float | None = None  # the envs' own, before the budget bounds it
         self.started = time.monotonic()
         self.episodes = 0
         # Doing nothing is always possible: the unoptimized module, reward 0.
@@ -141,6 +148,8 @@ class SearchRun:
         """
         env = self.make_env().unwrapped
         self._envs.append(env)
+        if self._step_timeout_s is None:
+            self._step_timeout_s = env.step_timeout_s
         if env.reward_spec is None:
             raise CompilerError(
                 f"{self.agent}: the environment has no reward space to maximise; make one "
@@ -200,8 +209,8 @@ class SearchRun:
                 env = self._checker
             # Past a time budget's end, a program that hangs must not hold the search up for long.
             timeout_s = BEHAVIOUR_TIMEOUT_S
-            if self.clock.budget.seconds is not None:
-                timeout_s = min(timeout_s, max(self.clock.budget.seconds - self.clock.elapsed_s, 0.5))
+            if self.clock.seconds_left is not None:
+                timeout_s = min(timeout_s, max(self.clock.seconds_left, 0.5))
             check = semantics.check_behaviour(env.benchmark, env.object_file(), env.backend, timeout_s=timeout_s)
         except CompilerError as error:
             return f"the behaviour check failed ({error})"
@@ -257,6 +266,7 @@ class SearchRun:
         if episode.failed:
             raise CompilerError(f"{self.agent}: step() on an episode that already failed")
         env = episode.env
+        self._bound_step_timeout(env)
         started = time.perf_counter()
         try:
             _, reward, terminated, truncated, info = env.step(action)
@@ -306,12 +316,12 @@ class SearchRun:
         if not actions or self.clock.exhausted:
             return []
         env = episode.env
-        time_left = None
-        if self.clock.budget.seconds is not None:
-            time_left = max(self.clock.budget.seconds - self.clock.elapsed_s, 0.0)
         reward_before, length_before = env.episode_reward, len(env.actions)
         try:
-            played = env.play(actions, patience=patience, best=best, time_limit_s=time_left, action_effect=False)
+            played = env.play(
+                actions, patience=patience, best=best, time_limit_s=self.clock.seconds_left,
+                overrun_s=self.overrun_s, action_effect=False,
+            )  # fmt: skip
         except CompilerError as error:  # the compiler could not even be restarted on this state
             played = [PlayedStep(actions[0], 0.0, True, {"error": {"message": str(error)}}, 0.0, None)]
         self.clock.spend(len(played))
@@ -357,6 +367,7 @@ class SearchRun:
         Every tried action costs one step of the budget.
         """
         self.clock.spend(len(actions))
+        self._bound_step_timeout(episode.env)
         try:
             return episode.env.try_actions(list(actions))
         except CompilerError as error:  # the compiler could not even be restarted on this state
@@ -387,6 +398,13 @@ class SearchRun:
         self.close_env(episode.env)
 
     # Budget and result.
+
+    def _bound_step_timeout(self, env: LlvmEnv) -> None:
+        """Let the next request's steps run no later than the budget's end plus `overrun_s`."""
+        left = self.clock.seconds_left
+        if left is None or self._step_timeout_s is None or self.overrun_s is None:
+            return
+        env.step_timeout_s = max(min(self._step_timeout_s, left + self.overrun_s), 1e-3)
 
     def can_afford(self, steps: int = 1) -> bool:
         """Whether `steps` more steps fit in the budget (and time is not up)."""

@@ -52,22 +52,44 @@ def test_play_patience_stops_like_stepping_with_patience():
 
 def test_a_crash_inside_play_ends_the_episode_at_that_step(monkeypatch):
     env = make_env("llvm-ic-v0")
+    boom, _ = with_fake_action(monkeypatch, env, "cgym-inject-abort")
     catalogue = env.action_space.catalogue
-    from cgym_ray.llvm.actions import Action
-
-    boom = Action("boom", "cgym-inject-abort")
-    names = ["sroa", "gvn", "boom", "instcombine"]
-    lookup = catalogue.lookup
-    monkeypatch.setattr(catalogue, "lookup", lambda a: boom if a == 10_000 else lookup(a))
-    monkeypatch.setattr(env.action_space, "contains", lambda a: True)
-    monkeypatch.setattr(env.action_space, "names", [*env.action_space.names, *[""] * (10_001 - env.action_space.n)])
-    actions = [catalogue.index_of(n) if n != "boom" else 10_000 for n in names]
+    actions = [catalogue.index_of("sroa"), catalogue.index_of("gvn"), boom, catalogue.index_of("instcombine")]
     played = env.play(actions)
     assert [p.terminated for p in played] == [False, False, True]
     assert played[-1].info["error"]["type"] == "CompilerAbort"
     assert env.actions == actions[:2]
     env.reset(options={"benchmark": DIJKSTRA})
     assert not env.step(catalogue.index_of("sroa"))[2]
+    env.close()
+
+
+def with_fake_action(monkeypatch, env, pipeline: str) -> tuple[int, list[int]]:
+    """Make index 10,000 an action running `pipeline`; returns it and a list counting its uses."""
+    from cgym_ray.llvm.actions import Action
+
+    catalogue, fake, uses = env.action_space.catalogue, Action("fake", pipeline), []
+    lookup = catalogue.lookup
+    monkeypatch.setattr(catalogue, "lookup", lambda a: (uses.append(a), fake)[1] if a == 10_000 else lookup(a))
+    monkeypatch.setattr(env.action_space, "contains", lambda a: True)
+    monkeypatch.setattr(env.action_space, "names", [*env.action_space.names, *[""] * (10_001 - env.action_space.n)])
+    return 10_000, uses
+
+
+def test_a_hang_inside_play_times_out_with_the_time_limit_and_is_not_run_again(monkeypatch):
+    env = make_env("llvm-ic-v0")
+    env.step_timeout_s = 600.0  # only the time limit can end the hang in time
+    hang, uses = with_fake_action(monkeypatch, env, "cgym-inject-hang")
+    sroa, gvn = env.action_space.catalogue.index_of("sroa"), env.action_space.catalogue.index_of("gvn")
+    played = env.play([sroa, gvn, hang, sroa], time_limit_s=0.2, overrun_s=0.3)
+    assert [p.terminated for p in played] == [False, False, True]
+    error = played[-1].info["error"]
+    assert error["type"] == "CompilerTimeout" and error["cause"] == "timeout"
+    assert float(error["detail"].split("after ")[1].split(" s")[0]) <= 0.5  # not the 600 s step timeout
+    assert len(uses) == 1  # the rebuilt episode did not run the hanging step again
+    assert env.actions == [sroa, gvn] and env.step_timeout_s == 600.0
+    env.reset()
+    assert not env.step(sroa)[2]
     env.close()
 
 

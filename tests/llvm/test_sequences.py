@@ -84,6 +84,14 @@ def test_each_step_of_a_sequence_keeps_its_timeout(crc32_bitcode):
         os.kill(pid, 0)
 
 
+def test_with_an_overrun_the_time_limit_bounds_a_step_too(crc32_bitcode):
+    session = CompilerSession(crc32_bitcode, "crc32", timeout_s=600.0)
+    hang = Action("stuck", "cgym-inject-hang")
+    with pytest.raises(CompilerTimeout) as caught:
+        session.apply_sequence(["sroa", "gvn", hang], time_limit_s=0.2, overrun_s=0.3)
+    assert caught.value.step_index == 2 and caught.value.timeout_s <= 0.5
+
+
 def test_time_limit_stops_a_sequence(suite_bitcode):
     session = CompilerSession(suite_bitcode["aes128"], "aes128")
     results, _ = session.apply_sequence(["O3"] * 50, time_limit_s=1e-6)

@@ -67,3 +67,22 @@ def test_random_search_survives_a_pass_that_hangs(monkeypatch):
     timeouts = [r for r in reports if r.status == "error"]
     assert timeouts and all("timeout" in r.error for r in timeouts)
     assert result.steps == 120 and result.best_reward > 0
+
+
+@pytest.mark.parametrize("name", ["random", "greedy"])
+def test_a_time_budget_bounds_a_pass_that_hangs(monkeypatch, name):
+    # The step timeout (600 s) would hold the search; the budget's end plus the overrun ends it.
+    from cgym_ray.search import episodes
+
+    monkeypatch.setattr(episodes, "MIN_OVERRUN_S", 0.5)
+    make_action_fail(monkeypatch, "hang")
+    reports: list[EpisodeOutcome] = []
+    make_env = lambda: gym.make("llvm-ic-v0", step_timeout_s=600).unwrapped  # noqa: E731
+    result = AGENTS[name](make_env, CRC32, Budget(seconds=2), 0, report=reports.append, **AGENT_PARAMS[name])
+    assert result.best_reward > 0 and CRASHING_ACTION not in result.best_state.commandline.split()
+    timed_out = [r for r in reports if r.status == "error"]
+    for report in timed_out:
+        seconds = float(report.error.split("no answer after ")[1].split(" s")[0])
+        assert "timeout" in report.error and seconds <= 2 + 0.5
+    if name == "random":
+        assert timed_out, "the hanging action was never taken"
