@@ -116,13 +116,9 @@ def register(commands) -> None:
     )
     sub = group.add_subparsers(dest="leaderboard_command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser(
-        "eval",
-        help="run an agent on every benchmark of a task; write a submission",
-        description="Evaluate an agent on a leaderboard task.",
-        epilog=EVAL_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = _command(sub, "eval", EVAL_EPILOG, evaluate,
+                 "run an agent on every benchmark of a task; write a submission",
+                 "Evaluate an agent on a leaderboard task.")  # fmt: skip
     p.add_argument(
         "--task", required=True, help="a task name (configs/leaderboard/<name>.yaml) or a task file"
     )
@@ -150,18 +146,11 @@ def register(commands) -> None:
     p.add_argument(
         "--store", default="store", help="the trajectory store to record into (default: store)"
     )
-    p.add_argument("--num-cpus", type=int, default=None, help="CPUs of embedded Ray (default: all)")
-    p.add_argument("--address", default=None, help="a Ray cluster to join (default: embedded Ray)")
+    _ray_options(p)
     p.add_argument("--quiet", action="store_true", help="no live progress")
-    p.set_defaults(handler=evaluate)
 
-    p = sub.add_parser(
-        "validate",
-        help="replay a submission and check every number",
-        description="Validate a submission directory.",
-        epilog=VALIDATE_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = _command(sub, "validate", VALIDATE_EPILOG, validate,
+                 "replay a submission and check every number", "Validate a submission directory.")  # fmt: skip
     p.add_argument("directory", help="the submission directory (results.csv, metadata.json)")
     p.add_argument(
         "--task",
@@ -173,21 +162,27 @@ def register(commands) -> None:
     p.add_argument(
         "--no-record", action="store_true", help="do not write validation.json into the directory"
     )
-    p.add_argument("--num-cpus", type=int, default=None, help="CPUs of embedded Ray (default: all)")
-    p.add_argument("--address", default=None, help="a Ray cluster to join (default: embedded Ray)")
-    p.set_defaults(handler=validate)
+    _ray_options(p)
 
-    p = sub.add_parser(
-        "render",
-        help="build the leaderboard page from validated submissions",
-        description="Render README.md and index.html.",
-        epilog=RENDER_EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    p = _command(sub, "render", RENDER_EPILOG, render,
+                 "build the leaderboard page from validated submissions", "Render README.md and index.html.")  # fmt: skip
     p.add_argument(
         "--submissions", default="results/leaderboard/submissions", help="the submissions directory"
     )
     p.add_argument(
         "--output", default="results/leaderboard", help="where README.md and index.html go"
     )
-    p.set_defaults(handler=render)
+
+
+def _command(sub, name: str, epilog: str, handler, help_text: str, description: str) -> argparse.ArgumentParser:
+    parser = sub.add_parser(
+        name, help=help_text, description=description, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _ray_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--num-cpus", type=int, default=None, help="CPUs of embedded Ray (default: all)")
+    parser.add_argument("--address", default=None, help="a Ray cluster to join (default: embedded Ray)")
