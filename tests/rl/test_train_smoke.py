@@ -57,26 +57,13 @@ def test_smoke_job_trains_checkpoints_resumes_and_evaluates(ray_cluster, tmp_pat
     # The checkpoint as a search agent (what search/eval/leaderboard jobs call).
     from cgym_ray.rl.agents import policy_agent
 
-    def make_env():
-        return gym.make(
-            "llvm-ic-v0"
-        ).unwrapped  # observes instruction counts: the agent asks for Autophase
+    def make_env():  # observes instruction counts: the agent asks for Autophase itself
+        return gym.make("llvm-ic-v0").unwrapped
 
-    alone = policy_agent(
-        make_env,
-        "benchmark://cgym-suite-v0/crc32",
-        Budget(steps=50),
-        0,
-        checkpoint=summary.final_checkpoint,
-        guided=False,
-    )
-    guided = policy_agent(
-        make_env,
-        "benchmark://cgym-suite-v0/crc32",
-        Budget(steps=50),
-        0,
-        checkpoint=summary.final_checkpoint,
-        guided=True,
-    )
+    alone, guided = (
+        policy_agent(make_env, "benchmark://cgym-suite-v0/crc32", Budget(steps=50), 0,
+                     checkpoint=summary.final_checkpoint, guided=flag)
+        for flag in (False, True)
+    )  # fmt: skip
     assert alone.episodes == 1 and alone.steps == 10
     assert guided.steps == 50 and guided.episodes >= 5 and guided.best_reward >= alone.best_reward
