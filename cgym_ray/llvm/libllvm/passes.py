@@ -95,7 +95,8 @@ Dropped after testing on real C programs (LLVM 23.1.4):
 Kept, with a known failure: newgvn, after early-cse-memssa and dse, allocates
 without end on the suite's jpeg_dct (4 GiB in about 8 s; 9-11 GiB were seen
 before workers had a memory limit), and the same three passes make lzw loop
-forever when run. A worker's memory limit ends such a step as
+forever when run (gvn instead of newgvn on the same IR is fine, and so is
+newgvn after either pass alone, so NewGVN is at fault). A worker's memory limit ends such a step as
 `CompilerOutOfMemory` (tests/envs/test_episodes.py), and searches refuse
 states whose programs misbehave.
 
