@@ -1,6 +1,6 @@
 """Environment overheads on the built-in suite: step vs raw pass, reset, fork vs replay.
 
-    scripts/bench env_costs [--steps 40] [--out results/envs.md]
+    scripts/bench env_costs [--steps 40] [--programs crc32 ...] [--out results/envs.md]
 
 For each program, one random episode of `--steps` actions is played in
 `llvm-v0` with the default reward IrInstructionCountOz and the free
@@ -41,7 +41,7 @@ def measure(name: str, steps: int, seed: int) -> dict:
         resets.append(time.perf_counter() - started)
     rng = np.random.default_rng(seed)
     passes = [i for i, a in enumerate(env.action_space.catalogue) if not a.is_macro]
-    actions, step_times, counts = [], [], []
+    actions, step_times, counts, worker_pass = [], [], [], []
     for action in rng.choice(passes, size=steps):
         started = time.perf_counter()
         _, _, terminated, _, info = env.step(int(action))
@@ -51,6 +51,16 @@ def measure(name: str, steps: int, seed: int) -> dict:
             break
         actions.append(int(action))
         counts.append(info["instruction_count"])
+        worker_pass.append(env.last_step.pass_time_s)
+    # The same steps with the compiler in this process: what the process boundary costs.
+    inproc = gym.make("llvm-v0", benchmark=uri, reward_space="IrInstructionCountOz", isolation="none").unwrapped
+    inproc.reset()
+    inproc_times = []
+    for action in actions:
+        started = time.perf_counter()
+        inproc.step(action)
+        inproc_times.append(time.perf_counter() - started)
+    inproc.close()
     state = env.state
     started = time.perf_counter()
     child = env.fork()
@@ -79,6 +89,8 @@ def measure(name: str, steps: int, seed: int) -> dict:
         raw.append(time.perf_counter() - started)
     ratios = [s / r for s, r in zip(step_times, raw, strict=False) if r > 0]
     play_ratios = [s / r for s, r in zip(played, raw, strict=False) if r > 0]
+    inproc_ratios = [s / r for s, r in zip(inproc_times, raw, strict=False) if r > 0]
+    worker_ratios = [s / r for s, r in zip(worker_pass, raw, strict=False) if r > 0]
     return {
         "name": name,
         "o0": counts and counts[0],
@@ -88,6 +100,8 @@ def measure(name: str, steps: int, seed: int) -> dict:
         "ratio_median": statistics.median(ratios),
         "ratio_p90": percentile(ratios, 90),
         "play_ratio_median": statistics.median(play_ratios),
+        "inproc_ratio_median": statistics.median(inproc_ratios),
+        "worker_pass_ratio_median": statistics.median(worker_ratios),
         "reset_s": statistics.median(resets),
         "fork_s": fork_s,
         "replay_s": replay_s,
@@ -127,8 +141,9 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("results/envs.md"))
+    parser.add_argument("--programs", nargs="+", help="suite programs to measure (default: all)")
     args = parser.parse_args()
-    names = get_dataset("cgym-suite-v0").benchmark_names()
+    names = args.programs or get_dataset("cgym-suite-v0").benchmark_names()
     rows = []
     for i, name in enumerate(names, 1):
         rows.append(measure(name, args.steps, args.seed))
@@ -154,6 +169,12 @@ def main() -> None:
         f"| the same actions in one `play` request: step ÷ raw pass (per-program median) | "
         f"{statistics.median([r['play_ratio_median'] for r in rows]):.2f} | "
         f"{percentile([r['play_ratio_median'] for r in rows], 90):.2f} |",
+        f"| the same steps with the compiler in this process (`isolation=\"none\"`): step ÷ raw pass | "
+        f"{statistics.median([r['inproc_ratio_median'] for r in rows]):.2f} | "
+        f"{percentile([r['inproc_ratio_median'] for r in rows], 90):.2f} |",
+        f"| the pass alone, timed inside the worker, ÷ raw pass | "
+        f"{statistics.median([r['worker_pass_ratio_median'] for r in rows]):.2f} | "
+        f"{percentile([r['worker_pass_ratio_median'] for r in rows], 90):.2f} |",
         f"| reset (ms) | {statistics.median([r['reset_s'] for r in rows]) * 1e3:.2f} | "
         f"{percentile([r['reset_s'] for r in rows], 90) * 1e3:.2f} |",
         f"| fork (ms) | {statistics.median([r['fork_s'] for r in rows]) * 1e3:.2f} | "
@@ -170,14 +191,14 @@ def main() -> None:
         "",
         "## Per program",
         "",
-        "| program | O0 | steps | step (ms) | raw pass (ms) | step ÷ pass median | p90 | play ÷ pass median | reset (ms) | fork (ms) | replay (ms) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| program | O0 | steps | step (ms) | raw pass (ms) | step ÷ pass median | p90 | play ÷ pass median | in-process step ÷ pass | reset (ms) | fork (ms) | replay (ms) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in sorted(rows, key=lambda r: r["pass_median_s"]):
         lines.append(
             f"| {r['name']} | {r['o0']} | {r['steps']} | {r['step_median_s'] * 1e3:.3f} | "
             f"{r['pass_median_s'] * 1e3:.3f} | {r['ratio_median']:.2f} | {r['ratio_p90']:.2f} | "
-            f"{r['play_ratio_median']:.2f} | "
+            f"{r['play_ratio_median']:.2f} | {r['inproc_ratio_median']:.2f} | "
             f"{r['reset_s'] * 1e3:.2f} | {r['fork_s'] * 1e3:.2f} | {r['replay_s'] * 1e3:.1f} |"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
