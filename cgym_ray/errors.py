@@ -37,9 +37,13 @@ class StepFailed(CompilerError):
     Attributes name what happened so callers can record it: `benchmark`,
     `action` (the pipeline text being run), `cause` ("abort", "timeout",
     "memory" or "crash") and `detail` (LLVM's last words on stderr, or the signal).
+    When the worker was running a sequence (`CompilerSession.apply_sequence`,
+    `try_actions`), `step_index` is the position of the step that failed;
+    otherwise None.
     """
 
     def __init__(self, benchmark: str, action: str, cause: str, detail: str = "") -> None:
+        self.step_index: int | None = None
         self.benchmark = benchmark
         self.action = action
         self.cause = cause
@@ -59,15 +63,10 @@ class CompilerAbort(StepFailed):
 
 
 class CompilerTimeout(StepFailed):
-    """A step ran longer than its timeout; the worker was killed.
-
-    `step_index` is the step's position in the sequence being run, when the
-    worker ran one (`CompilerSession.apply_sequence`); None otherwise.
-    """
+    """A step ran longer than its timeout; the worker was killed."""
 
     def __init__(self, benchmark: str, action: str, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self.step_index: int | None = None
         super().__init__(benchmark, action, "timeout", f"no answer after {timeout_s:g} s")
 
 

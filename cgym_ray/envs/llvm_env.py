@@ -315,10 +315,10 @@ class LlvmEnv(gym.Env):
             )
         except StepFailed as failure:
             # The worker died somewhere in the sequence, taking its steps with it:
-            # rebuild the state before the call and go one step at a time. A
-            # timeout names its step, which is then not run (and waited for) again.
+            # rebuild the state before the call and go one step at a time. The
+            # failing step, when the worker left its index, is not run again.
             self._restore_session()
-            known = failure if getattr(failure, "step_index", None) is not None else None
+            known = failure if failure.step_index is not None else None
             return self._play_stepwise(indices, patience, best, time_limit_s, overrun_s, known)
         played = []
         for index, result in zip(indices, results, strict=False):
@@ -403,10 +403,11 @@ class LlvmEnv(gym.Env):
             results = session.try_actions([int(a) for a in actions], observations=names)
         except StepFailed as failure:
             # One of them killed the compiler: rebuild this state and try them one by
-            # one, except the one a timeout named (it would only time out again).
+            # one, except the one that failed when the worker left its index.
             self._restore_session()
-            known = getattr(failure, "step_index", None)
-            return [None if i == known else self._try_one(int(a)) for i, a in enumerate(actions)]
+            return [
+                None if i == failure.step_index else self._try_one(int(a)) for i, a in enumerate(actions)
+            ]
         return [
             None if "error" in r else (tracker.previous - float(r[metric])) / tracker.scale for r in results
         ]

@@ -15,6 +15,8 @@ from __future__ import annotations
 import ctypes
 import faulthandler
 import hashlib
+import math
+import mmap
 import os
 import resource
 import signal
@@ -69,6 +71,48 @@ def _watch_owner(owner_pid: int) -> None:
     threading.Thread(target=watch, name="owner-watch", daemon=True).start()
 
 
+class StepProgress:
+    """Which step of a sequence a worker is running, in a small shared file.
+
+    A worker that dies (an abort, a segfault, out of memory) cannot say where;
+    this file, written before each step of a sequence (and each action of
+    `try_actions`) and set to -1 after, outlives it, so its caller knows
+    which step failed without running the sequence again. A write is a store
+    into shared memory.
+    """
+
+    SIZE = 8
+
+    def __init__(self, path: str) -> None:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.ftruncate(fd, self.SIZE)
+            self._map = mmap.mmap(fd, self.SIZE)
+        finally:
+            os.close(fd)
+        self.set(-1)
+
+    def set(self, index: int) -> None:
+        self._map[: self.SIZE] = index.to_bytes(self.SIZE, "little", signed=True)
+
+    @staticmethod
+    def path_for(stderr_path: str) -> str:
+        return f"{stderr_path}.step"
+
+    @classmethod
+    def read(cls, path: str) -> int | None:
+        """The step a dead worker was running, None if it was between sequences (or unknown)."""
+        try:
+            with open(path, "rb") as file:
+                data = file.read(cls.SIZE)
+        except OSError:
+            return None
+        if len(data) != cls.SIZE:
+            return None
+        index = int.from_bytes(data, "little", signed=True)
+        return index if index >= 0 else None
+
+
 def _limit_memory(limit_mb: int) -> None:
     """Let this process map at most `limit_mb` MiB more than it has mapped now.
 
@@ -121,6 +165,7 @@ class WorkerServer:
         self._step_timeout_s = 0.0
         self._step_pipeline = ""
         self._step_index = 0
+        self._progress: StepProgress | None = None  # set in forked workers
         self._sequence_running = threading.Event()
 
     def start_step_watch(self) -> None:
@@ -195,6 +240,7 @@ class WorkerServer:
             stderr = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(stderr, 2)
             os.close(stderr)
+            self._progress = StepProgress(StepProgress.path_for(stderr_path))
             _watch_owner(self.owner_pid)
             self.start_step_watch()
             _limit_memory(memory_limit_mb)
@@ -331,27 +377,25 @@ class WorkerServer:
                     break
             return results
         finally:
-            self._sequence_running.clear()
+            self._end_steps()
 
     def do_try_actions(
         self,
         module_id: int,
         actions: Sequence[tuple[str, Sequence[str]]],
         names: Sequence[str],
-        step_timeout_s: float | None = None,
+        step_timeout_s: float = math.inf,
     ) -> list[dict[str, object]]:
         """Apply each action to a fresh clone of the module and measure it (greedy search).
 
-        With `step_timeout_s`, each action is timed as a step of a sequence is.
+        Each action is timed, and its index kept, as a step of a sequence is.
         """
         results = []
-        if step_timeout_s is not None:
-            self._sequence_running.set()
+        self._sequence_running.set()
         try:
             for index, (pipeline, attributes) in enumerate(actions):
                 clone_id = self.do_clone(module_id)
-                if step_timeout_s is not None:
-                    self._watch_step(index, pipeline, step_timeout_s, None)
+                self._watch_step(index, pipeline, step_timeout_s, None)
                 try:
                     results.append(self.do_apply(clone_id, pipeline, attributes, names))
                 except CompilerError as error:
@@ -361,7 +405,7 @@ class WorkerServer:
                     self.do_dispose(clone_id)
             return results
         finally:
-            self._sequence_running.clear()
+            self._end_steps()
 
     def _watch_step(self, index: int, pipeline: str, timeout_s: float, last_end: float | None) -> None:
         """Arm the step watch for the step that starts now (see `start_step_watch`)."""
@@ -370,6 +414,15 @@ class WorkerServer:
         self._step_pipeline, self._step_index = pipeline, index
         self._step_timeout_s = deadline - now
         self._step_deadline = deadline
+        if self._progress is not None:
+            self._progress.set(index)
+
+    def _end_steps(self) -> None:
+        """After a sequence: no step is running, none is watched."""
+        self._step_deadline = None
+        self._sequence_running.clear()
+        if self._progress is not None:
+            self._progress.set(-1)
 
     def do_shutdown(self) -> None:
         for module in self.modules.values():

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cgym_ray import errors
 from cgym_ray.llvm.protocol import ChannelClosed, ChannelTimeout, receive_message, send_message
-from cgym_ray.llvm.worker import OUT_OF_MEMORY_MARKER, STEP_TIMEOUT_MARKER
+from cgym_ray.llvm.worker import OUT_OF_MEMORY_MARKER, STEP_TIMEOUT_MARKER, StepProgress
 from cgym_ray.scratch import scratch_dir
 
 # Words LLVM prints when it ends the process on purpose (fatal error, assertion).
@@ -161,8 +161,11 @@ class WorkerProcess:
         try:
             reply, _ = receive_message(self.sock, timeout_s)
         except ChannelTimeout:
+            step_index = StepProgress.read(self.progress_path)
             self.kill()
-            raise errors.CompilerTimeout(benchmark, action, timeout_s or 0.0) from None
+            error = errors.CompilerTimeout(benchmark, action, timeout_s or 0.0)
+            error.step_index = step_index
+            raise error from None
         except ChannelClosed:
             self._died(benchmark, action)
         status = reply[0]  # type: ignore[index]
@@ -186,21 +189,36 @@ class WorkerProcess:
         else:
             _pid_gone(self.pid, 5)
         detail = self.stderr_tail()
+        step_index = StepProgress.read(self.progress_path)
         self.close()
+        raise self._death_cause(benchmark, action, detail, exit_signal, step_index)
+
+    @staticmethod
+    def _death_cause(
+        benchmark: str, action: str, detail: str, exit_signal: int | None, step_index: int | None
+    ) -> errors.StepFailed:
+        """What killed a worker, from its last words; `step_index` is the step of a sequence it was in."""
         for line in detail.splitlines():
             timeout = _STEP_TIMEOUT_LINE.match(line)
             if timeout:
                 error = errors.CompilerTimeout(benchmark, timeout["pipeline"], float(timeout["seconds"]))
                 error.step_index = int(timeout["index"])
-                raise error
+                return error
         if any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
-            raise errors.CompilerOutOfMemory(benchmark, action, detail)
-        aborted = exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS)
-        if exit_signal and not detail:
-            detail = f"killed by {signal.Signals(exit_signal).name}"
-        if aborted:
-            raise errors.CompilerAbort(benchmark, action, detail)
-        raise errors.StepFailed(benchmark, action, "crash", detail or "worker process exited")
+            error = errors.CompilerOutOfMemory(benchmark, action, detail)
+        elif exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS):
+            error = errors.CompilerAbort(benchmark, action, detail)
+        else:
+            if exit_signal and not detail:
+                detail = f"killed by {signal.Signals(exit_signal).name}"
+            error = errors.StepFailed(benchmark, action, "crash", detail or "worker process exited")
+        error.step_index = step_index
+        return error
+
+    @property
+    def progress_path(self) -> str:
+        """The worker's `StepProgress` file (forked workers have one)."""
+        return StepProgress.path_for(str(self.stderr_path))
 
     def stderr_tail(self, limit: int = 2000) -> str:
         """What the worker said before dying: LLVM's message, without Python's thread dump."""
@@ -236,10 +254,11 @@ class WorkerProcess:
         if self.sock.fileno() >= 0:
             self.sock.close()
         self.alive = False
-        try:
-            self.stderr_path.unlink(missing_ok=True)
-        except OSError:
-            pass
+        for path in (self.stderr_path, Path(self.progress_path)):
+            try:
+                path.unlink(missing_ok=True)
+            except OSError:
+                pass
         if self._popen is not None and self._popen.poll() is None:
             # A template exits on EOF at once; don't leave a zombie behind.
             try:

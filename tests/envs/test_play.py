@@ -52,13 +52,14 @@ def test_play_patience_stops_like_stepping_with_patience():
 
 def test_a_crash_inside_play_ends_the_episode_at_that_step(monkeypatch):
     env = make_env("llvm-ic-v0")
-    boom, _ = with_fake_action(monkeypatch, env, "cgym-inject-abort")
+    boom, uses = with_fake_action(monkeypatch, env, "cgym-inject-abort")
     catalogue = env.action_space.catalogue
     actions = [catalogue.index_of("sroa"), catalogue.index_of("gvn"), boom, catalogue.index_of("instcombine")]
     played = env.play(actions)
     assert [p.terminated for p in played] == [False, False, True]
     assert played[-1].info["error"]["type"] == "CompilerAbort"
     assert env.actions == actions[:2]
+    assert len(uses) == 1  # the worker left the failing step's index: it was not run again
     env.reset(options={"benchmark": DIJKSTRA})
     assert not env.step(catalogue.index_of("sroa"))[2]
     env.close()
@@ -89,6 +90,18 @@ def test_a_hang_inside_play_times_out_with_the_time_limit_and_is_not_run_again(m
     assert len(uses) == 1  # the rebuilt episode did not run the hanging step again
     assert env.actions == [sroa, gvn] and env.step_timeout_s == 600.0
     env.reset()
+    assert not env.step(sroa)[2]
+    env.close()
+
+
+def test_try_actions_survives_a_crash_and_runs_the_crashing_action_once(monkeypatch):
+    env = make_env("llvm-ic-v0")
+    boom, uses = with_fake_action(monkeypatch, env, "cgym-inject-abort")
+    catalogue = env.action_space.catalogue
+    sroa, gvn = catalogue.index_of("sroa"), catalogue.index_of("gvn")
+    expected = env.try_actions([sroa, gvn])
+    rewards = env.try_actions([sroa, boom, gvn])
+    assert rewards == [expected[0], None, expected[1]] and len(uses) == 1
     assert not env.step(sroa)[2]
     env.close()
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
@@ -13,30 +12,39 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
 
 
-def worker_pids() -> set[int]:
-    out = subprocess.run(["pgrep", "-f", "cgym_ray.llvm.worker"], capture_output=True, text=True).stdout
-    return {int(pid) for pid in out.split()}
+def worker_pids(owner: int | None = None) -> set[int]:
+    """Compiler workers running now (of the process `owner` only, if given).
+
+    Forked workers keep their template's command line, which ends with the owner's pid.
+    """
+    out = subprocess.run(["pgrep", "-af", "cgym_ray.llvm.worker"], capture_output=True, text=True).stdout
+    pids = set()
+    for line in out.splitlines():
+        pid, *command = line.split()
+        if owner is None or command[-1] == str(owner):
+            pids.add(int(pid))
+    return pids
 
 
 def test_forgotten_envs_leave_no_processes_or_temp_dirs():
-    before_dirs = set(Path(tempfile.gettempdir()).glob("cgym-ray-*"))
-    before_workers = worker_pids()
     result = run_python(
         """
-        import gymnasium as gym, cgym_ray
+        import os, gymnasium as gym, cgym_ray
+        from cgym_ray.scratch import scratch_dir
         envs = [gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/crc32") for _ in range(3)]
         for env in envs:
             env.reset()
             env.unwrapped.fork()
-        print("done")
+        print(os.getpid(), scratch_dir(), len(envs))
         """
     )
-    assert "done" in result.stdout, result.stderr
+    pid, scratch, count = result.stdout.split()
+    assert count == "3", result.stderr
     import time
 
     time.sleep(2.5)  # workers notice their owner is gone within a second or two
-    assert worker_pids() <= before_workers
-    assert set(Path(tempfile.gettempdir()).glob("cgym-ray-*")) <= before_dirs
+    assert not worker_pids(owner=int(pid))
+    assert not Path(scratch).exists()
 
 
 def test_killed_process_leaves_nothing_behind_for_long():

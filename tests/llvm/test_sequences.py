@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from cgym_ray.errors import CompilerAbort, CompilerTimeout, PipelineError
+from cgym_ray.errors import CompilerAbort, CompilerTimeout, PipelineError, StepFailed
 from cgym_ray.llvm.actions import Action
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.session import RELOADS_PER_WORKER, CompilerSession
@@ -82,6 +82,22 @@ def test_each_step_of_a_sequence_keeps_its_timeout(crc32_bitcode):
     assert caught.value.timeout_s == 1.0 and caught.value.action == "cgym-inject-hang"
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_worker_that_dies_in_a_sequence_leaves_the_step_it_was_running(crc32_bitcode):
+    session = CompilerSession(crc32_bitcode, "crc32")
+    with pytest.raises(CompilerAbort) as caught:
+        session.apply_sequence(["sroa", "gvn", Action("boom", "cgym-inject-abort"), "instcombine"])
+    assert caught.value.step_index == 2
+    session = CompilerSession(crc32_bitcode, "crc32")
+    with pytest.raises(StepFailed) as caught:
+        session.try_actions(["sroa", Action("segv", "cgym-inject-segfault"), "gvn"])
+    assert caught.value.cause == "crash" and caught.value.step_index == 1
+    session = CompilerSession(crc32_bitcode, "crc32")
+    session.apply_sequence(["sroa", "gvn"])
+    with pytest.raises(CompilerAbort) as caught:  # a single step: no index
+        session.apply(Action("boom", "cgym-inject-abort"))
+    assert caught.value.step_index is None
 
 
 def test_with_an_overrun_the_time_limit_bounds_a_step_too(crc32_bitcode):
