@@ -173,8 +173,9 @@ class WorkerServer:
 
         Passes run in C with the GIL released, so the thread runs meanwhile.
         It polls only while a sequence (or `try_actions`) runs. (A single
-        `apply` is timed by the caller, which kills the worker.) Threads do not survive fork: each
-        worker starts its own (a template only forks, so it runs none).
+        `apply` is timed by the caller, which kills the worker.) Threads do
+        not survive fork: each worker starts its own (a template only forks,
+        so it runs none).
         """
         self._sequence_running = threading.Event()
 
