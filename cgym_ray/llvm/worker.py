@@ -72,45 +72,42 @@ def _watch_owner(owner_pid: int) -> None:
 
 
 class StepProgress:
-    """Which step of a sequence a worker is running, in a small shared file.
+    """Which step of a sequence a worker is running, in memory its caller shares.
 
-    A worker that dies (an abort, a segfault, out of memory) cannot say where;
-    this file, written before each step of a sequence (and each action of
-    `try_actions`) and set to -1 after, outlives it, so its caller knows
-    which step failed without running the sequence again. A write is a store
-    into shared memory.
+    A worker that dies (an abort, a segfault, out of memory) cannot say where.
+    The caller makes an 8-byte memory file (memfd) and hands it to the worker
+    with the fork request; both map it. The worker stores the step's index
+    before each step of a sequence (and each action of `try_actions`) and -1
+    after, and the caller's mapping outlives the worker, so the caller knows
+    which step failed without running the sequence again.
     """
 
     SIZE = 8
 
-    def __init__(self, path: str) -> None:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.ftruncate(fd, self.SIZE)
-            self._map = mmap.mmap(fd, self.SIZE)
-        finally:
-            os.close(fd)
-        self.set(-1)
+    def __init__(self, fd: int) -> None:
+        self._map = mmap.mmap(fd, self.SIZE)
+
+    @classmethod
+    def create(cls) -> tuple[StepProgress, int]:
+        """A new shared progress record, and its descriptor to send to the worker."""
+        fd = os.memfd_create("cgym-step-progress", os.MFD_CLOEXEC)
+        os.ftruncate(fd, cls.SIZE)
+        progress = cls(fd)
+        progress.set(-1)
+        return progress, fd
 
     def set(self, index: int) -> None:
         self._map[: self.SIZE] = index.to_bytes(self.SIZE, "little", signed=True)
 
-    @staticmethod
-    def path_for(stderr_path: str) -> str:
-        return f"{stderr_path}.step"
-
-    @classmethod
-    def read(cls, path: str) -> int | None:
-        """The step a dead worker was running, None if it was between sequences (or unknown)."""
-        try:
-            with open(path, "rb") as file:
-                data = file.read(cls.SIZE)
-        except OSError:
+    def get(self) -> int | None:
+        """The step running now (or when the worker died), None between sequences."""
+        if self._map.closed:
             return None
-        if len(data) != cls.SIZE:
-            return None
-        index = int.from_bytes(data, "little", signed=True)
+        index = int.from_bytes(self._map[: self.SIZE], "little", signed=True)
         return index if index >= 0 else None
+
+    def close(self) -> None:
+        self._map.close()
 
 
 def _limit_memory(limit_mb: int) -> None:
@@ -232,8 +229,11 @@ class WorkerServer:
         return self.next_id
 
     def _fork(self, fds: list[int], stderr_path: str, memory_limit_mb: int) -> None:
-        """Fork this worker; the child answers, with its pid, on the descriptor it was sent."""
-        (child_fd,) = fds
+        """Fork this worker; the child answers, with its pid, on the descriptor it was sent.
+
+        The second descriptor is the caller's `StepProgress` memory.
+        """
+        child_fd, progress_fd = fds
         pid = os.fork()
         if pid == 0:
             os.close(self.sock.detach())  # drop our copy only; the parent keeps its channel
@@ -241,13 +241,15 @@ class WorkerServer:
             stderr = os.open(stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             os.dup2(stderr, 2)
             os.close(stderr)
-            self._progress = StepProgress(StepProgress.path_for(stderr_path))
+            self._progress = StepProgress(progress_fd)
+            os.close(progress_fd)
             _watch_owner(self.owner_pid)
             self.start_step_watch()
             _limit_memory(memory_limit_mb)
             send_message(self.sock, ("ok", os.getpid()))
             return
         os.close(child_fd)
+        os.close(progress_fd)
 
     # Requests. Each returns a picklable value.
 

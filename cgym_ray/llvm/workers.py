@@ -92,6 +92,7 @@ class WorkerProcess:
         self.backend = backend
         self._popen = popen
         self.alive = True
+        self.progress: StepProgress | None = None  # shared with a forked worker
 
     @classmethod
     def spawn(cls, backend: str) -> WorkerProcess:
@@ -118,17 +119,21 @@ class WorkerProcess:
         """A new, independent worker holding copies of all this worker's modules."""
         parent_sock, child_sock = socket.socketpair()
         stderr_path = scratch_dir() / f"worker-{os.getpid()}-{id(parent_sock):x}.stderr"
+        progress, progress_fd = StepProgress.create()
         try:
             send_message(
                 self.sock,
                 ("fork", (str(stderr_path), memory_limit_mb()), current_cpu()),
-                fds=[child_sock.fileno()],
+                fds=[child_sock.fileno(), progress_fd],
             )
         except ChannelClosed:
-            child_sock.close()
+            progress.close()
             self._died("(fork)", "fork")
-        child_sock.close()
+        finally:
+            child_sock.close()
+            os.close(progress_fd)
         child = WorkerProcess(parent_sock, -1, stderr_path, self.backend)
+        child.progress = progress
         child.pid = child._receive(_FORK_TIMEOUT_S, "(fork)", "fork")
         return child
 
@@ -161,7 +166,7 @@ class WorkerProcess:
         try:
             reply, _ = receive_message(self.sock, timeout_s)
         except ChannelTimeout:
-            step_index = StepProgress.read(self.progress_path)
+            step_index = self._step_index()
             self.kill()
             error = errors.CompilerTimeout(benchmark, action, timeout_s or 0.0)
             error.step_index = step_index
@@ -189,7 +194,7 @@ class WorkerProcess:
         else:
             _pid_gone(self.pid, 5)
         detail = self.stderr_tail()
-        step_index = StepProgress.read(self.progress_path)
+        step_index = self._step_index()
         self.close()
         raise self._death_cause(benchmark, action, detail, exit_signal, step_index)
 
@@ -215,10 +220,9 @@ class WorkerProcess:
         error.step_index = step_index
         return error
 
-    @property
-    def progress_path(self) -> str:
-        """The worker's `StepProgress` file (forked workers have one)."""
-        return StepProgress.path_for(str(self.stderr_path))
+    def _step_index(self) -> int | None:
+        """The step of a sequence the worker is in (or died in); None outside one."""
+        return self.progress.get() if self.progress is not None else None
 
     def stderr_tail(self, limit: int = 2000) -> str:
         """What the worker said before dying: LLVM's message, without Python's thread dump."""
@@ -254,11 +258,12 @@ class WorkerProcess:
         if self.sock.fileno() >= 0:
             self.sock.close()
         self.alive = False
-        for path in (self.stderr_path, Path(self.progress_path)):
-            try:
-                path.unlink(missing_ok=True)
-            except OSError:
-                pass
+        try:
+            self.stderr_path.unlink(missing_ok=True)
+        except OSError:
+            pass
+        if self.progress is not None:
+            self.progress.close()
         if self._popen is not None and self._popen.poll() is None:
             # A template exits on EOF at once; don't leave a zombie behind.
             try:
