@@ -161,7 +161,6 @@ class WorkerServer:
         self._step_deadline: float | None = None  # while a step of a sequence runs
         self._step_timeout_s = 0.0
         self._step_pipeline = ""
-        self._step_index = 0
         self._progress: StepProgress | None = None  # set in forked workers
         self._sequence_running = threading.Event()
 
@@ -182,8 +181,7 @@ class WorkerServer:
                 time.sleep(STEP_WATCH_INTERVAL_S)
                 deadline, timeout_s, pipeline = self._step_deadline, self._step_timeout_s, self._step_pipeline
                 if deadline is not None and time.monotonic() > deadline:
-                    os.write(2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:.3g} s at step {self._step_index}: "
-                                f"{pipeline}\n".encode())  # fmt: skip
+                    os.write(2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:.3g} s: {pipeline}\n".encode())
                     os._exit(124)
 
         threading.Thread(target=watch, name="step-watch", daemon=True).start()
@@ -344,8 +342,8 @@ class WorkerServer:
         `patience` steps in a row that do not beat the best value. Each step
         has `step_timeout_s`, and with `overrun_s` must also end by
         `time_limit_s + overrun_s`; a step that overruns ends this process
-        with `STEP_TIMEOUT_MARKER` (its index and pipeline) on stderr, which
-        the caller reports as a timeout.
+        with `STEP_TIMEOUT_MARKER` on stderr, which the caller reports as a
+        timeout (the step's index is in `StepProgress`).
         """
         self._sequence_running.set()
         try:
@@ -414,7 +412,7 @@ class WorkerServer:
         """Arm the step watch for the step that starts now (see `start_step_watch`)."""
         now = time.monotonic()
         deadline = now + timeout_s if last_end is None else min(now + timeout_s, last_end)
-        self._step_pipeline, self._step_index = pipeline, index
+        self._step_pipeline = pipeline
         self._step_timeout_s = deadline - now
         self._step_deadline = deadline
         if self._progress is not None:

@@ -34,7 +34,7 @@ _FORK_TIMEOUT_S = 30.0
 # How much memory a worker may map beyond what it starts with (0: no limit).
 DEFAULT_MEMORY_LIMIT_MB = 4096
 _STEP_TIMEOUT_LINE = re.compile(
-    re.escape(STEP_TIMEOUT_MARKER) + r" after (?P<seconds>\S+) s at step (?P<index>\d+): (?P<pipeline>.*)"
+    re.escape(STEP_TIMEOUT_MARKER) + r" after (?P<seconds>\S+) s: (?P<pipeline>.*)"
 )
 _OUT_OF_MEMORY_MARKERS = (OUT_OF_MEMORY_MARKER, "LLVM ERROR: out of memory", "bad_alloc")
 
@@ -203,13 +203,10 @@ class WorkerProcess:
         benchmark: str, action: str, detail: str, exit_signal: int | None, step_index: int | None
     ) -> errors.StepFailed:
         """What killed a worker, from its last words; `step_index` is the step of a sequence it was in."""
-        for line in detail.splitlines():
-            timeout = _STEP_TIMEOUT_LINE.match(line)
-            if timeout:
-                error = errors.CompilerTimeout(benchmark, timeout["pipeline"], float(timeout["seconds"]))
-                error.step_index = int(timeout["index"])
-                return error
-        if any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
+        timeouts = [m for m in map(_STEP_TIMEOUT_LINE.match, detail.splitlines()) if m]
+        if timeouts:
+            error = errors.CompilerTimeout(benchmark, timeouts[0]["pipeline"], float(timeouts[0]["seconds"]))
+        elif any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
             error = errors.CompilerOutOfMemory(benchmark, action, detail)
         elif exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS):
             error = errors.CompilerAbort(benchmark, action, detail)
