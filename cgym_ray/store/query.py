@@ -1,5 +1,15 @@
 """SQL over the store with DuckDB: the committed files as views, and the summaries the CLI prints.
 
+The connection can read the store and nothing else. pyarrow reads the
+committed files and DuckDB scans the Arrow datasets it is handed, so DuckDB
+itself needs no file access at all, and it has none: external access is off
+(no COPY TO, ATTACH, INSTALL/LOAD, read_csv or glob of any path, no spilling
+to a temporary directory) and the configuration is locked so a query cannot
+turn it back on. `allowed_directories`/`allowed_paths` would not do: on DuckDB
+2.0 they grant writing as well as reading, so `COPY ... TO` could overwrite
+the store's own files. `run_statement` also accepts a single read-only
+statement only, checked by DuckDB's parser.
+
 Views: `runs`, `steps`, `episodes` (the tables, committed files only) and
 `transitions` (one row per step in RLlib's offline column names: eps_id, obs,
 actions, rewards, new_obs, terminateds, truncateds, t; `obs` is the previous
@@ -10,12 +20,27 @@ step's observation, or the episode's initial observation at t = 0).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import duckdb
+import pyarrow.dataset as ds
 
+from cgym_ray.store.errors import QueryError
 from cgym_ray.store.log import CommitLog
 from cgym_ray.store.schema import SCHEMAS, TABLES
+
+# In this order: the temporary directory and Python scans must be set before access is cut off.
+LOCKDOWN = (
+    "SET temp_directory = ''",
+    "SET python_enable_replacements = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET enable_external_access = false",
+    "SET lock_configuration = true",
+)
+READ_ONLY_STATEMENTS = (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN)
 
 TRANSITIONS_VIEW = """
 CREATE VIEW transitions AS
@@ -87,22 +112,34 @@ WHERE s.run_id = $run_id
 """
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def connect(root: Path, log: CommitLog) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the store's committed files as views."""
+    """An in-memory DuckDB connection, with no file access, over the store's committed files."""
     connection = duckdb.connect()
     for table in TABLES:
         files = [str(root / item.path) for item in log.files(table)]
-        if files:
-            listing = ", ".join(_sql_string(path) for path in files)
-            connection.execute(
-                f"CREATE VIEW {table} AS SELECT * FROM read_parquet([{listing}], union_by_name=true)"
-            )
-        else:
-            connection.register(f"_empty_{table}", SCHEMAS[table].empty_table())
-            connection.execute(f"CREATE VIEW {table} AS SELECT * FROM _empty_{table}")
+        # The table's schema: files written before a column existed read it as nulls.
+        connection.register(table, ds.dataset(files, schema=SCHEMAS[table], format="parquet"))
     connection.execute(TRANSITIONS_VIEW)
+    for setting in LOCKDOWN:
+        connection.execute(setting)
     return connection
+
+
+def run_statement(
+    connection: duckdb.DuckDBPyConnection, statement: str, parameters: Mapping[str, Any] | None
+) -> duckdb.DuckDBPyRelation | None:
+    """Run exactly one read-only statement (SELECT, WITH, DESCRIBE, SUMMARIZE, EXPLAIN)."""
+    try:
+        statements = duckdb.extract_statements(statement)
+    except duckdb.Error as error:
+        raise QueryError(str(error).strip()) from None
+    if len(statements) != 1:
+        raise QueryError(f"give one SQL statement, not {len(statements)}")
+    if statements[0].type not in READ_ONLY_STATEMENTS:
+        kind = statements[0].type.name
+        raise QueryError(
+            f"the store is queried read-only: a {kind} statement is refused (SELECT, WITH, "
+            "DESCRIBE, SUMMARIZE and EXPLAIN are accepted); export data with `cgym-ray results "
+            "export` or from the Python result"
+        )
+    return connection.sql(statement, params=parameters or None)

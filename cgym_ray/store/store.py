@@ -272,12 +272,18 @@ class TrajectoryStore:
     # SQL ---------------------------------------------------------------------
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection with views `runs`, `steps`, `episodes` and `transitions`."""
+        """A DuckDB connection with views `runs`, `steps`, `episodes` and `transitions`.
+
+        It can read the store and nothing else (query.py says how).
+        """
         self._log.refresh()
         return sql.connect(self.root, self._log)
 
     def query(self, statement: str, parameters: Mapping[str, Any] | None = None) -> pa.Table:
-        """Run SQL over the store and return the result as a pyarrow table.
+        """Run one read-only SQL statement over the store; the result as a pyarrow table.
+
+        Anything else (two statements, COPY, ATTACH, INSTALL, reading files
+        outside the store) raises `QueryError` and changes nothing.
 
             >>> store.query("SELECT benchmark, count(*) AS steps FROM steps GROUP BY ALL")  # doctest: +SKIP
         """
@@ -285,7 +291,7 @@ class TrajectoryStore:
         def run() -> pa.Table:
             with self.connect() as connection:
                 try:
-                    result = connection.sql(statement, params=parameters or None)
+                    result = sql.run_statement(connection, statement, parameters)
                     return pa.table({}) if result is None else result.to_arrow_table()
                 except _READ_ERRORS:
                     raise

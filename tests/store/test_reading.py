@@ -128,3 +128,59 @@ def test_bad_sql_is_a_query_error(filled):
 def test_empty_store_has_empty_typed_views(store):
     assert store.query("SELECT count(*) AS n FROM steps").to_pylist() == [{"n": 0}]
     assert store.steps().num_rows == 0 and store.run_summaries().num_rows == 0
+
+
+def _tree(root) -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "COPY (SELECT * FROM steps) TO '{outside}'",
+        "COPY (SELECT 1 AS x) TO '{store}/store.json' (FORMAT csv)",
+        "COPY (SELECT * FROM steps) TO '{steps_file}' (FORMAT parquet, USE_TMP_FILE false)",
+        "EXPORT DATABASE '{store}/exported'",
+        "ATTACH '{outside}.duckdb' AS other",
+        "INSTALL httpfs",
+        "LOAD parquet",
+        "CREATE TABLE copied AS SELECT * FROM steps",
+        "SET enable_external_access = true",
+        "SELECT 1; COPY (SELECT 1) TO '{outside}'",
+    ],
+)
+def test_query_refuses_anything_that_writes_and_writes_nothing(filled, tmp_path, statement):
+    outside = tmp_path / "outside.csv"
+    [steps_file] = sorted((filled.root / "steps").rglob("*.parquet"))[:1]
+    before = _tree(tmp_path)
+    with pytest.raises(QueryError):
+        filled.query(statement.format(outside=outside, store=filled.root, steps_file=steps_file))
+    assert _tree(tmp_path) == before  # the store and its neighbours, byte for byte
+
+
+@pytest.mark.parametrize(
+    "reader",
+    [
+        "read_csv('/etc/passwd')",
+        "read_text('/etc/hostname')",
+        "read_parquet('{store}/steps/*/*.parquet')",  # the store's files too: only the views
+        "glob('/etc/*')",
+    ],
+)
+def test_query_reads_no_file_itself(filled, reader):
+    with pytest.raises(QueryError, match="disabled by configuration"):
+        filled.query(f"SELECT * FROM {reader.format(store=filled.root)}")
+
+
+def test_query_takes_one_statement(filled):
+    with pytest.raises(QueryError, match="one SQL statement, not 2"):
+        filled.query("SELECT 1; SELECT 2")
+
+
+def test_read_only_statements_still_work(filled):
+    assert filled.query("SELECT count(*) AS n FROM steps").to_pylist() == [{"n": 45}]
+    assert "column_name" in filled.query("DESCRIBE episodes").column_names
+    summary = filled.query("SUMMARIZE SELECT reward FROM episodes")
+    assert summary["column_name"].to_pylist() == ["reward"]
+    assert filled.query("WITH e AS (SELECT * FROM episodes) SELECT count(*) AS n FROM e")[0][0].as_py() == 6
+    assert filled.query("EXPLAIN SELECT * FROM transitions").num_rows >= 1

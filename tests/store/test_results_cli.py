@@ -92,3 +92,12 @@ def test_compact_and_export(recorded, run_id, tmp_path, capsys):
     assert len(target.read_text().splitlines()) == 4
     assert cli("export", "rllib", str(tmp_path / "rl"), "--store", str(recorded.root)) == 0
     assert (tmp_path / "rl" / "transitions.parquet").exists()
+
+
+def test_query_that_would_write_a_file_exits_2_and_writes_nothing(recorded, tmp_path, capsys):
+    target = tmp_path / "copied.csv"
+    manifest = (recorded.root / "store.json").read_bytes()
+    sql = f"COPY (SELECT * FROM steps) TO '{target}'"
+    assert cli("query", sql, "--store", str(recorded.root)) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert not target.exists() and (recorded.root / "store.json").read_bytes() == manifest
