@@ -46,16 +46,34 @@ class ValidationResult:
         return f"✗ {self.state.benchmark}: " + "; ".join(f"{f.kind}: {f.message}" for f in self.failures)
 
 
-def validate(state: CompilerEnvState, check_behaviour: bool = True, **env_kwargs) -> ValidationResult:
-    """Replay `state` on a fresh `LlvmEnv` and check reward, LLVM version and behaviour."""
+def validate(
+    state: CompilerEnvState,
+    check_behaviour: bool = True,
+    reward_space: str | None = None,
+    **env_kwargs,
+) -> ValidationResult:
+    """Replay `state` on a fresh `LlvmEnv` and check reward, LLVM version and behaviour.
+
+    The reward is checked whenever the state has one, in the state's own
+    reward space or, when it names none (CompilerGym's CSV does not),
+    `reward_space`. A reward with neither fails: nothing could check it.
+
+        >>> validate(state, reward_space="IrInstructionCountOz").ok  # doctest: +SKIP
+        True
+    """
     from cgym_ray.envs.llvm_env import LlvmEnv
     from cgym_ray.llvm import semantics
 
     started = time.monotonic()
     result = ValidationResult(state)
     env_kwargs.setdefault("backend", state.backend)
-    if state.reward_space:
-        env_kwargs.setdefault("reward_space", state.reward_space)
+    env_kwargs["reward_space"] = state.reward_space or reward_space
+    if state.reward is not None and env_kwargs["reward_space"] is None:
+        return result.fail(
+            "reward",
+            f"the state claims reward {state.reward:.6g} but names no reward space to check it in: "
+            "pass reward_space= (or --env with a reward, on the command line)",
+        )
     try:
         env = LlvmEnv(**env_kwargs)
     except CompilerError as error:
