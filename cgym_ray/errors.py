@@ -23,6 +23,16 @@ class PipelineError(CompilerError):
     """LLVM rejected a pass pipeline text (unknown pass, bad nesting, ...)."""
 
 
+class UnknownSpaceError(CompilerError, KeyError):
+    """An observation or reward space name is unknown; the message lists the known ones.
+
+    Also a `KeyError`, so `env.observation["bad"]` fails as a mapping lookup does.
+    """
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
 class UnknownActionError(CompilerError):
     """An action index or name is not in the action catalogue."""
 

@@ -30,7 +30,7 @@ from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
 from cgym_ray.envs.rewards import RewardSpec, get_reward_spec
 from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.envs.state import CompilerEnvState
-from cgym_ray.errors import CompilerError, StepFailed
+from cgym_ray.errors import CompilerError, StepFailed, UnknownActionError
 from cgym_ray.llvm.backend import default_backend_name, get_backend
 from cgym_ray.llvm.baselines import reference_counts, reference_text_sizes
 from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession
@@ -118,7 +118,7 @@ class _RewardView:
 class LlvmEnv(gym.Env):
     """LLVM phase ordering. See the module docstring and README for the spaces."""
 
-    metadata = {"render_modes": ["ansi"]}
+    metadata = {"render_modes": ["ansi", "human"]}
 
     def __init__(
         self,
@@ -137,7 +137,6 @@ class LlvmEnv(gym.Env):
         self.llvm_version = compiler.llvm_version
         self.action_space = CommandlineSpace(compiler.actions)
         self.observation_spec: ObservationSpec = get_observation_spec(observation_space)
-        self.observation_space = self.observation_spec.space
         self.reward_spec: RewardSpec | None = get_reward_spec(reward_space) if reward_space else None
         if size_attributes is None:
             size_attributes = self.reward_spec is not None and self.reward_spec.baseline is not None
@@ -153,7 +152,7 @@ class LlvmEnv(gym.Env):
         self.reward = _RewardView(self)
         self.reward_range = (-np.inf, np.inf)
 
-        self.benchmark: Benchmark | None = None
+        self._benchmark: Benchmark | None = None
         self._trackers: dict[str, _RewardTracker] = {}
         self._references: dict[str, dict[str, int | None]] = {}
         self.actions: list[int] = []
@@ -162,7 +161,60 @@ class LlvmEnv(gym.Env):
         self._last_observation: Any = None
         self.last_step = None  # the StepResult of the last step, with its timings
 
-    # Benchmarks and references.
+    # Benchmarks, spaces and references.
+
+    @property
+    def benchmark(self) -> Benchmark | None:
+        """The current episode's benchmark (None before the first `reset()`).
+
+        Setting it, as in CompilerGym (`env.benchmark = uri`), picks the
+        benchmark of the next `reset()`; the URI is checked now.
+        """
+        return self._benchmark
+
+    @benchmark.setter
+    def benchmark(self, benchmark: str | Benchmark) -> None:
+        if not isinstance(benchmark, Benchmark):
+            benchmark = get_benchmark(str(benchmark))
+        self.default_benchmark = benchmark
+
+    @property
+    def observation_space(self) -> gym.Space:
+        return self.observation_spec.space
+
+    @observation_space.setter
+    def observation_space(self, name: str) -> None:
+        """`env.observation_space = "Autophase"`: the next `step()` returns that observation."""
+        if not isinstance(name, str):
+            raise TypeError(
+                f"set observation_space to an observation space's name, e.g. 'Autophase', not "
+                f"{type(name).__name__}; to transform observations use a gymnasium.ObservationWrapper"
+            )
+        self.observation_spec = get_observation_spec(name)
+
+    @property
+    def reward_space(self) -> RewardSpec | None:
+        """The reward space (its `.name`), or None; set it by name (`env.reward_space = "IrInstructionCountOz"`).
+
+        Set during an episode, the episode's reward becomes what the new space
+        would have given since `reset()`, so the state still validates.
+        The module's size attributes stay as chosen when the env was made.
+        """
+        return self.reward_spec
+
+    @reward_space.setter
+    def reward_space(self, name: str | None) -> None:
+        if name is not None and not isinstance(name, str):
+            raise TypeError(f"set reward_space to a reward space's name or None, not {type(name).__name__}")
+        spec = get_reward_spec(name) if name else None
+        self.reward_spec = spec
+        self.episode_reward = 0.0
+        if spec is None or self._session is None or not self._session.alive:
+            return
+        references = self.references(spec.reference_kind)
+        current = float(self._measure([spec.metric])[spec.metric])
+        tracker = self._trackers[spec.name] = _RewardTracker(spec, current, spec.scale(references))
+        self.episode_reward = (float(references["O0"]) - current) / tracker.scale
 
     @property
     def benchmark_uris(self) -> list[str]:
@@ -191,7 +243,7 @@ class LlvmEnv(gym.Env):
         benchmark = uri if isinstance(uri, Benchmark) else get_benchmark(str(uri))
         if self.benchmark is None or benchmark.uri != self.benchmark.uri:
             self._references = {}
-        self.benchmark = benchmark
+        self._benchmark = benchmark
         if self._session is None or not self._session.reload(
             benchmark.bitcode(), benchmark.uri, self._load_attributes
         ):
@@ -206,6 +258,8 @@ class LlvmEnv(gym.Env):
             trackers[self.reward_spec.name] = self.reward_spec
         needed = set(self.observation_spec.measurements) | {s.metric for s in trackers.values()}
         values = self._measure(needed)
+        if values["instruction_count"] == 0:
+            raise CompilerError(f"{benchmark.uri}: the module has no instructions: there is nothing to optimize")
         self._trackers = {
             spec.name: _RewardTracker(spec, float(values[spec.metric]), spec.scale(self.references(spec.reference_kind)))
             for spec in trackers.values()
@@ -214,7 +268,8 @@ class LlvmEnv(gym.Env):
         self._last_observation = observation
         return observation, {"benchmark": benchmark.uri, "instruction_count": values["instruction_count"]}
 
-    def step(self, action: int):
+    def step(self, action: int | str):
+        """Apply one action: its index in `action_space`, or its name (`env.step("sroa")`)."""
         session = self._require_session()
         index = self._check_action(action)
         needed = set(self.observation_spec.measurements)
@@ -450,10 +505,16 @@ class LlvmEnv(gym.Env):
             if error is not None:
                 raise error
 
-    def render(self):
-        if self.render_mode == "ansi":
-            return self.observation["Ir"]
-        return None
+    def render(self) -> str | None:
+        """The current module's IR text; `render_mode="human"` prints it instead.
+
+        As CompilerGym's `render()`; with no render mode it returns the text too.
+        """
+        text = self.observation["Ir"]
+        if self.render_mode == "human":
+            print(text)
+            return None
+        return text
 
     def close(self) -> None:
         if self._session is not None:
@@ -468,11 +529,26 @@ class LlvmEnv(gym.Env):
 
     # Observations and rewards on demand.
 
-    def _check_action(self, action: int) -> int:
-        """The action as an index, or a CompilerError naming it if it is outside the space."""
+    def _check_action(self, action: int | str) -> int:
+        """The action as an index: an integer in the space or an action's name.
+
+        Any other type is a `TypeError` (a float is never rounded); an unknown
+        name or an index outside the space an `UnknownActionError`.
+        """
+        if isinstance(action, str):
+            return self.action_space.index(action)
+        if isinstance(action, np.ndarray) and action.shape == ():
+            action = action.item()
+        if isinstance(action, bool) or not isinstance(action, int | np.integer):
+            raise TypeError(
+                f"an action is an int index (0..{self.action_space.n - 1}) or an action name such as "
+                f"{self.action_space.names[0]!r}, not {type(action).__name__} {action!r}"
+            )
         index = int(action)
         if not self.action_space.contains(index):
-            raise CompilerError(f"action {action!r} is outside the action space (0..{self.action_space.n - 1})")
+            raise UnknownActionError(
+                f"action {action!r} is outside the action space (0..{self.action_space.n - 1})"
+            )
         return index
 
     def _require_session(self) -> CompilerSession:
@@ -500,6 +576,18 @@ class LlvmEnv(gym.Env):
             tracker = self._trackers[spec.name] = _RewardTracker(spec, float(references["O0"]), spec.scale(references))
         return tracker.update(current)
 
+    def write_bitcode(self, path: str | Path) -> Path:
+        """Write the current module as bitcode to `path`; returns the path."""
+        path = Path(path)
+        path.write_bytes(self._measure(["bitcode"])["bitcode"])
+        return path
+
+    def write_ir(self, path: str | Path) -> Path:
+        """Write the current module as IR text to `path`; returns the path."""
+        path = Path(path)
+        path.write_text(self.observation["Ir"])
+        return path
+
     def object_file(self) -> bytes:
         """The current module compiled to an object file by the same LLVM."""
         return self._measure(["object_file"])["object_file"]
@@ -517,8 +605,8 @@ class LlvmEnv(gym.Env):
 
     # State.
 
-    @property
     def commandline(self) -> str:
+        """This episode's actions as a commandline (`"sroa instcombine"`), as in states and CSVs."""
         return self.action_space.to_commandline(self.actions)
 
     @property
@@ -529,7 +617,7 @@ class LlvmEnv(gym.Env):
             benchmark=self.benchmark.uri,
             reward=self.episode_reward if self.reward_spec else None,
             walltime=time.monotonic() - self.episode_start,
-            commandline=self.commandline,
+            commandline=self.commandline(),
             backend=self.backend,
             llvm_version=self.llvm_version,
             reward_space=self.reward_spec.name if self.reward_spec else None,
@@ -545,10 +633,24 @@ class LlvmEnv(gym.Env):
             raise CompilerError(f"replaying {state.benchmark} failed: {played[-1].info['error']['message']}")
 
     def validate(self, state: CompilerEnvState | None = None, check_behaviour: bool = True):
-        """Replay `state` (default: this episode's) on a fresh env and check it; see `validation`."""
+        """Replay `state` (default: this episode's) on a fresh env and check it; see `validation`.
+
+        A state without a reward space (CompilerGym's CSV has none) has its
+        reward checked with this env's reward space.
+        """
         from cgym_ray.envs.validation import validate
 
-        return validate(state or self.state, check_behaviour=check_behaviour)
+        reward_space = self.reward_spec.name if self.reward_spec else None
+        return validate(state or self.state, check_behaviour=check_behaviour, reward_space=reward_space)
+
+    def __copy__(self) -> LlvmEnv:
+        raise TypeError(
+            "copy.copy(env) would share one compiler session between two envs; "
+            "use env.fork() for an independent copy in the same state"
+        )
+
+    def __deepcopy__(self, memo: dict) -> LlvmEnv:
+        raise TypeError("copy.deepcopy(env) cannot copy a compiler process; use env.fork()")
 
     def fork(self) -> LlvmEnv:
         """An independent copy of this environment in its current state (no replay)."""

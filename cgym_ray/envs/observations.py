@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from gymnasium import spaces
 
-from cgym_ray.errors import CompilerError
+from cgym_ray.errors import CompilerError, UnknownSpaceError
 
 if TYPE_CHECKING:
     from cgym_ray.envs.llvm_env import LlvmEnv
@@ -94,6 +94,6 @@ def get_observation_spec(name: str) -> ObservationSpec:
     try:
         return OBSERVATIONS[name]
     except KeyError:
-        raise CompilerError(
+        raise UnknownSpaceError(
             f"unknown observation space {name!r}; known: {', '.join(sorted(OBSERVATIONS))}"
         ) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cgym_ray.errors import CompilerError
+from cgym_ray.errors import CompilerError, UnknownSpaceError
 
 
 @dataclass(frozen=True)
@@ -52,4 +52,4 @@ def get_reward_spec(name: str) -> RewardSpec:
     try:
         return REWARDS[name]
     except KeyError:
-        raise CompilerError(f"unknown reward space {name!r}; known: {', '.join(sorted(REWARDS))}") from None
+        raise UnknownSpaceError(f"unknown reward space {name!r}; known: {', '.join(sorted(REWARDS))}") from None

@@ -28,6 +28,19 @@ class CommandlineSpace(spaces.Discrete):
         self.pipelines = [action.pipeline for action in catalogue]
         self.version = catalogue.version
 
+    @property
+    def flags(self) -> list[str]:
+        """The action names, as CompilerGym's `action_space.flags`.
+
+        Without CompilerGym's leading `-`: our commandlines name actions bare
+        (`"sroa gvn"`); `from_commandline` reads the `-sroa` form too.
+        """
+        return list(self.names)
+
+    def index(self, name: str) -> int:
+        """The index of the action called `name`; `UnknownActionError` if none is."""
+        return self.catalogue.index_of(name)
+
     def to_commandline(self, actions: Sequence[int]) -> str:
         return self.catalogue.to_commandline([int(a) for a in actions])
 

@@ -101,7 +101,7 @@ class TrainingRecorder(gym.Wrapper):
                 num_steps=episode["steps"],
                 reward=episode["reward"],
                 seed=episode["seed"],
-                commandline=llvm.commandline,
+                commandline=llvm.commandline(),
                 instruction_count_final=episode["count"],
                 instruction_count_o0=references.get("O0"),
                 instruction_count_oz=references.get("Oz"),

@@ -100,3 +100,47 @@ def test_validate_catches_each_kind_of_failure():
     assert [f.kind for f in validate(old_llvm).failures] == ["llvm_version"]
     missing = CompilerEnvState(**{**state.to_dict(), "benchmark": "benchmark://cgym-suite-v0/nope"})
     assert [f.kind for f in validate(missing).failures] == ["benchmark"]
+
+
+def test_state_equality_ignores_walltime_and_a_missing_reward():
+    state = CompilerEnvState(CRC32, "sroa gvn", reward=0.5, walltime=1.0)
+    assert state == CompilerEnvState(CRC32, "sroa gvn", reward=0.5 + 1e-7, walltime=99.0)
+    assert state == CompilerEnvState(CRC32, "sroa gvn", reward=None, walltime=2.0)
+    assert state != CompilerEnvState(CRC32, "sroa gvn", reward=0.6)
+    assert state != CompilerEnvState(CRC32, "sroa", reward=0.5)
+    assert hash(state) == hash(CompilerEnvState(CRC32, "sroa gvn", walltime=3.0))
+    with pytest.raises(ValueError, match="walltime"):
+        CompilerEnvState(CRC32, "sroa", walltime=-1.0)
+
+
+def test_csv_lines_end_with_a_newline_alone(tmp_path):
+    path = tmp_path / "states.csv"
+    write_csv([CompilerEnvState(CRC32, "sroa", reward=0.5, walltime=1.0)], path)
+    data = path.read_bytes()
+    assert b"\r" not in data and data.count(b"\n") == 2 and data.endswith(b"\n")
+
+
+def test_read_csv_takes_headerless_and_empty_files():
+    assert read_csv(io.StringIO("")) == []
+    assert read_csv(io.StringIO("benchmark,reward,walltime,commandline\n")) == []
+    states = read_csv(io.StringIO(f"{CRC32},0.5,1.0,sroa gvn\n{CRC32},,2.0,sroa\n"))
+    assert [(s.reward, s.walltime, s.commandline) for s in states] == [(0.5, 1.0, "sroa gvn"), (None, 2.0, "sroa")]
+    with pytest.raises(CompilerError, match="line 2"):
+        read_csv(io.StringIO(f"{CRC32},0.5,1.0,sroa\n{CRC32},x,1.0,sroa\n"))
+
+
+def test_a_forged_reward_in_a_compilergym_csv_fails_validation():
+    env = play("llvm-ic-v0", CRC32, ["sroa", "gvn"])
+    buffer = io.StringIO()
+    write_csv([env.state], buffer)  # CompilerGym's four columns: no reward space
+    (honest,) = read_csv(io.StringIO(buffer.getvalue()))
+    forged = CompilerEnvState(honest.benchmark, honest.commandline, reward=5.0, walltime=honest.walltime)
+    assert honest.reward_space is None
+    assert env.validate(honest, check_behaviour=False).ok
+    result = env.validate(forged, check_behaviour=False)
+    assert [f.kind for f in result.failures] == ["reward"] and result.reward == pytest.approx(honest.reward)
+    assert [f.kind for f in validate(forged, check_behaviour=False, reward_space="IrInstructionCountOz").failures] == [
+        "reward"
+    ]
+    assert [f.kind for f in validate(forged, check_behaviour=False).failures] == ["reward"]  # nothing to check with
+    env.close()

@@ -47,7 +47,7 @@ def test_constrained_actions_map_to_catalogue_indices():
     env = ConstrainedCommandline(gym.make("llvm-ic-v0", benchmark=BENCHMARKS[0]), ["gvn", "sroa"])
     env.reset()
     env.step(1)
-    assert env.unwrapped.commandline == "sroa"
+    assert env.unwrapped.commandline() == "sroa"
     env.close()
 
 
@@ -56,7 +56,7 @@ def test_terminal_action_ends_the_episode_without_a_pass():
     env.reset()
     _, reward, terminated, _, info = env.step(env.action_space.n - 1)
     assert terminated and reward == 0 and info["terminal_action"]
-    assert env.unwrapped.commandline == ""
+    assert env.unwrapped.commandline() == ""
     env.close()
 
 

@@ -96,7 +96,7 @@ def test_coreset_action_space_applies_a_whole_sequence_per_action():
     _, reward, terminated, _, _ = env.step(1)
     assert reward == pytest.approx(1.0) and not terminated
     _, reward, _, _, _ = env.step(0)
-    assert env.unwrapped.commandline == "Oz sroa instcombine"
+    assert env.unwrapped.commandline() == "Oz sroa instcombine"
     assert env.unwrapped.episode_reward == pytest.approx(1.0 + reward)
     env.close()
 
