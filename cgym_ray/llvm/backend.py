@@ -20,6 +20,19 @@ if TYPE_CHECKING:
     from cgym_ray.llvm.actions import ActionCatalogue
 
 BACKEND_NAMES = ("libllvm", "llvmlite")
+# Every loaded module's ModuleID and source_filename, so that its IR text (and
+# IrSha1) depends on the module only, not on the path or URI it came from.
+MODULE_NAME = "module"
+
+
+def printable(diagnostic: str, limit: int = 500) -> str:
+    """An LLVM diagnostic fit to print: control and non-ASCII bytes escaped, at most `limit` characters.
+
+    LLVM quotes the offending line, which for a binary file is raw bytes.
+    """
+    text = diagnostic.encode("ascii", "backslashreplace").decode("ascii")
+    text = "".join(c if c.isprintable() or c == "\n" else f"\\x{ord(c):02x}" for c in text)
+    return text if len(text) <= limit else text[:limit] + " [...]"
 
 
 class Module(abc.ABC):

@@ -83,3 +83,21 @@ def test_fingerprint_sees_changes_and_only_changes(crc32_bitcode):
     assert second != first
     module.run_pipeline("function(sroa<modify-cfg>)")  # nothing left for sroa to do
     assert module.fingerprint()[0] == second
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_ir_does_not_depend_on_where_the_module_came_from(backend, crc32_bitcode):
+    instance = get_backend(backend)
+    texts = {instance.load(crc32_bitcode, name).ir_text() for name in ("benchmark://a/b", "/tmp/x/prog.bc")}
+    assert len(texts) == 1
+    (text,) = texts
+    assert text.startswith("; ModuleID = 'module'\nsource_filename = \"module\"\n"), text[:120]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_binary_load_error_is_printable(backend):
+    garbage = bytes(range(1, 256)) * 2
+    with pytest.raises(ModuleLoadError, match="garbage.ll") as caught:
+        get_backend(backend).load(garbage, "garbage.ll")
+    message = str(caught.value)
+    assert message.isascii() and all(c.isprintable() or c == "\n" for c in message), message

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ctypes import c_int64, c_void_p
 
 from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
-from cgym_ray.llvm.backend import Backend, Module
+from cgym_ray.llvm.backend import MODULE_NAME, Backend, Module, printable
 from cgym_ray.llvm.libllvm.loader import LibLLVM, load_libllvm, take_error, take_message
 from cgym_ray.llvm.native import load_native
 
@@ -196,8 +196,11 @@ class LibLLVMBackend(Backend):
         module = c_void_p()
         message = c_void_p()
         if lib.LLVMParseIRInContext(context.ref, buffer, ctypes.byref(module), ctypes.byref(message)):
-            detail = take_message(lib, message.value).strip() or "unreadable input"
+            detail = printable(take_message(lib, message.value).strip()) or "unreadable input"
             raise ModuleLoadError(f"cannot load {name}: {detail}")
+        # Where the module came from is not part of it (see MODULE_NAME).
+        lib.LLVMSetModuleIdentifier(module.value, MODULE_NAME.encode(), len(MODULE_NAME))
+        lib.LLVMSetSourceFileName(module.value, MODULE_NAME.encode(), len(MODULE_NAME))
         return LibLLVMModule(self, context, module.value)
 
     def target_machine(self, module: int) -> int:

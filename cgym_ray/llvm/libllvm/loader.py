@@ -131,6 +131,8 @@ _PROTOTYPES: list[tuple[str, object, list[object]]] = [
     ("LLVMGetBufferSize", c_size_t, [_V]),
     ("LLVMParseIRInContext", c_bool, [_V, _V, POINTER(_V), POINTER(c_void_p)]),
     ("LLVMDisposeModule", None, [_V]),
+    ("LLVMSetModuleIdentifier", None, [_V, c_char_p, c_size_t]),
+    ("LLVMSetSourceFileName", None, [_V, c_char_p, c_size_t]),
     ("LLVMCloneModule", _V, [_V]),
     ("LLVMPrintModuleToString", c_void_p, [_V]),
     ("LLVMDisposeMessage", None, [c_void_p]),

@@ -29,12 +29,13 @@ import llvmlite.binding as llvm
 
 from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.actions import ActionCatalogue
-from cgym_ray.llvm.backend import Backend, Module
+from cgym_ray.llvm.backend import MODULE_NAME, Backend, Module, printable
 from cgym_ray.llvm.llvmlite_backend import features
 from cgym_ray.llvm.llvmlite_backend.actions import LLVMLITE_PASSES, llvmlite_catalogue
 
 _BITCODE_MAGIC = b"BC\xc0\xde"
 _BITCODE_WRAPPER_MAGIC = b"\xde\xc0\x17\x0b"  # 0x0B17C0DE, little-endian
+_SOURCE_FILENAME = re.compile(r'^source_filename = ".*"$', re.MULTILINE)
 _DEFAULT_PIPELINE = re.compile(r"default<O([0-3sz])>")
 
 
@@ -125,7 +126,9 @@ class LlvmliteModule(Module):
         return features.autophase(self._handle())
 
     def ir_text(self) -> str:
-        return str(self._handle())
+        # llvmlite cannot set source_filename at load (its bitcode keeps the
+        # original): the text shows MODULE_NAME, as the libllvm backend's does.
+        return _SOURCE_FILENAME.sub(f'source_filename = "{MODULE_NAME}"', str(self._handle()), count=1)
 
     def bitcode(self) -> bytes:
         return self._handle().as_bitcode()
@@ -201,9 +204,11 @@ class LlvmliteBackend(Backend):
                 f"cannot load {name}: neither bitcode nor UTF-8 IR text ({error})"
             ) from None
         except RuntimeError as error:
-            detail = str(error).strip() or "unreadable input"
+            detail = printable(str(error).strip()) or "unreadable input"
             raise ModuleLoadError(f"cannot load {name}: {detail}") from None
-        return LlvmliteModule(self, _without_upgrade_leftovers(ref))
+        ref = _without_upgrade_leftovers(ref)
+        ref.name = MODULE_NAME  # where it came from is not part of the module
+        return LlvmliteModule(self, ref)
 
     def parse_pipeline(self, pipeline: str) -> list[_PassSequence | _DefaultPipeline]:
         """The steps of a pipeline text: catalogue pipelines or names, comma-separated.
