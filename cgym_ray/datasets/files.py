@@ -17,6 +17,8 @@ from cgym_ray.datasets.toolchain import compile_c_to_bitcode
 from cgym_ray.scratch import atomic_write_bytes, cache_dir
 
 SUFFIXES = (".c", ".bc", ".ll")
+# Raw bitcode, and the wrapper Apple's tools put around it.
+BITCODE_MAGICS = (b"BC\xc0\xde", b"\xde\xc0\x17\x0b")
 _MAIN = re.compile(rb"\bint\s+main\s*\(")
 
 
@@ -34,6 +36,7 @@ class FileDataset(Dataset):
             raise BenchmarkError(f"{path}: file benchmarks must end in {', '.join(SUFFIXES)}")
         if not path.is_file():
             raise BenchmarkError(f"{path}: no such file")
+        _check_contents(path)
 
         def load() -> bytes:
             if path.suffix != ".c":
@@ -50,3 +53,20 @@ class FileDataset(Dataset):
         benchmark = Benchmark(uri=self.uri(name), load_bitcode=load, source=path)
         benchmark.runnable = path.suffix == ".c" and bool(_MAIN.search(path.read_bytes()))
         return benchmark
+
+
+def _check_contents(path: Path) -> None:
+    """Refuse what would load as an empty module, or fail later with LLVM's raw bytes.
+
+    An empty program would "optimize" for ever at 0 instructions; a `.bc`
+    that is not bitcode would make LLVM quote binary bytes back.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    if not head.strip():
+        raise BenchmarkError(f"{path}: the file is empty: a benchmark needs at least one function")
+    if path.suffix == ".bc" and not head.startswith(BITCODE_MAGICS):
+        raise BenchmarkError(
+            f"{path}: not LLVM bitcode (it starts with {head[:4].hex(' ')}, bitcode with 42 43 c0 de); "
+            "IR text goes in a .ll file"
+        )

@@ -154,6 +154,12 @@ class BudgetSection(Strict):
     def something(self) -> BudgetSection:
         if self.steps is None and self.seconds is None:
             raise ValueError("give budget.steps, budget.seconds or both")
+        from cgym_ray.search.common import Budget  # the one rule for search budgets
+
+        try:
+            Budget(self.steps, self.seconds)
+        except CompilerError as error:
+            raise ValueError(str(error)) from None
         return self
 
 

@@ -12,6 +12,7 @@ search plays, so a caller can record it (the trajectory store does).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +24,17 @@ from cgym_ray.errors import CompilerError
 EnvFactory = Callable[[], LlvmEnv]
 
 
+# A time budget longer than this needs a step limit too: a typo (or `.inf`)
+# would otherwise hold a CPU for days before anyone notices.
+MAX_SECONDS_WITHOUT_STEPS = 7 * 24 * 3600.0
+
+
 @dataclass(frozen=True)
 class Budget:
-    """Stop after `steps` environment steps or `seconds` of walltime, whichever comes first."""
+    """Stop after `steps` environment steps or `seconds` of walltime, whichever comes first.
+
+    `seconds` must be finite, and at most a week unless `steps` bounds the search too.
+    """
 
     steps: int | None = None
     seconds: float | None = None
@@ -33,8 +42,15 @@ class Budget:
     def __post_init__(self) -> None:
         if self.steps is None and self.seconds is None:
             raise CompilerError("a search budget needs steps, seconds or both")
-        if (self.steps is not None and self.steps <= 0) or (self.seconds is not None and self.seconds <= 0):
+        if (self.steps is not None and self.steps <= 0) or (self.seconds is not None and not self.seconds > 0):
             raise CompilerError(f"budget values must be positive: {self}")
+        if self.seconds is not None and not math.isfinite(self.seconds):
+            raise CompilerError(f"a search budget's seconds must be finite, not {self.seconds!r}")
+        if self.steps is None and self.seconds is not None and self.seconds > MAX_SECONDS_WITHOUT_STEPS:
+            raise CompilerError(
+                f"a search budget of {self.seconds:g} s with no step limit is over a week "
+                f"({MAX_SECONDS_WITHOUT_STEPS:g} s): lower it or add a step limit"
+            )
 
 
 class BudgetClock:

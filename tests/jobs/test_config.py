@@ -107,3 +107,28 @@ def test_single_agent_shorthand_and_relative_files(tmp_path):
 def test_shipped_configs_are_valid():
     for path in sorted(Path("configs").glob("*.yaml")):
         load_job(path)
+
+
+@pytest.mark.parametrize("seconds", [".inf", "1e9"])
+def test_an_endless_time_budget_without_a_step_limit_is_refused(tmp_path, seconds):
+    path = write(tmp_path, GOOD.replace("budget: {steps: 50}", f"budget: {{seconds: {seconds}}}"))
+    with pytest.raises(JobConfigError, match=r"job.yaml:8.*budget"):
+        load_job(path)
+    bounded = write(tmp_path, GOOD.replace("budget: {steps: 50}", "budget: {steps: 50, seconds: 1e9}"))
+    assert load_job(bounded).budget.steps == 50
+
+
+@pytest.mark.parametrize(("name", "data", "complaint"), [
+    ("empty.c", b"", "empty"),
+    ("blank.ll", b"\n  \n", "empty"),
+    ("empty.bc", b"", "empty"),
+    ("garbage.bc", bytes(range(256)), "not LLVM bitcode"),
+])
+def test_empty_and_garbage_programs_are_refused_at_load_naming_the_file(tmp_path, name, data, complaint):
+    (tmp_path / name).write_bytes(data)
+    path = write(tmp_path, GOOD.replace("datasets: [cgym-suite-v0:test]", f"files: [{name}]"))
+    with pytest.raises(JobConfigError) as caught:
+        load_job(path)
+    message = str(caught.value)
+    assert str(tmp_path / name) in message and complaint in message, message
+    assert message.isascii() and all(c.isprintable() or c == "\n" for c in message), message
