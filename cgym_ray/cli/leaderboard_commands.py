@@ -13,18 +13,23 @@ EVAL_EPILOG = """examples:
 The same as a job file: `cgym-ray run job.yaml` with `kind: leaderboard` (configs/leaderboard/).
 """
 
-VALIDATE_EPILOG = """example:
+VALIDATE_EPILOG = """examples:
   cgym-ray leaderboard validate results/leaderboard/submissions/random-10s
+  cgym-ray leaderboard validate results/leaderboard/submissions/random-10s --in-place
 Replays every commandline of results.csv on fresh environments (on Ray), checks rewards
 (relative tolerance 1e-5), program behaviour, the LLVM version and that every benchmark of
 the task is there the required number of times. Exit status 1 on any failure.
+Writes no file unless asked: --output FILE writes the report (JSON) there; --in-place writes
+it as validation.json into the submission, which is what `leaderboard render` reads.
 """
 
-RENDER_EPILOG = """example:
-  cgym-ray leaderboard render
-Builds results/leaderboard/README.md and index.html from the validated submissions in
-results/leaderboard/submissions/.
+RENDER_EPILOG = """examples:
+  cgym-ray leaderboard render                  # into leaderboard-page/
+  cgym-ray leaderboard render --in-place       # the committed results/leaderboard/ page
+Builds README.md and index.html from the validated submissions in
+results/leaderboard/submissions/. Exit status 1 if there is none.
 """
+DEFAULT_PAGE_DIR = "leaderboard-page"
 
 
 def _parse_params(items: list[str]) -> dict[str, object]:
@@ -77,7 +82,10 @@ def evaluate(args: argparse.Namespace) -> int:
 
 
 def validate(args: argparse.Namespace) -> int:
+    from cgym_ray.leaderboard.submission import VALIDATION_JSON
     from cgym_ray.leaderboard.validation import validate_submission
+
+    output = Path(args.directory) / VALIDATION_JSON if args.in_place else args.output
 
     report = validate_submission(
         Path(args.directory),
@@ -85,18 +93,24 @@ def validate(args: argparse.Namespace) -> int:
         check_behaviour=not args.no_behaviour,
         num_cpus=args.num_cpus,
         address=args.address,
-        record=not args.no_record,
+        output=output,
     )
     for line in report.lines():
         print(line)
     print(report.verdict(), file=sys.stderr if not report.ok else sys.stdout)
+    if output is not None:
+        print(f"wrote {output}")
+    else:
+        print(f"wrote nothing; --in-place records {VALIDATION_JSON} in the submission for `render`")
     return 0 if report.ok else 1
 
 
 def render(args: argparse.Namespace) -> int:
     from cgym_ray.leaderboard.render import render_leaderboard
 
-    page = render_leaderboard(Path(args.submissions), Path(args.output))
+    submissions = Path(args.submissions)
+    output = submissions.parent if args.in_place else Path(args.output or DEFAULT_PAGE_DIR)
+    page = render_leaderboard(submissions, output)
     for line in page.notes:
         print(line, file=sys.stderr)
     print(f"wrote {page.readme} and {page.html} ({page.entries} validated entries)")
@@ -159,8 +173,12 @@ def register(commands) -> None:
     p.add_argument(
         "--no-behaviour", action="store_true", help="skip running the optimized programs"
     )
-    p.add_argument(
-        "--no-record", action="store_true", help="do not write validation.json into the directory"
+    written = p.add_mutually_exclusive_group()
+    written.add_argument("--output", type=Path, metavar="FILE", help="write the report (JSON) here")
+    written.add_argument(
+        "--in-place",
+        action="store_true",
+        help="write validation.json into the submission directory (what `render` reads)",
     )
     _ray_options(p)
 
@@ -169,8 +187,14 @@ def register(commands) -> None:
     p.add_argument(
         "--submissions", default="results/leaderboard/submissions", help="the submissions directory"
     )
-    p.add_argument(
-        "--output", default="results/leaderboard", help="where README.md and index.html go"
+    written = p.add_mutually_exclusive_group()
+    written.add_argument(
+        "--output", help=f"where README.md and index.html go (default: {DEFAULT_PAGE_DIR}/)"
+    )
+    written.add_argument(
+        "--in-place",
+        action="store_true",
+        help="write them beside the submissions directory (results/leaderboard/)",
     )
 
 

@@ -1,4 +1,7 @@
-"""The leaderboard page: results/leaderboard/README.md and a static index.html.
+"""The leaderboard page: a README.md and a static index.html.
+
+`cgym-ray leaderboard render` writes them into `leaderboard-page/` by default;
+the maintainers' `--in-place` writes the committed results/leaderboard/ ones.
 
 Built from the submissions whose validation.json says they passed and still
 matches their results.csv and metadata.json (an edit after validation drops
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cgym_ray.leaderboard.errors import SubmissionError
+from cgym_ray.leaderboard.errors import LeaderboardError, SubmissionError
 from cgym_ray.leaderboard.submission import (
     METADATA_JSON,
     RESULTS_CSV,
@@ -296,9 +299,22 @@ def render_html(tasks: dict[str, list[Entry]], descriptions: dict[str, str]) -> 
     )
 
 
+class NoSubmissions(LeaderboardError):
+    """No submission is validated and unchanged: there is no page to render."""
+
+
 def render_leaderboard(submissions: Path, output: Path) -> Page:
-    """Write README.md and index.html into `output` from the submissions under `submissions`."""
+    """Write README.md and index.html into `output` from the submissions under `submissions`.
+
+    Raises `NoSubmissions` (and writes nothing) when no submission can be shown.
+    """
     entries, notes = load_entries(submissions)
+    if not entries:
+        reasons = "".join(f"\n  {note}" for note in notes)
+        raise NoSubmissions(
+            f"no validated submissions in {submissions}, so no page was written; validate one "
+            f"with `cgym-ray leaderboard validate DIR --in-place`{reasons}"
+        )
     tasks = _by_task(entries)
     descriptions = _task_descriptions()
     output.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,10 @@ machine's and the task's.
     report = validate_submission(Path("results/leaderboard/submissions/greedy"))
     print("\\n".join(report.lines())); report.ok
 
+Nothing is written unless `output` names a file: the CLI writes nothing by
+default, `--output FILE` writes the report there, and `--in-place` writes
+validation.json into the submission (what `leaderboard render` reads).
+
 The submission is untrusted: see `submission.py` for what is read and how.
 """
 
@@ -31,7 +35,6 @@ from cgym_ray.leaderboard.metrics import BenchmarkScore, Scores, final_instructi
 from cgym_ray.leaderboard.submission import (
     METADATA_JSON,
     RESULTS_CSV,
-    VALIDATION_JSON,
     ResultRow,
     file_sha256,
     read_metadata,
@@ -220,9 +223,12 @@ def validate_submission(
     check_behaviour: bool = True,
     num_cpus: int | None = None,
     address: str | None = None,
-    record: bool = True,
+    output: Path | None = None,
 ) -> SubmissionReport:
-    """Validate the submission in `directory`; write validation.json there if `record`."""
+    """Validate the submission in `directory`; write the report as JSON to `output` if given.
+
+    `leaderboard render` reads `directory / "validation.json"`: pass that path to record it.
+    """
     from cgym_ray.envs.llvm_env import LlvmEnv
 
     if directory.is_symlink() or not directory.is_dir():
@@ -297,8 +303,9 @@ def validate_submission(
             )
 
     _replay_all(replay, metadata, leaderboard_task, check_behaviour, num_cpus, address)
-    if record:
-        (directory / VALIDATION_JSON).write_text(json.dumps(report.to_json(), indent=1) + "\n")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(report.to_json(), indent=1) + "\n")
     return report
 
 

@@ -66,7 +66,7 @@ def test_eval_writes_a_complete_submission(evaluated):
 
 
 def test_a_real_submission_validates(submission, tiny_task):
-    report = _validate(submission, tiny_task)
+    report = _validate(submission, tiny_task, output=submission / "validation.json")
     assert report.ok, report.lines()
     lines = report.lines()
     assert lines[0].startswith(f"✓ {CRC32}") and "behaviour checked" in lines[0]

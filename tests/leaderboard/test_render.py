@@ -20,7 +20,11 @@ def submissions(evaluated, tiny_task, tmp_path_factory):
     root = tmp_path_factory.mktemp("submissions")
     good = root / "random-test"
     shutil.copytree(evaluated, good)
-    assert validate_submission(good, task=str(tiny_task), num_cpus=2, check_behaviour=False).ok
+    report = validate_submission(
+        good, task=str(tiny_task), num_cpus=2, check_behaviour=False,
+        output=good / "validation.json",
+    )  # fmt: skip
+    assert report.ok
     edited = root / "edited-after-validation"
     shutil.copytree(good, edited)
     (edited / "results.csv").write_text(
