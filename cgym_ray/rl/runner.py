@@ -26,12 +26,6 @@ from cgym_ray.rl.config import TrainJob
 from cgym_ray.rl.evaluation import EvalResult, EvalTask
 
 
-def geomean(values: list[float], floor: float = 1e-6) -> float:
-    from cgym_ray.jobs.runner import geomean as shared_geomean
-
-    return shared_geomean(values, floor)
-
-
 @dataclass
 class TrainSummary:
     run_id: str
@@ -76,6 +70,14 @@ class TrainSummary:
                         f"{split:12s} {agent:16s} {entry['benchmarks']:>10d} {_number(entry['geomean']):>8s} "
                         f"{_number(entry['mean']):>8s} {entry['errors']:>6d}"
                     )
+            rows += [
+                f"{split} / {agent}: no geomean, {entry['nonpositive']} of {entry['benchmarks']} "
+                "benchmarks have a reward <= 0 (a geometric mean needs positive values); "
+                "the mean is over all of them"
+                for split, agents in self.evaluation.items()
+                for agent, entry in agents.items()
+                if entry.get("nonpositive")
+            ]
         rows += [
             *(f"plot: {plot}" for plot in self.plots),
             f"run {self.run_id} in store {self.store}",
@@ -353,7 +355,13 @@ def _evaluate(
 
 def summarize_evaluation(results: list[EvalResult]) -> dict[str, dict[str, dict[str, Any]]]:
     """Per split and agent: the geomean and mean reward over benchmarks (the policy alone: its
-    episode's final reward; guided: the best prefix found), and the errors."""
+    episode's final reward; guided: the best prefix found), and the errors.
+
+    The geomean is None when any benchmark's reward is <= 0 (`nonpositive` counts them):
+    there is no geometric mean of such values, and flooring them would print a made-up 0.
+    """
+    from cgym_ray.jobs.runner import geomean
+
     grouped: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     errors: dict[tuple[str, str], int] = defaultdict(int)
     for result in results:
@@ -367,9 +375,11 @@ def summarize_evaluation(results: list[EvalResult]) -> dict[str, dict[str, dict[
     for key in sorted(set(grouped) | set(errors)):
         per_benchmark = {uri: sum(v) / len(v) for uri, v in grouped[key].items()}
         values = list(per_benchmark.values())
+        nonpositive = sum(value <= 0 for value in values)
         summary[key[0]][key[1]] = {
             "benchmarks": len(values),
-            "geomean": geomean(values) if values else None,
+            "geomean": geomean(values) if values and not nonpositive else None,
+            "nonpositive": nonpositive,
             "mean": sum(values) / len(values) if values else None,
             "errors": errors[key],
             "per_benchmark": per_benchmark,
