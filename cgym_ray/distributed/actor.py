@@ -64,11 +64,11 @@ class EnvActorImpl:
 
     def run_search(self, task: SearchTask) -> TaskResult:
         """Run one search task; every episode it plays goes to the store."""
-        from cgym_ray.distributed.agents import get_agent
+        from cgym_ray.agents import load_agent
         from cgym_ray.search.common import Budget
 
         started = time.monotonic()
-        agent = get_agent(task.agent)
+        agent = load_agent(task.agent)
         reporter = None
         if self.writer is not None:
             reporter = StoreReporter(

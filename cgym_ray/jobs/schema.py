@@ -24,7 +24,15 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from cgym_ray.errors import CompilerError
 
@@ -138,12 +146,31 @@ class AgentSection(Strict):
     @field_validator("name")
     @classmethod
     def known_agent(cls, value: str) -> str:
-        from cgym_ray.distributed.agents import all_agents
+        from cgym_ray.agents import AGENTS
 
-        agents = all_agents()
-        if value not in agents:
-            raise ValueError(f"unknown agent {value!r}; known: {', '.join(sorted(agents))}")
+        if value not in AGENTS:
+            raise ValueError(f"unknown agent {value!r}; known: {', '.join(sorted(AGENTS))}")
         return value
+
+    @model_validator(mode="after")
+    def known_params(self) -> AgentSection:
+        """Each parameter is one the agent takes, with a value of its type (reported per key)."""
+        from cgym_ray.agents import parameter_problems
+
+        problems = parameter_problems(self.name, self.params)
+        if problems:
+            raise ValidationError.from_exception_data(
+                "AgentSection",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("agent_parameter", message),
+                        loc=("params", key),
+                        input=self.params.get(key),
+                    )
+                    for key, message in problems
+                ],
+            )
+        return self
 
 
 class BudgetSection(Strict):

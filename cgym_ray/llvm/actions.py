@@ -117,13 +117,6 @@ class ActionCatalogue(Sequence[Action]):
         return indices
 
 
-def libllvm_catalogue(llvm_major: int) -> ActionCatalogue:
-    """The libllvm backend's catalogue for an LLVM major version."""
-    from cgym_ray.llvm.libllvm.passes import catalogue_for
-
-    return catalogue_for(llvm_major)
-
-
 def oz_action(llvm_major: int) -> Action:
     """Oz as DESIGN.md defines it: LLVM 23 removed the level, clang -Oz is O2 + minsize."""
     if llvm_major >= 23:

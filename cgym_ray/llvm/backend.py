@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import importlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,13 @@ from cgym_ray.errors import CompilerError
 if TYPE_CHECKING:
     from cgym_ray.llvm.actions import ActionCatalogue
 
-BACKEND_NAMES = ("libllvm", "llvmlite")
+# Each backend's class, as "module:class": imported on first use (the libllvm one loads ctypes
+# bindings, the llvmlite one llvmlite), and this module stays below both.
+BACKENDS: dict[str, str] = {
+    "libllvm": "cgym_ray.llvm.libllvm.backend:LibLLVMBackend",
+    "llvmlite": "cgym_ray.llvm.llvmlite_backend.backend:LlvmliteBackend",
+}
+BACKEND_NAMES = tuple(BACKENDS)
 # Every loaded module's ModuleID and source_filename, so that its IR text (and
 # IrSha1) depends on the module only, not on the path or URI it came from.
 MODULE_NAME = "module"
@@ -132,14 +139,8 @@ def get_backend(name: str = "libllvm") -> Backend:
     if name not in BACKEND_NAMES:
         raise CompilerError(f"unknown backend {name!r}; choose one of {', '.join(BACKEND_NAMES)}")
     if name not in _BACKENDS:
-        if name == "libllvm":
-            from cgym_ray.llvm.libllvm.backend import LibLLVMBackend
-
-            _BACKENDS[name] = LibLLVMBackend()
-        else:
-            from cgym_ray.llvm.llvmlite_backend.backend import LlvmliteBackend
-
-            _BACKENDS[name] = LlvmliteBackend()
+        module, _, cls = BACKENDS[name].partition(":")
+        _BACKENDS[name] = getattr(importlib.import_module(module), cls)()
     return _BACKENDS[name]
 
 

@@ -39,9 +39,7 @@ from cgym_ray.jobs.schema import (
     Strict,
 )
 
-Observation = Literal["autophase_history", "instcount"]
-# The raw observation space each policy observation is computed from.
-RAW_OBSERVATION: dict[str, str] = {"autophase_history": "Autophase", "instcount": "InstCount"}
+Observation = Literal["autophase_history", "instcount"]  # the keys of rl.envs.RAW_OBSERVATION
 
 
 class ModelSection(Strict):

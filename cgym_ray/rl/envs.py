@@ -39,13 +39,14 @@ from cgym_ray.envs.wrappers import (
     ConstrainedCommandline,
 )
 from cgym_ray.errors import CompilerError
-from cgym_ray.rl.config import RAW_OBSERVATION
 
 logger = logging.getLogger(__name__)
 
 RL_ENV_NAME = "cgym-llvm-rl-v0"
 INSTCOUNT_TOTAL_INSTS = 0  # index of TotalInsts in the InstCount vector
 RESET_ATTEMPTS = 5  # benchmarks tried in a row before a reset error is raised
+# The raw observation space each policy observation (`TrainJob.observation`) is computed from.
+RAW_OBSERVATION: dict[str, str] = {"autophase_history": "Autophase", "instcount": "InstCount"}
 
 
 def register_rl_env() -> str:

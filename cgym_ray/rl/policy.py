@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from cgym_ray.errors import CompilerError
-from cgym_ray.rl.config import RAW_OBSERVATION
+from cgym_ray.rl.envs import RAW_OBSERVATION
 
 SPEC_FILE = "cgym_policy.json"
 MODULE_PATH = ("learner_group", "learner", "rl_module", "default_policy")

@@ -132,3 +132,76 @@ def test_empty_and_garbage_programs_are_refused_at_load_naming_the_file(tmp_path
     message = str(caught.value)
     assert str(tmp_path / name) in message and complaint in message, message
     assert message.isascii() and all(c.isprintable() or c == "\n" for c in message), message
+
+
+BLOCK_PARAMS = GOOD.replace(
+    "agents:\n  - {name: random, params: {patience: 5}}",
+    "agents:\n  - name: random\n    params:\n      max_episode_length: 9\n      patiense: 25\n",
+)
+
+
+def test_an_unknown_agent_parameter_exits_2_naming_its_line_and_field(tmp_path):
+    path = write(tmp_path, BLOCK_PARAMS)
+    with pytest.raises(JobConfigError) as caught:
+        load_job(path)
+    message = str(caught.value)
+    assert f"{path}:10: agents.0.params.patiense: unknown parameter" in message, message
+    assert "allowed: patience" in message
+    result = cgym("run", str(path), "--dry-run")
+    assert result.returncode == 2 and "agents.0.params.patiense" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("agent", "field", "words"),
+    [
+        ("{name: random, params: {patience: lots}}", "agents.0.params.patience", "not a valid"),
+        ("{name: beam, params: {width: 1.5}}", "agents.0.params.width", "not a valid"),
+        ("{name: policy}", "agents.0.params.checkpoint", "needs this parameter"),
+        ("{name: greedy, params: {patience: 3}}", "agents.0.params.patience", "allowed: min_improvement"),
+    ],
+)
+def test_agent_parameters_are_checked_against_the_agent(tmp_path, agent, field, words):
+    path = write(tmp_path, GOOD.replace("{name: random, params: {patience: 5}}", agent))
+    with pytest.raises(JobConfigError) as caught:
+        load_job(path)
+    message = str(caught.value)
+    assert f"{path}:7: {field}:" in message and words in message, message
+
+
+def test_a_leaderboard_job_checks_its_agent_parameters(tmp_path):
+    path = tmp_path / "job.yaml"
+    path.write_text(
+        "kind: leaderboard\ntask: llvm-ic-suite-v0\nagent: {name: random, params: {patiense: 2}}\n"
+    )
+    with pytest.raises(JobConfigError, match=r"job.yaml:3: agent.params.patiense: unknown parameter"):
+        load_job(path)
+
+
+def test_validating_a_job_file_imports_neither_ray_nor_torch(tmp_path):
+    """A config check stays light: the agents and job kinds are named, not imported."""
+    path = write(tmp_path, GOOD.replace(
+        "agents:\n  - {name: random, params: {patience: 5}}",
+        "agents:\n  - {name: random, params: {patience: 5}}\n"
+        "  - {name: genetic}\n  - {name: policy, params: {checkpoint: runs/x}}",
+    ))
+    train = tmp_path / "train.yaml"
+    train.write_text("kind: train\nbenchmarks: {datasets: [cgym-suite-v0:train]}\niterations: 1\n")
+    code = textwrap.dedent(f"""
+        import sys
+        from cgym_ray.jobs.loading import load_job
+        assert [a.name for a in load_job({str(path)!r}).agents] == ["random", "genetic", "policy"]
+        assert load_job({str(train)!r}).kind == "train"
+        loaded = sorted(m for m in ("ray", "torch") if m in sys.modules)
+        assert not loaded, loaded
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_agent_table_names_every_search_baseline():
+    from cgym_ray.agents import AGENTS, load_agent
+    from cgym_ray.search import AGENTS as SEARCH_AGENTS
+
+    assert set(AGENTS) == {*SEARCH_AGENTS, "policy"}
+    assert all(load_agent(name) is SEARCH_AGENTS[name] for name in SEARCH_AGENTS)

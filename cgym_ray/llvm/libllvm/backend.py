@@ -225,7 +225,7 @@ class LibLLVMBackend(Backend):
     @property
     def actions(self):
         if self._actions is None:
-            from cgym_ray.llvm.actions import libllvm_catalogue
+            from cgym_ray.llvm.libllvm.passes import catalogue_for
 
-            self._actions = libllvm_catalogue(self.llvm.major)
+            self._actions = catalogue_for(self.llvm.major)
         return self._actions

@@ -1,0 +1,109 @@
+"""Every agent a job can name, as `"module:function"`, and the check of its parameters.
+
+    >>> from cgym_ray.agents import load_agent, parameter_problems
+    >>> parameter_problems("random", {"patiense": 25})
+    [('patiense', "unknown parameter for agent 'random' (allowed: patience, max_episode_length, actions)")]
+    >>> result = load_agent("greedy")(make_env, benchmark, Budget(seconds=10), seed=0)  # doctest: +SKIP
+
+Like `JOB_KINDS`, the table names modules instead of importing them: a job
+file is validated without loading the layers that run it (the policy agent
+lives with RLlib, and validating a config never imports Ray or torch).
+
+Every agent has the signature
+`agent(make_env, benchmark, budget, seed, *, report=None, **params) -> SearchResult`;
+its keyword-only parameters after `report` are what `params:` may set.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any
+
+AGENTS: dict[str, str] = {
+    "random": "cgym_ray.search.random_search:random_search",
+    "greedy": "cgym_ray.search.greedy:greedy",
+    "beam": "cgym_ray.search.beam:beam",
+    "epsilon_greedy": "cgym_ray.search.epsilon_greedy:epsilon_greedy",
+    "annealing": "cgym_ray.search.annealing:annealing",
+    "genetic": "cgym_ray.search.genetic:genetic",
+    "guided_random": "cgym_ray.search.guided_random:guided_random",
+    "coreset": "cgym_ray.search.coreset:coreset",
+    "coreset_guided": "cgym_ray.search.coreset_guided:coreset_guided",
+    # A trained policy (param `checkpoint`), optionally guiding a sampling search.
+    "policy": "cgym_ray.rl.agents:policy_agent",
+}
+
+# Parameters every agent takes from the runner, never from `params:`.
+_RUNNER_PARAMETERS = ("make_env", "benchmark", "budget", "seed", "report")
+
+
+class UnknownAgentError(KeyError):
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def load_agent(name: str) -> Callable[..., Any]:
+    """The agent function called `name` (its module is imported now)."""
+    if name not in AGENTS:
+        raise UnknownAgentError(f"unknown agent {name!r}; known: {', '.join(sorted(AGENTS))}")
+    module, _, function = AGENTS[name].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def parameter_problems(name: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """What is wrong with `params` for agent `name`, as (parameter, message) pairs; [] if nothing.
+
+    Unknown names, missing required parameters, and values of the wrong type
+    (for parameters whose annotation pydantic can check).
+    """
+    agent = load_agent(name)
+    parameters = {
+        p.name: p
+        for p in inspect.signature(agent).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name not in _RUNNER_PARAMETERS
+    }
+    problems = []
+    for key in params:
+        if key not in parameters:
+            allowed = ", ".join(parameters) or "none"
+            problems.append((key, f"unknown parameter for agent {name!r} (allowed: {allowed})"))
+    for key, parameter in parameters.items():
+        if parameter.default is inspect.Parameter.empty and key not in params:
+            problems.append((key, f"agent {name!r} needs this parameter"))
+    hints = _type_hints(agent)
+    for key, value in params.items():
+        if key in parameters and key in hints:
+            problem = _type_problem(hints[key], value)
+            if problem:
+                problems.append((key, problem))
+    return problems
+
+
+def _type_hints(agent: Callable[..., Any]) -> dict[str, Any]:
+    try:
+        return typing.get_type_hints(agent)
+    except Exception:  # an annotation that names something only type checkers import
+        return {}
+
+
+def _type_problem(hint: Any, value: Any) -> str | None:
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        adapter = TypeAdapter(hint)
+    except Exception:  # a type pydantic cannot check (a callable, a generator): not a YAML value
+        return None
+    try:
+        adapter.validate_python(value)
+    except ValidationError as error:
+        return f"{value!r} is not a valid {_type_name(hint)} ({error.errors()[0]['msg']})"
+    return None
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "").replace(
+        "collections.abc.", ""
+    )

@@ -1,0 +1,1 @@
+"""Leaderboard: tasks, the `kind: leaderboard` job, submissions, their validation and rendering."""
