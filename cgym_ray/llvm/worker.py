@@ -18,7 +18,6 @@ import hashlib
 import math
 import mmap
 import os
-import resource
 import signal
 import socket
 import sys
@@ -28,6 +27,7 @@ import traceback
 from collections.abc import Callable, Sequence
 
 from cgym_ray.errors import CompilerError
+from cgym_ray.llvm import host
 from cgym_ray.llvm.backend import Module, get_backend
 from cgym_ray.llvm.protocol import ChannelClosed, receive_message, send_message
 
@@ -75,7 +75,7 @@ class StepProgress:
     """Which step of a sequence a worker is running, in memory its caller shares.
 
     A worker that dies (an abort, a segfault, out of memory) cannot say where.
-    The caller makes an 8-byte memory file (memfd) and hands it to the worker
+    The caller makes an 8-byte memory file (a memfd; see `host`) and hands it to the worker
     with the fork request; both map it. The worker stores the step's index
     before each step of a sequence (and each action of `try_actions`) and -1
     after, and the caller's mapping outlives the worker, so the caller knows
@@ -90,8 +90,7 @@ class StepProgress:
     @classmethod
     def create(cls) -> tuple[StepProgress, int]:
         """A new shared progress record, and its descriptor to send to the worker."""
-        fd = os.memfd_create("cgym-step-progress", os.MFD_CLOEXEC)
-        os.ftruncate(fd, cls.SIZE)
+        fd = host.shared_memory_fd("cgym-step-progress", cls.SIZE)
         progress = cls(fd)
         progress.set(-1)
         return progress, fd
@@ -108,26 +107,6 @@ class StepProgress:
 
     def close(self) -> None:
         self._map.close()
-
-
-def _limit_memory(limit_mb: int) -> None:
-    """Let this process map at most `limit_mb` MiB more than it has mapped now.
-
-    The limit is on address space (RLIMIT_AS), so an allocation past it fails
-    at once: LLVM then aborts with "out of memory" or an uncaught bad_alloc,
-    and Python raises MemoryError. A fork inherits its parent's limit and
-    sets its own from there; 0 lifts the limit.
-    """
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if limit_mb <= 0:
-        soft = hard
-    else:
-        with open("/proc/self/statm") as statm:
-            mapped = int(statm.read().split()[0]) * resource.getpagesize()
-        soft = mapped + limit_mb * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _inject(pipeline: str) -> None:
@@ -190,11 +169,8 @@ class WorkerServer:
         """Pin this worker to its caller's CPU (see `workers.current_cpu`)."""
         if cpu == self.cpu or cpu < 0:
             return
-        try:
-            os.sched_setaffinity(0, {cpu})
-        except OSError:  # not allowed here (a cpuset): stay where the scheduler puts us
-            return
-        self.cpu = cpu
+        if host.pin_to_cpu(cpu):  # else (a cpuset, no affinity API) stay where the scheduler puts us
+            self.cpu = cpu
 
     def serve(self) -> None:
         while True:
@@ -243,7 +219,7 @@ class WorkerServer:
             os.close(progress_fd)
             _watch_owner(self.owner_pid)
             self.start_step_watch()
-            _limit_memory(memory_limit_mb)
+            host.limit_address_space(memory_limit_mb)  # where the system has no such limit: none
             send_message(self.sock, ("ok", os.getpid()))
             return
         os.close(child_fd)

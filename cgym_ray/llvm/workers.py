@@ -8,7 +8,6 @@ is an independent process: killing it, or its parent, leaves the others alone.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import re
 import signal
@@ -20,6 +19,7 @@ import time
 from pathlib import Path
 
 from cgym_ray import errors
+from cgym_ray.llvm import host
 from cgym_ray.llvm.protocol import ChannelClosed, ChannelTimeout, receive_message, send_message
 from cgym_ray.llvm.worker import OUT_OF_MEMORY_MARKER, STEP_TIMEOUT_MARKER, StepProgress
 from cgym_ray.scratch import scratch_dir
@@ -29,7 +29,6 @@ _ABORT_MARKERS = ("LLVM ERROR", "Assertion", "UNREACHABLE", "PLEASE submit a bug
 _STARTUP_TIMEOUT_S = 120.0
 # A worker moves to the CPU its caller last ran on (see `current_cpu`).
 PIN_WORKERS = os.environ.get("CGYM_PIN_WORKERS", "1") != "0"
-_sched_getcpu = ctypes.CDLL(None).sched_getcpu
 _FORK_TIMEOUT_S = 30.0
 # How much memory a worker may map beyond what it starts with (0: no limit).
 DEFAULT_MEMORY_LIMIT_MB = 4096
@@ -59,9 +58,9 @@ def current_cpu() -> int:
     across CPUs, each request and each reply wakes an idle CPU, which took
     70–150 µs. Each request therefore names the caller's CPU and the worker
     pins itself there. Set CGYM_PIN_WORKERS=0 when one thread keeps several
-    workers busy at once.
+    workers busy at once. (-1 too where the system cannot say: see `host`.)
     """
-    return _sched_getcpu() if PIN_WORKERS else -1
+    return host.current_cpu_number() if PIN_WORKERS else -1
 
 
 def _pid_gone(pid: int, within_s: float) -> bool:
@@ -97,6 +96,7 @@ class WorkerProcess:
     @classmethod
     def spawn(cls, backend: str) -> WorkerProcess:
         """Start a new worker process from scratch (slow: prefer `new_worker`)."""
+        host.require_workers()
         parent_sock, child_sock = socket.socketpair()
         stderr_path = scratch_dir() / f"worker-{os.getpid()}-template-{backend}.stderr"
         with open(stderr_path, "wb") as stderr:

@@ -1,0 +1,106 @@
+"""What the compiler workers use of the host system beyond POSIX, each with its fallback.
+
+Workers are Linux-tuned: they pin themselves to their caller's CPU
+(`sched_getcpu`, `sched_setaffinity`), share step progress through a memfd,
+and cap their address space (`RLIMIT_AS`). None of these is needed for a
+correct result, so each is looked up when first used, never when
+`cgym_ray` is imported, and elsewhere (macOS, or a libc without them) falls
+back: no pinning, an unlinked temporary file, no memory cap.
+
+What workers cannot do without is `fork` and descriptor passing over a Unix
+socket; where those are missing (Windows), `require_workers` raises one
+`CompilerError` saying so.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import tempfile
+from collections.abc import Callable
+
+from cgym_ray.errors import CompilerError
+
+
+def require_workers() -> None:
+    """Raise a clear error where compiler workers cannot run (no fork, no SCM_RIGHTS)."""
+    if not hasattr(os, "fork") or not hasattr(socket, "send_fds"):
+        raise CompilerError(
+            "cgym-ray runs every LLVM module in a forked worker process, which needs a POSIX "
+            "system (Linux or macOS); on Windows, run it under WSL"
+        )
+
+
+@functools.cache
+def _sched_getcpu() -> Callable[[], int] | None:
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).sched_getcpu
+    except (AttributeError, OSError, TypeError):  # not glibc/musl; Windows has no CDLL(None)
+        return None
+
+
+def current_cpu_number() -> int:
+    """The CPU this thread runs on now, or -1 where the system does not say."""
+    getcpu = _sched_getcpu()
+    return getcpu() if getcpu is not None else -1
+
+
+def pin_to_cpu(cpu: int) -> bool:
+    """Move this process to `cpu`; False where that is not possible (no affinity API, a cpuset)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return False
+    try:
+        os.sched_setaffinity(0, {cpu})
+    except OSError:
+        return False
+    return True
+
+
+def shared_memory_fd(name: str, size: int) -> int:
+    """A descriptor of `size` zero bytes that another process may map: a memfd, else an unlinked file."""
+    if hasattr(os, "memfd_create"):
+        fd = os.memfd_create(name, os.MFD_CLOEXEC)
+    else:
+        from cgym_ray.scratch import scratch_dir
+
+        with tempfile.NamedTemporaryFile(prefix=name, dir=scratch_dir(), delete=False) as handle:
+            fd = os.dup(handle.fileno())
+        os.unlink(handle.name)
+        os.set_inheritable(fd, False)
+    os.ftruncate(fd, size)
+    return fd
+
+
+def limit_address_space(limit_mb: int) -> bool:
+    """Let this process map at most `limit_mb` MiB more than it maps now (0 lifts the limit).
+
+    The limit is on address space (RLIMIT_AS), so an allocation past it fails
+    at once. Returns False where there is no such limit (no `resource`
+    module, no RLIMIT_AS, or no /proc to read the mapped size from).
+    """
+    try:
+        import resource
+    except ImportError:
+        return False
+    if not hasattr(resource, "RLIMIT_AS"):
+        return False
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if limit_mb <= 0:
+        soft = hard
+    else:
+        try:
+            with open("/proc/self/statm") as statm:
+                mapped = int(statm.read().split()[0]) * resource.getpagesize()
+        except OSError:
+            return False
+        soft = mapped + limit_mb * 1024 * 1024
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+    except (ValueError, OSError):  # macOS refuses most RLIMIT_AS values
+        return False
+    return True
