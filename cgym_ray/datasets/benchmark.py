@@ -54,13 +54,15 @@ class BenchmarkUri:
             if not rest.startswith("/"):
                 raise BenchmarkError(f"file URIs need an absolute path: {uri!r}")
             return cls("file", "file", rest)
+        # Names may have folders (CompilerGym's `linux-v0/drivers/...`), never `..` or empty parts.
         parts = rest.split("/")
-        if len(parts) != 2 or not all(_NAME.match(part) for part in parts) or ".." in parts:
+        limit = 2 if scheme == "generator" else 64
+        if not 2 <= len(parts) <= limit or not all(_NAME.match(part) for part in parts):
             raise BenchmarkError(
                 f"malformed benchmark URI {uri!r}: expected {scheme}://<dataset>/<name> with "
                 "letters, digits and _.+- only"
             )
-        return cls(scheme, parts[0], parts[1])
+        return cls(scheme, parts[0], "/".join(parts[1:]))
 
 
 @dataclass
@@ -100,6 +102,10 @@ class Dataset(abc.ABC):
     def benchmark_names(self, split: str | None = None) -> list[str]:
         """All names (finite datasets only)."""
         raise BenchmarkError(f"{self.name} is a generator: name benchmarks by seed")
+
+    def check_selection(self, split: str | None) -> None:
+        """Raise if `<dataset>:<split>` names nothing; without installing anything."""
+        self.benchmark_names(split)
 
     @property
     def size(self) -> int | None:

@@ -24,7 +24,7 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from cgym_ray.datasets import Benchmark, get_benchmark, get_dataset
+from cgym_ray.datasets import Benchmark, Datasets, get_benchmark, get_dataset, require
 from cgym_ray.datasets.toolchain import link_executable, run_program
 from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
 from cgym_ray.envs.rewards import RewardSpec, get_reward_spec
@@ -148,6 +148,7 @@ class LlvmEnv(gym.Env):
         self.step_timeout_s = step_timeout_s
         self.isolation = isolation
         self.render_mode = render_mode
+        self.datasets = Datasets()  # CompilerGym's env.datasets: every dataset by name
         self.observation = _ObservationView(self)
         self.reward = _RewardView(self)
         self.reward_range = (-np.inf, np.inf)
@@ -215,6 +216,13 @@ class LlvmEnv(gym.Env):
         current = float(self._measure([spec.metric])[spec.metric])
         tracker = self._trackers[spec.name] = _RewardTracker(spec, current, spec.scale(references))
         self.episode_reward = (float(references["O0"]) - current) / tracker.scale
+
+    def require_dataset(self, name: str) -> None:
+        """Install a dataset now (with a progress bar) if it is not installed: CompilerGym's call.
+
+        `reset(options={"benchmark": ...})` installs a missing dataset on first use anyway.
+        """
+        require(name)
 
     @property
     def benchmark_uris(self) -> list[str]:

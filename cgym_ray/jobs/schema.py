@@ -99,7 +99,7 @@ class BenchmarksSection(Strict):
                 dataset = get_dataset(name)  # names the known datasets
                 if dataset.size is None:
                     raise ValueError(f"{name} is a generator: list it under benchmarks.generators")
-                dataset.benchmark_names(split or None)
+                dataset.check_selection(split or None)  # installs nothing: that happens at run time
         return values
 
     @field_validator("files")

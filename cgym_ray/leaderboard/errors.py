@@ -1,4 +1,4 @@
-"""Errors of the leaderboard: a bad task, a bad submission, a failed download."""
+"""Errors of the leaderboard: a bad task, a bad submission (downloads: `cgym_ray.datasets`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,3 @@ class TaskError(LeaderboardError):
 class SubmissionError(LeaderboardError):
     """A submission directory is malformed, oversized or unsafe; the message says where."""
 
-
-class DownloadError(LeaderboardError):
-    """A remote dataset could not be fetched, or its archive failed the hash check."""

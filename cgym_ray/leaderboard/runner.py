@@ -167,14 +167,15 @@ def run_leaderboard_job(
     import pyarrow.parquet as pq
     import ray
 
+    from cgym_ray.datasets import require
+    from cgym_ray.datasets.remote import ray_runtime_env
     from cgym_ray.envs.llvm_env import LlvmEnv
-    from cgym_ray.leaderboard.remote_dataset import RemoteDataset, ray_runtime_env
     from cgym_ray.store import TrajectoryStore
 
     task = load_task(config.task)
     budget = resolve_budget(config, task)
     for spec in task.remote_datasets:
-        RemoteDataset(spec).install()  # once, here, with the progress bar; workers find it cached
+        require(spec.name)  # once, here, with the progress bar; workers find it installed
     env_kwargs = task.env_kwargs()
     probe = LlvmEnv(**env_kwargs)  # the versions every worker will run with
     versions = {

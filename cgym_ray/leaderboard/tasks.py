@@ -11,8 +11,8 @@ A task is a YAML file in `configs/leaderboard/`:
     runs_per_benchmark: 1
     walltime_limit_s: 120
 
-A task may declare `remote_datasets` (a URL, a sha256, a cache); they are
-registered before its benchmarks are resolved.
+A task may declare `remote_datasets` (`cgym_ray.datasets.remote`: a URL and a
+sha256); they are registered before its benchmarks are resolved.
 """
 
 from __future__ import annotations
@@ -25,22 +25,12 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from cgym_ray.datasets.remote import RemoteDatasetSection
 from cgym_ray.jobs.schema import BenchmarksSection, EnvSection, Strict
 from cgym_ray.leaderboard.errors import TaskError
 
 TASK_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
 MAX_TASK_FILE_BYTES = 64 * 1024
-
-
-class RemoteDatasetSection(Strict):
-    """A dataset fetched on first use: an archive of `.bc` files at `url` with this `sha256`."""
-
-    name: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,63}$")
-    url: str
-    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
-    llvm_version: str = ""
-    description: str = ""
-    names: list[str] = Field(default_factory=list)  # the programs the archive holds
 
 
 class LeaderboardTask(Strict):
@@ -59,7 +49,7 @@ class LeaderboardTask(Strict):
     def register_remote_datasets(cls, data: Any) -> Any:
         """Remote datasets must be known before `benchmarks` names them."""
         if isinstance(data, dict):
-            from cgym_ray.leaderboard.remote_dataset import register_remote_dataset
+            from cgym_ray.datasets.remote import register_remote_dataset
 
             for entry in data.get("remote_datasets") or []:
                 register_remote_dataset(RemoteDatasetSection.model_validate(entry))

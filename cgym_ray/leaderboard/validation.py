@@ -322,8 +322,8 @@ def _replay_all(
         return
     import ray
 
+    from cgym_ray.datasets.remote import ray_runtime_env
     from cgym_ray.distributed import init_ray
-    from cgym_ray.leaderboard.remote_dataset import ray_runtime_env
 
     init_ray(address=address, num_cpus=num_cpus, runtime_env=ray_runtime_env() or None)
     remote = ray.remote(num_cpus=1, max_retries=1)(replay_row)
