@@ -4,18 +4,27 @@ An actor owns its environments, their compiler worker processes, and one
 trajectory-store writer with its own files (see `cgym_ray.store`). A compiler
 abort inside a step ends that episode only (the env's worker process dies,
 the actor lives); killing the actor itself is handled by the pool.
+
+An actor whose Ray head is gone (its GCS unreachable for `HEAD_LOST_AFTER_S`)
+commits what it has and exits, rather than searching on for a run that is
+over until Ray's own timeout (about a minute) stops it.
 """
 
 from __future__ import annotations
 
 import os
+import socket
+import sys
+import threading
 import time
 from typing import Any
 
 import ray
 
 from cgym_ray.distributed.recording import StoreReporter
-from cgym_ray.distributed.tasks import EnvConfig, SearchTask, TaskResult
+from cgym_ray.distributed.tasks import EnvConfig, SearchTask, TaskResult, failed_task
+
+HEAD_LOST_AFTER_S = 5.0  # GCS unreachable this long: the head is gone
 
 
 def process_tree_rss_bytes(pid: int | None = None, proportional: bool = False) -> int:
@@ -53,9 +62,24 @@ class EnvActorImpl:
 
             self.writer = TrajectoryStore.open(store_path).writer(run_id)
         self.envs: list[Any] = []
+        if ray.is_initialized():
+            watch_head(ray.get_runtime_context().gcs_address, self._head_lost)
 
     def ping(self) -> dict[str, Any]:
-        return {"name": self.name, "pid": os.getpid(), "node": ray.get_runtime_context().get_node_id() if ray.is_initialized() else ""}
+        return {
+            "name": self.name,
+            "pid": os.getpid(),
+            "node": ray.get_runtime_context().get_node_id() if ray.is_initialized() else "",
+            "writer_id": self.writer.writer_id if self.writer is not None else None,
+        }
+
+    def _head_lost(self, address: str) -> None:
+        print(f"cgym-ray: {self.name}: the Ray head at {address} is unreachable; committing what "
+              "this actor recorded and stopping", file=sys.stderr, flush=True)  # fmt: skip
+        try:
+            self.close()
+        finally:
+            os._exit(1)
 
     def _make_env(self):
         env = self.env_config.make()
@@ -68,7 +92,6 @@ class EnvActorImpl:
         from cgym_ray.search.common import Budget
 
         started = time.monotonic()
-        agent = load_agent(task.agent)
         reporter = None
         if self.writer is not None:
             reporter = StoreReporter(
@@ -79,6 +102,7 @@ class EnvActorImpl:
             return self._make_env()
 
         try:
+            agent = load_agent(task.agent)
             result = agent(
                 make_env,
                 task.benchmark,
@@ -87,6 +111,12 @@ class EnvActorImpl:
                 report=reporter,
                 **task.params,
             )
+        except Exception as error:  # the search raised: report the real exception, not Ray's wrapper
+            if self.writer is not None:
+                self.writer.flush()
+            failed = failed_task(task, error, actor=self.name)
+            failed.walltime_s = time.monotonic() - started
+            return failed
         finally:
             for env in self.envs:
                 env.close()
@@ -131,6 +161,33 @@ class EnvActorImpl:
         if self.writer is not None:
             self.writer.close()
             self.writer = None
+
+
+def watch_head(address: str, on_lost, period_s: float = 1.0) -> threading.Thread | None:
+    """Call `on_lost(address)` once the GCS at `host:port` refuses connections for `HEAD_LOST_AFTER_S`.
+
+    A TCP connect is all it takes: no Ray call, which would itself block while the head is away.
+    """
+    host, _, port = (address or "").rpartition(":")
+    if not host or not port.isdigit():
+        return None
+
+    def watch() -> None:
+        unreachable_since = None
+        while True:
+            time.sleep(period_s)
+            try:
+                socket.create_connection((host, int(port)), timeout=period_s).close()
+                unreachable_since = None
+            except OSError:
+                unreachable_since = unreachable_since or time.monotonic()
+                if time.monotonic() - unreachable_since >= HEAD_LOST_AFTER_S:
+                    on_lost(address)
+                    return
+
+    thread = threading.Thread(target=watch, name="cgym-head-watch", daemon=True)
+    thread.start()
+    return thread
 
 
 EnvActor = ray.remote(EnvActorImpl)

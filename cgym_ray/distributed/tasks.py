@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import traceback as tracebacks
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +48,30 @@ class TaskResult:
     steps: int = 0
     episodes: int = 0
     walltime_s: float = 0.0
-    attempts: int = 1
-    error: str | None = None
+    attempts: int = 1  # attempts that ran (on an actor that was placed)
+    error: str | None = None  # one line: the exception's type and message, with task and agent
     actor: str = ""
+    traceback: str | None = None  # of the exception, as raised in the actor
+    note: str | None = None  # e.g. why the result is what a killed attempt had committed
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def strip_ansi(text: str) -> str:
+    return _ANSI.sub("", text)
+
+
+def failed_task(task: SearchTask, error: BaseException, actor: str = "") -> TaskResult:
+    """The result of a task whose search raised: the real exception, named with its task."""
+    message = " ".join(strip_ansi(str(error)).split()) or "(no message)"
+    if len(message) > 400:
+        message = message[:397] + "..."
+    trace = getattr(error, "traceback_str", None) or "".join(tracebacks.format_exception(error))
+    return TaskResult(
+        task,
+        "error",
+        error=f"{type(error).__name__}: {message} [agent {task.agent} on {task.benchmark}, seed {task.seed}]",
+        actor=actor,
+        traceback=strip_ansi(trace).rstrip(),
+    )

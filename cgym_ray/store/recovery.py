@@ -18,6 +18,7 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -101,11 +102,11 @@ def write_manifest(root: Path, version: int = SCHEMA_VERSION) -> None:
 # Dead writers ------------------------------------------------------------------
 
 
-def _claims(root: Path) -> list[tuple[Path, Lease]]:
+def _claims(root: Path, known_dead: Collection[str] = ()) -> list[tuple[Path, Lease]]:
     """Leases of dead writers, each renamed to a claim so only one opener recovers it."""
     claimed = []
     for path, lease in open_leases(root):
-        if lease.is_alive():
+        if lease.is_alive() and lease.writer_id not in known_dead:
             continue
         claim = path.with_name(f"{lease.writer_id}.{os.getpid()}.claimed")
         try:
@@ -148,9 +149,9 @@ def _file_entry(root: Path, relative: str) -> FileEntry:
     return FileEntry(relative.split("/")[0], relative, run_of(relative), rows, path.stat().st_size)
 
 
-def recover_dead_writers(root: Path, log: CommitLog) -> list[DeadWriter]:
-    """Clean up after every writer that died; return what each left (and log it)."""
-    claims = _claims(root)
+def recover_dead_writers(root: Path, log: CommitLog, known_dead: Collection[str] = ()) -> list[DeadWriter]:
+    """Clean up after every writer that died, or that the caller knows is dead; return what each left."""
+    claims = _claims(root, known_dead)
     if not claims:
         return []
     log.refresh()

@@ -77,11 +77,17 @@ class TrajectoryStore:
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str] | None = None, create: bool = True, recover: bool = True
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        create: bool = True,
+        recover: bool = True,
+        known_dead: Sequence[str] = (),
     ) -> TrajectoryStore:
         """Open the store at `path` (default: `default_store_path()`), creating it if missing.
 
-        Cleans up after writers that died (`dead_writers` says what they lost).
+        Cleans up after writers that died (`dead_writers` says what they lost),
+        and after the writers in `known_dead` (ids of writers whose process the
+        caller knows is gone, e.g. on a lost node, before their lease goes stale).
         Raises `StoreCorrupted` or `StoreVersionError` with what to do.
         """
         root = Path(path) if path is not None else default_store_path()
@@ -93,7 +99,7 @@ class TrajectoryStore:
         dead: list[DeadWriter] = []
         if recover:
             try:
-                dead = recover_dead_writers(root, log)
+                dead = recover_dead_writers(root, log, known_dead)
                 if len(log.entries()) > CHECKPOINT_AFTER_ENTRIES:
                     log.checkpoint()  # safe alongside writers and compaction: see log.py
             except PermissionError as error:  # a read-only store can still be read

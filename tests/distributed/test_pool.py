@@ -68,9 +68,15 @@ def test_killing_an_actor_mid_run_loses_no_task(local_ray, tmp_path):
     assert sorted(r.task.task_id for r in results) == sorted(t.task_id for t in batch)
     assert pool.replaced >= 1
     assert all(r.status == "ok" for r in results), [r.error for r in results]
-    assert any(r.attempts > 1 for r in results)
+    # The killed task was retried, or kept what its attempt had committed.
+    assert any(r.attempts > 1 or r.note for r in results)
+    assert all(r.attempts <= 2 for r in results)  # only attempts that ran count
     store.refresh()
-    assert store.episodes(run_id=run_id).num_rows >= len(batch)
+    episodes = store.episodes(run_id=run_id).to_pandas()
+    # One attempt's episodes per task, never the killed attempt's and the retry's.
+    for result in results:
+        rows = episodes[(episodes.benchmark == result.task.benchmark) & (episodes.seed == result.task.seed)]
+        assert len(rows) == result.episodes, (result, len(rows))
 
 
 def test_task_that_keeps_killing_its_actor_is_reported_as_errored(local_ray, tmp_path):
@@ -95,3 +101,34 @@ def test_actor_memory_is_reported(local_ray):
     pool.close()
     assert 10 * 2**20 < rss < 4 * 2**30
     assert 10 * 2**20 < pss < rss
+
+
+def test_a_failing_search_reports_its_real_exception(local_ray, tmp_path):
+    bad_ir = tmp_path / "bad.ll"
+    bad_ir.write_text("define i32 @f( {\n")
+    bad_c = tmp_path / "bad.c"
+    bad_c.write_text("int main(void) { return undeclared_name; }\n")
+    store = TrajectoryStore.open(tmp_path / "store")
+    run_id = store.begin_run(config={"test": "errors"}, name="errors")
+    pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=1), str(store.root), run_id)
+    batch = [
+        SearchTask("ir", f"file://{bad_ir}", "random", 0, budget_steps=10),
+        SearchTask("c", f"file://{bad_c}", "random", 0, budget_steps=10),
+        SearchTask("param", "benchmark://cgym-suite-v0/crc32", "random", 0, budget_steps=10,
+                   params={"patiense": 25}),
+    ]  # fmt: skip
+    results = {r.task.task_id: r for r in pool.run(batch)}
+    pool.close()
+    for result in results.values():
+        assert result.status == "error" and result.attempts == 1
+        assert "ray::" not in result.error and "\x1b" not in result.error and "\n" not in result.error
+        assert result.task.benchmark in result.error and "agent random" in result.error
+        assert "Traceback" in result.traceback
+    assert "bad.ll" in results["ir"].error
+    assert "undeclared_name" in results["c"].error
+    assert results["param"].error.startswith("TypeError:") and "patiense" in results["param"].error
+    store.refresh()
+    errors = store.episodes(run_id=run_id, status="error").column("error").to_pylist()
+    assert len(errors) == 3
+    for error in errors:
+        assert "ray::" not in error and "Traceback" in error and "after 1 attempt(s)" in error
