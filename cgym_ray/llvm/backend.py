@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import hashlib
 import importlib
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,18 @@ BACKEND_NAMES = tuple(BACKENDS)
 # Every loaded module's ModuleID and source_filename, so that its IR text (and
 # IrSha1) depends on the module only, not on the path or URI it came from.
 MODULE_NAME = "module"
+
+_VALUE_NAME = re.compile(r"[%@][-a-zA-Z$._0-9]+")
+_BLOCK_LABEL = re.compile(r"^[-a-zA-Z$._0-9]+:.*$", re.MULTILINE)  # with its "; preds" comment
+
+
+def ir_without_value_names(text: str) -> str:
+    """IR text with every value and block name blanked: what `Module.fingerprint` must tell apart.
+
+    Two modules whose texts differ here differ in something other than
+    names (a flag, an attribute, an alignment, ...).
+    """
+    return _BLOCK_LABEL.sub("_:", _VALUE_NAME.sub("%_", text))
 
 
 def printable(diagnostic: str, limit: int = 500) -> str:

@@ -10,6 +10,7 @@ import pytest
 
 import cgym_ray  # noqa: F401
 from cgym_ray.errors import CompilerError, UnknownActionError
+from cgym_ray.llvm.backend import ir_without_value_names
 
 CRC32 = "benchmark://cgym-suite-v0/crc32"
 DIJKSTRA = "benchmark://cgym-suite-v0/dijkstra"
@@ -97,3 +98,13 @@ def test_action_space_flags_and_render(env):
     assert env.action_space.flags == env.action_space.names and "sroa" in env.action_space.flags
     env.step("sroa")
     assert env.render() == env.observation["Ir"]
+
+
+@pytest.mark.parametrize("action", ["sccp", "globalopt", "tailcallelim", "infer-alignment", "correlated-propagation"])
+def test_a_pass_that_only_adds_flags_or_attributes_had_an_effect(env, action):
+    """nuw, unnamed_addr, tail, align and nonnull all change the IR text."""
+    env.step("sroa")
+    before = ir_without_value_names(env.observation["Ir"])
+    _, _, _, _, info = env.step(action)
+    assert ir_without_value_names(env.observation["Ir"]) != before  # crc32 after sroa: each changes something
+    assert info["action_had_no_effect"] is False

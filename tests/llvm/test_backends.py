@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from cgym_ray.errors import ModuleLoadError, PipelineError
-from cgym_ray.llvm.backend import get_backend
+from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
+from cgym_ray.llvm.backend import get_backend, ir_without_value_names
 
 BACKENDS = ["libllvm", "llvmlite"]
 # A pipeline text each backend's catalogue can run.
@@ -83,6 +85,36 @@ def test_fingerprint_sees_changes_and_only_changes(crc32_bitcode):
     assert second != first
     module.run_pipeline("function(sroa<modify-cfg>)")  # nothing left for sroa to do
     assert module.fingerprint()[0] == second
+
+
+@pytest.mark.parametrize("program", ["crc32", "dijkstra", "sha256"])
+def test_fingerprint_changes_whenever_the_ir_text_does_other_than_names(program, suite_bitcode):
+    """Random walks over the whole catalogue: no step may change the text but not the fingerprint."""
+    backend = get_backend("libllvm")
+    passes = [a for a in backend.actions if not a.is_macro]
+    rng = random.Random(0)
+    module = backend.load(suite_bitcode[program], program)
+    fingerprint, text = module.fingerprint()[0], ir_without_value_names(module.ir_text())
+    missed = []
+    for _ in range(60):
+        action = rng.choice(passes)
+        try:
+            module.run_pipeline(action.pipeline)
+        except CompilerError:
+            continue
+        new_fingerprint, new_text = module.fingerprint()[0], ir_without_value_names(module.ir_text())
+        if new_text != text and new_fingerprint == fingerprint:
+            missed.append(action.name)
+        fingerprint, text = new_fingerprint, new_text
+    assert not missed
+
+
+def test_renaming_values_alone_is_no_change(crc32_bitcode):
+    module = get_backend("libllvm").load(crc32_bitcode, "crc32")
+    module.run_pipeline("function(sroa<modify-cfg>)")
+    before = module.fingerprint()[0]
+    module.run_pipeline("strip-nondebug")  # drops names only
+    assert module.fingerprint()[0] == before
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -125,30 +125,295 @@ static uint64_t mix(uint64_t h, uint64_t v) {
 }
 
 /*
- * A fingerprint of the module's structure, to tell whether a pass changed
- * anything: functions (declared or defined, attribute counts), globals and
- * their initialisers, and every instruction with the identity of its operands
- * (constants are uniqued per context, so their identity is their value). A
- * pass that rebuilds an identical instruction counts as a change; a pass that
- * only edits metadata does not. Writes the instruction count to *count.
+ * A fingerprint of the module, to tell whether a pass changed anything: a
+ * hash of everything its IR text shows except value names. Objects enter by
+ * identity (address): constants, types, attributes and uniqued metadata are
+ * uniqued per context, so their identity is their value; functions, blocks
+ * and instructions by identity and position. Around that, every property the
+ * text prints: flags (nuw, nsw, exact, nneg, disjoint, samesign, fast-math,
+ * inbounds), alignment, volatile and atomic orderings, tail markers, calling
+ * conventions, predicates, result and allocated types, phi blocks, indices,
+ * shuffle masks, attributes of functions, returns, parameters and call
+ * sites, metadata attachments, and each global's linkage, visibility,
+ * unnamed_addr, constness, section and initialiser. A pass that rebuilds an
+ * identical instruction counts as a change (the address differs). Writes the
+ * instruction count to *count. Functions of newer LLVMs are weak, and only
+ * called on instructions they accept (LLVM casts without checking).
  */
+typedef struct LLVMOpaqueAttributeRef *LLVMAttributeRef;
+typedef struct LLVMOpaqueValueMetadataEntry LLVMValueMetadataEntry;
+typedef struct LLVMOpaqueMetadata *LLVMMetadataRef;
+typedef struct LLVMOpaqueNamedMDNode *LLVMNamedMDNodeRef;
+typedef struct LLVMOpaqueDbgRecord *LLVMDbgRecordRef;
+
+extern int LLVMGetNUW(LLVMValueRef);
+extern int LLVMGetNSW(LLVMValueRef);
+extern int LLVMGetExact(LLVMValueRef) __attribute__((weak));
+extern int LLVMGetNNeg(LLVMValueRef) __attribute__((weak));
+extern int LLVMGetIsDisjoint(LLVMValueRef) __attribute__((weak));
+extern int LLVMGetICmpSameSign(LLVMValueRef) __attribute__((weak));
+extern int LLVMCanValueUseFastMathFlags(LLVMValueRef) __attribute__((weak));
+extern unsigned LLVMGetFastMathFlags(LLVMValueRef) __attribute__((weak));
+extern unsigned LLVMGEPGetNoWrapFlags(LLVMValueRef) __attribute__((weak));
+extern int LLVMIsInBounds(LLVMValueRef);
+extern unsigned LLVMGetAlignment(LLVMValueRef);
+extern int LLVMGetVolatile(LLVMValueRef);
+extern int LLVMGetOrdering(LLVMValueRef);
+extern int LLVMGetCmpXchgSuccessOrdering(LLVMValueRef);
+extern int LLVMGetCmpXchgFailureOrdering(LLVMValueRef);
+extern int LLVMGetWeak(LLVMValueRef);
+extern int LLVMGetAtomicRMWBinOp(LLVMValueRef);
+extern int LLVMIsTailCall(LLVMValueRef);
+extern int LLVMGetTailCallKind(LLVMValueRef) __attribute__((weak));
+extern unsigned LLVMGetInstructionCallConv(LLVMValueRef);
+extern unsigned LLVMGetFunctionCallConv(LLVMValueRef);
+extern unsigned LLVMGetNumArgOperands(LLVMValueRef);
+extern unsigned LLVMGetCallSiteAttributeCount(LLVMValueRef, unsigned);
+extern void LLVMGetCallSiteAttributes(LLVMValueRef, unsigned, LLVMAttributeRef *);
+extern void LLVMGetAttributesAtIndex(LLVMValueRef, unsigned, LLVMAttributeRef *);
+extern unsigned LLVMCountParams(LLVMValueRef);
+extern int LLVMGetICmpPredicate(LLVMValueRef);
+extern int LLVMGetFCmpPredicate(LLVMValueRef);
+extern LLVMTypeRef LLVMGetAllocatedType(LLVMValueRef);
+extern LLVMTypeRef LLVMGetGEPSourceElementType(LLVMValueRef);
+extern LLVMBasicBlockRef LLVMGetIncomingBlock(LLVMValueRef, unsigned);
+extern unsigned LLVMGetNumMaskElements(LLVMValueRef);
+extern int LLVMGetMaskValue(LLVMValueRef, unsigned);
+extern unsigned LLVMGetNumIndices(LLVMValueRef);
+extern const unsigned *LLVMGetIndices(LLVMValueRef);
+extern int LLVMHasMetadata(LLVMValueRef);
+extern LLVMValueMetadataEntry *LLVMInstructionGetAllMetadataOtherThanDebugLoc(LLVMValueRef, size_t *);
+extern LLVMValueMetadataEntry *LLVMGlobalCopyAllMetadata(LLVMValueRef, size_t *);
+extern unsigned LLVMValueMetadataEntriesGetKind(LLVMValueMetadataEntry *, unsigned);
+extern LLVMMetadataRef LLVMValueMetadataEntriesGetMetadata(LLVMValueMetadataEntry *, unsigned);
+extern void LLVMDisposeValueMetadataEntries(LLVMValueMetadataEntry *);
+extern LLVMMetadataRef LLVMInstructionGetDebugLoc(LLVMValueRef) __attribute__((weak));
+extern LLVMDbgRecordRef LLVMGetFirstDbgRecord(LLVMValueRef) __attribute__((weak));
+extern LLVMDbgRecordRef LLVMGetNextDbgRecord(LLVMDbgRecordRef) __attribute__((weak));
+extern int LLVMGetLinkage(LLVMValueRef);
+extern int LLVMGetVisibility(LLVMValueRef);
+extern int LLVMGetDLLStorageClass(LLVMValueRef);
+extern int LLVMGetUnnamedAddress(LLVMValueRef);
+extern const char *LLVMGetSection(LLVMValueRef);
+extern const char *LLVMGetGC(LLVMValueRef);
+extern void *LLVMGetComdat(LLVMValueRef);
+extern int LLVMIsGlobalConstant(LLVMValueRef);
+extern int LLVMIsThreadLocal(LLVMValueRef);
+extern int LLVMGetThreadLocalMode(LLVMValueRef);
+extern int LLVMIsExternallyInitialized(LLVMValueRef);
+extern int LLVMHasPersonalityFn(LLVMValueRef);
+extern LLVMValueRef LLVMGetPersonalityFn(LLVMValueRef);
+extern LLVMValueRef LLVMGetFirstGlobalAlias(LLVMModuleRef);
+extern LLVMValueRef LLVMGetNextGlobalAlias(LLVMValueRef);
+extern LLVMValueRef LLVMAliasGetAliasee(LLVMValueRef);
+extern LLVMNamedMDNodeRef LLVMGetFirstNamedMetadata(LLVMModuleRef);
+extern LLVMNamedMDNodeRef LLVMGetNextNamedMetadata(LLVMNamedMDNodeRef);
+extern const char *LLVMGetModuleInlineAsm(LLVMModuleRef, size_t *);
+extern unsigned LLVMGetModuleDebugMetadataVersion(LLVMModuleRef);
+extern void LLVMGetVersion(unsigned *, unsigned *, unsigned *) __attribute__((weak));
+
+#define ATTRIBUTE_FUNCTION_INDEX 0xFFFFFFFFu
+#define ATTRIBUTE_RETURN_INDEX 0u
+
+static uint64_t mix_string(uint64_t h, const char *text, size_t length) {
+  if (!text) return mix(h, 0);
+  for (size_t i = 0; i < length; i++) h = (h ^ (unsigned char)text[i]) * 0x100000001b3ull;
+  return mix(h, length);
+}
+
+static uint64_t mix_cstring(uint64_t h, const char *text) { return mix_string(h, text, text ? strlen(text) : 0); }
+
+/* Attributes are uniqued per context: their addresses are their values. */
+static uint64_t mix_attributes(uint64_t h, LLVMValueRef value, unsigned index, int call_site) {
+  LLVMAttributeRef stack[32];
+  unsigned count = call_site ? LLVMGetCallSiteAttributeCount(value, index) : LLVMGetAttributeCountAtIndex(value, index);
+  h = mix(h, count);
+  if (!count) return h;
+  LLVMAttributeRef *attributes = count <= 32 ? stack : malloc(count * sizeof *attributes);
+  if (!attributes) return mix(h, ~0ull);
+  if (call_site)
+    LLVMGetCallSiteAttributes(value, index, attributes);
+  else
+    LLVMGetAttributesAtIndex(value, index, attributes);
+  for (unsigned i = 0; i < count; i++) h = mix(h, (uintptr_t)attributes[i]);
+  if (attributes != stack) free(attributes);
+  return h;
+}
+
+static uint64_t mix_metadata(uint64_t h, LLVMValueMetadataEntry *entries, size_t count) {
+  h = mix(h, count);
+  for (unsigned i = 0; i < count; i++)
+    h = mix(mix(h, LLVMValueMetadataEntriesGetKind(entries, i)), (uintptr_t)LLVMValueMetadataEntriesGetMetadata(entries, i));
+  if (entries) LLVMDisposeValueMetadataEntries(entries);
+  return h;
+}
+
+/*
+ * What a global value shows besides its name: linkage, visibility,
+ * unnamed_addr, ...; for a global object (not an alias) also its comdat,
+ * alignment and metadata, which LLVM only reads from objects.
+ */
+static uint64_t mix_global(uint64_t h, LLVMValueRef global, int object) {
+  size_t count = 0;
+  h = mix(h, (uintptr_t)global);
+  h = mix(h, (uint64_t)LLVMGetLinkage(global) << 32 | (uint64_t)LLVMGetVisibility(global) << 16 |
+                 (uint64_t)LLVMGetDLLStorageClass(global) << 8 | (uint64_t)LLVMGetUnnamedAddress(global));
+  h = mix(h, (uintptr_t)LLVMGlobalGetValueType(global));
+  h = mix_cstring(h, LLVMGetSection(global));
+  if (!object) return h;
+  h = mix(mix(h, (uintptr_t)LLVMGetComdat(global)), LLVMGetAlignment(global));
+  return mix_metadata(h, LLVMGlobalCopyAllMetadata(global, &count), count);
+}
+
+static unsigned llvm_major(void) {
+  unsigned major = 0, minor = 0, patch = 0;
+  if (LLVMGetVersion) LLVMGetVersion(&major, &minor, &patch);
+  return major;
+}
+
+/* Opcodes whose instructions may carry fast-math flags (FPMathOperator). */
+static int may_have_fast_math(int opcode) {
+  switch (opcode) {
+    case OP_FNEG: case OP_FADD: case OP_FSUB: case OP_FMUL: case OP_FDIV: case OP_FREM:
+    case OP_FPTRUNC: case OP_FPEXT: case OP_FCMP: case OP_PHI: case OP_SELECT: case OP_CALL:
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+/*
+ * The properties of one instruction that its text prints, by opcode.
+ * `debug`: the module has debug info, so instructions may carry debug records.
+ */
+static uint64_t mix_instruction(uint64_t h, LLVMValueRef inst, int opcode, unsigned major, int debug) {
+  h = mix(h, (uintptr_t)LLVMTypeOf(inst));
+  switch (opcode) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_SHL:
+      h = mix(h, LLVMGetNUW(inst) | LLVMGetNSW(inst) << 1);
+      break;
+    case OP_TRUNC:
+      if (major >= 19) h = mix(h, LLVMGetNUW(inst) | LLVMGetNSW(inst) << 1);
+      break;
+    case OP_UDIV: case OP_SDIV: case OP_LSHR: case OP_ASHR:
+      if (LLVMGetExact) h = mix(h, LLVMGetExact(inst));
+      break;
+    case OP_ZEXT:
+      if (LLVMGetNNeg) h = mix(h, LLVMGetNNeg(inst));
+      break;
+    case OP_UITOFP:
+      if (LLVMGetNNeg && major >= 19) h = mix(h, LLVMGetNNeg(inst));
+      break;
+    case OP_OR:
+      if (LLVMGetIsDisjoint) h = mix(h, LLVMGetIsDisjoint(inst));
+      break;
+    case OP_ICMP:
+      h = mix(h, LLVMGetICmpPredicate(inst));
+      if (LLVMGetICmpSameSign) h = mix(h, LLVMGetICmpSameSign(inst));
+      break;
+    case OP_FCMP:
+      h = mix(h, LLVMGetFCmpPredicate(inst));
+      break;
+    case OP_GEP:
+      h = mix(h, (uintptr_t)LLVMGetGEPSourceElementType(inst));
+      h = mix(h, LLVMGEPGetNoWrapFlags ? LLVMGEPGetNoWrapFlags(inst) : (unsigned)LLVMIsInBounds(inst));
+      break;
+    case OP_ALLOCA:
+      h = mix(mix(h, (uintptr_t)LLVMGetAllocatedType(inst)), LLVMGetAlignment(inst));
+      break;
+    case OP_LOAD: case OP_STORE:
+      h = mix(h, LLVMGetAlignment(inst) | (uint64_t)LLVMGetVolatile(inst) << 32 | (uint64_t)LLVMGetOrdering(inst) << 40);
+      break;
+    case OP_FENCE:
+      h = mix(h, LLVMGetOrdering(inst));
+      break;
+    case OP_ATOMICRMW:
+      h = mix(h, LLVMGetAlignment(inst) | (uint64_t)LLVMGetVolatile(inst) << 32 | (uint64_t)LLVMGetOrdering(inst) << 40 |
+                     (uint64_t)LLVMGetAtomicRMWBinOp(inst) << 48);
+      break;
+    case OP_ATOMICCMPXCHG:
+      h = mix(h, LLVMGetAlignment(inst) | (uint64_t)LLVMGetVolatile(inst) << 32 | (uint64_t)LLVMGetWeak(inst) << 33 |
+                     (uint64_t)LLVMGetCmpXchgSuccessOrdering(inst) << 40 | (uint64_t)LLVMGetCmpXchgFailureOrdering(inst) << 48);
+      break;
+    case OP_PHI: {
+      unsigned incoming = LLVMCountIncoming(inst);
+      for (unsigned i = 0; i < incoming; i++) h = mix(h, (uintptr_t)LLVMGetIncomingBlock(inst, i));
+      break;
+    }
+    case OP_SHUFFLEVECTOR: {
+      unsigned elements = LLVMGetNumMaskElements(inst);
+      for (unsigned i = 0; i < elements; i++) h = mix(h, (uint64_t)(int64_t)LLVMGetMaskValue(inst, i));
+      break;
+    }
+    case OP_EXTRACTVALUE: case OP_INSERTVALUE: {
+      unsigned indices = LLVMGetNumIndices(inst);
+      const unsigned *index = LLVMGetIndices(inst);
+      for (unsigned i = 0; i < indices; i++) h = mix(h, index[i]);
+      break;
+    }
+    case OP_SWITCH:
+      if (LLVMGetSwitchCaseValue) {
+        unsigned successors = LLVMGetNumSuccessors(inst);
+        for (unsigned i = 1; i < successors; i++) h = mix(h, (uintptr_t)LLVMGetSwitchCaseValue(inst, i));
+      }
+      break;
+    case OP_CALL: case OP_INVOKE: case OP_CALLBR: {
+      unsigned arguments = LLVMGetNumArgOperands(inst);
+      if (opcode == OP_CALL) h = mix(h, LLVMGetTailCallKind ? (unsigned)LLVMGetTailCallKind(inst) : (unsigned)LLVMIsTailCall(inst));
+      h = mix(mix(h, LLVMGetInstructionCallConv(inst)), (uintptr_t)LLVMGetCalledFunctionType(inst));
+      h = mix_attributes(h, inst, ATTRIBUTE_FUNCTION_INDEX, 1);
+      for (unsigned i = 0; i <= arguments; i++) h = mix_attributes(h, inst, i, 1);
+      break;
+    }
+    default:
+      break;
+  }
+  if (may_have_fast_math(opcode) && LLVMCanValueUseFastMathFlags && LLVMCanValueUseFastMathFlags(inst))
+    h = mix(h, LLVMGetFastMathFlags(inst));
+  if (LLVMHasMetadata(inst)) {
+    size_t count = 0;
+    h = mix_metadata(h, LLVMInstructionGetAllMetadataOtherThanDebugLoc(inst, &count), count);
+    if (LLVMInstructionGetDebugLoc) h = mix(h, (uintptr_t)LLVMInstructionGetDebugLoc(inst));
+  }
+  if (debug && LLVMGetFirstDbgRecord)
+    for (LLVMDbgRecordRef record = LLVMGetFirstDbgRecord(inst); record; record = LLVMGetNextDbgRecord(record))
+      h = mix(h, (uintptr_t)record);
+  return h;
+}
+
 uint64_t cgym_fingerprint(LLVMModuleRef module, int64_t *count) {
+  static unsigned major = 0;
   uint64_t h = 1469598103934665603ull;
   int64_t total = 0;
-  for (LLVMValueRef g = LLVMGetFirstGlobal(module); g; g = LLVMGetNextGlobal(g))
-    h = mix(mix(h, (uintptr_t)g), (uintptr_t)LLVMGetInitializer(g));
+  size_t length = 0;
+  if (!major) major = llvm_major();
+  int debug = LLVMGetModuleDebugMetadataVersion(module) != 0;
+  const char *assembly = LLVMGetModuleInlineAsm(module, &length);
+  h = mix_string(h, assembly, length);
+  for (LLVMNamedMDNodeRef node = LLVMGetFirstNamedMetadata(module); node; node = LLVMGetNextNamedMetadata(node))
+    h = mix(h, (uintptr_t)node);
+  for (LLVMValueRef g = LLVMGetFirstGlobal(module); g; g = LLVMGetNextGlobal(g)) {
+    h = mix(mix_global(h, g, 1), (uintptr_t)LLVMGetInitializer(g));
+    h = mix(h, (uint64_t)LLVMIsGlobalConstant(g) | (uint64_t)LLVMIsThreadLocal(g) << 1 |
+                   (uint64_t)LLVMGetThreadLocalMode(g) << 8 | (uint64_t)LLVMIsExternallyInitialized(g) << 16);
+  }
+  for (LLVMValueRef a = LLVMGetFirstGlobalAlias(module); a; a = LLVMGetNextGlobalAlias(a))
+    h = mix(mix_global(h, a, 0), (uintptr_t)LLVMAliasGetAliasee(a));
   for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn)) {
-    h = mix(mix(h, (uintptr_t)fn), LLVMGetAttributeCountAtIndex(fn, 0xFFFFFFFFu));
+    unsigned params = LLVMCountParams(fn);
+    h = mix(mix_global(h, fn, 1), LLVMGetFunctionCallConv(fn));
+    h = mix_cstring(h, LLVMGetGC(fn));
+    h = mix(h, LLVMHasPersonalityFn(fn) ? (uintptr_t)LLVMGetPersonalityFn(fn) : 0);
+    h = mix_attributes(h, fn, ATTRIBUTE_FUNCTION_INDEX, 0);
+    for (unsigned i = 0; i <= params; i++) h = mix_attributes(h, fn, i, 0);
     for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
       h = mix(h, (uintptr_t)bb);
       for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) {
         int operands = LLVMGetNumOperands(inst);
-        h = mix(mix(h, (uintptr_t)inst), (uint64_t)LLVMGetInstructionOpcode(inst));
+        int opcode = LLVMGetInstructionOpcode(inst);
+        h = mix(mix(h, (uintptr_t)inst), (uint64_t)opcode);
         for (int i = 0; i < operands; i++) h = mix(h, (uintptr_t)LLVMGetOperand(inst, (unsigned)i));
-        if (LLVMGetInstructionOpcode(inst) == OP_SWITCH && LLVMGetSwitchCaseValue) {
-          unsigned successors = LLVMGetNumSuccessors(inst);
-          for (unsigned i = 1; i < successors; i++) h = mix(h, (uintptr_t)LLVMGetSwitchCaseValue(inst, i));
-        }
+        h = mix_instruction(h, inst, opcode == OP_UNCONDBR || opcode == OP_CONDBR ? OP_BR : opcode, major, debug);
         total++;
       }
     }
