@@ -33,10 +33,13 @@ from cgym_ray.envs.state import CompilerEnvState
 from cgym_ray.errors import CompilerError, StepFailed, UnknownActionError
 from cgym_ray.llvm.backend import default_backend_name, get_backend
 from cgym_ray.llvm.baselines import reference_counts, reference_text_sizes
-from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession
+from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession, StepResult
 from cgym_ray.scratch import scratch_dir
 
 DEFAULT_BENCHMARKS = "cgym-suite-v0:train"
+# An observation: an int64 array (counts, features, bitcode bytes), a float64
+# array (Runtime), or text (Ir, IrSha1).
+Observation = np.ndarray | str
 SIZE_ATTRIBUTES = ("minsize", "optsize")
 
 
@@ -115,10 +118,11 @@ class _RewardView:
         return self._env.compute_reward(get_reward_spec(name))
 
 
-class LlvmEnv(gym.Env):
+class LlvmEnv(gym.Env[Observation, int]):
     """LLVM phase ordering. See the module docstring and README for the spaces."""
 
     metadata = {"render_modes": ["ansi", "human"]}
+    action_space: CommandlineSpace
 
     def __init__(
         self,
@@ -151,7 +155,6 @@ class LlvmEnv(gym.Env):
         self.datasets = Datasets()  # CompilerGym's env.datasets: every dataset by name
         self.observation = _ObservationView(self)
         self.reward = _RewardView(self)
-        self.reward_range = (-np.inf, np.inf)
 
         self._benchmark: Benchmark | None = None
         self._trackers: dict[str, _RewardTracker] = {}
@@ -160,7 +163,7 @@ class LlvmEnv(gym.Env):
         self.episode_reward = 0.0
         self.episode_start = time.monotonic()
         self._last_observation: Any = None
-        self.last_step = None  # the StepResult of the last step, with its timings
+        self.last_step: StepResult | None = None  # the last step, with its timings
 
     # Benchmarks, spaces and references.
 
@@ -239,6 +242,25 @@ class LlvmEnv(gym.Env):
             attributes = SIZE_ATTRIBUTES if self.size_attributes else ()
             self._references[kind] = measure(self.benchmark.bitcode(), self.benchmark.uri, self.backend, attributes)
         return self._references[kind]
+
+    @property
+    def reward_range(self) -> tuple[float, float]:
+        """The bounds of the next step's reward, in the reward space in use.
+
+        Read it as `env.unwrapped.reward_range`: Gymnasium 1.x wrappers, those
+        of `gym.make` included, no longer forward it. `(0.0, 0.0)` with no
+        reward space. Otherwise a step can at most remove the whole module, so
+        the reward is at most the current size divided by the reward's scale;
+        passes can also grow a module without a fixed limit, so the lower
+        bound is −inf. Before the first `reset` the sizes are unknown:
+        `(-inf, inf)`.
+        """
+        if self.reward_spec is None:
+            return (0.0, 0.0)
+        tracker = self._trackers.get(self.reward_spec.name)
+        if tracker is None:
+            return (-np.inf, np.inf)
+        return (-np.inf, tracker.previous / tracker.scale)
 
     # The Gymnasium API.
 
@@ -440,7 +462,7 @@ class LlvmEnv(gym.Env):
             played.append(PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value))
             if terminated:
                 break
-            if value is not None and best is not None and _beats(value, best, tracker.scale > 0):
+            if tracker is not None and value is not None and best is not None and _beats(value, best, tracker.scale > 0):
                 best, streak = value, 0
             else:
                 streak += 1
@@ -477,6 +499,7 @@ class LlvmEnv(gym.Env):
 
     def _try_one(self, action: int) -> float | None:
         session = self._require_session()
+        assert self.reward_spec is not None  # only try_actions calls this
         try:
             (result,) = session.try_actions([action], observations=(self.reward_spec.metric,))
         except StepFailed:
@@ -581,7 +604,8 @@ class LlvmEnv(gym.Env):
         tracker = self._trackers.get(spec.name)
         if tracker is None:  # first reading this episode: the start was the O0 module
             references = self.references(spec.reference_kind)
-            tracker = self._trackers[spec.name] = _RewardTracker(spec, float(references["O0"]), spec.scale(references))
+            start = float(references["O0"] or 0)
+            tracker = self._trackers[spec.name] = _RewardTracker(spec, start, spec.scale(references))
         return tracker.update(current)
 
     def write_bitcode(self, path: str | Path) -> Path:

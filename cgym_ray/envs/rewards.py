@@ -25,9 +25,9 @@ class RewardSpec:
         """The divisor that turns a raw decrease into this reward."""
         if self.baseline is None:
             return 1.0
-        o0 = references["O0"]
+        o0 = references["O0"] or 0
         if self.baseline == "O0":
-            return float(max(o0 or 0, 1))
+            return float(max(o0, 1))
         target = references[self.baseline]
         if target is None:
             raise CompilerError(

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from cgym_ray.errors import CompilerError
 
@@ -104,7 +105,7 @@ def read_csv(path: str | Path | io.TextIOBase) -> list[CompilerEnvState]:
                 continue
             row = dict(zip(header, cells, strict=False))
             try:
-                values = {k: v for k, v in row.items() if k in known and v not in (None, "")}
+                values: dict[str, Any] = {k: v for k, v in row.items() if k in known and v not in (None, "")}
                 values["reward"] = float(values["reward"]) if "reward" in values else None
                 values["walltime"] = float(values.get("walltime", 0.0))
                 values.setdefault("commandline", "")

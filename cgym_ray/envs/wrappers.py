@@ -17,9 +17,17 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.errors import CompilerError
 
 AUTOPHASE_TOTAL_INSTS = 51  # index of TotalInsts in the Autophase vector
+
+
+def _action_count(env: gym.Env, wrapper: str) -> int:
+    """The number of actions of a Discrete action space; other spaces are an error."""
+    if not isinstance(env.action_space, spaces.Discrete):
+        raise CompilerError(f"{wrapper} needs a Discrete action space, not {env.action_space}")
+    return int(env.action_space.n)
 
 
 class CommandlineWithTerminalAction(gym.ActionWrapper):
@@ -27,7 +35,7 @@ class CommandlineWithTerminalAction(gym.ActionWrapper):
 
     def __init__(self, env: gym.Env) -> None:
         super().__init__(env)
-        self.terminal_action = int(env.action_space.n)
+        self.terminal_action = _action_count(env, "CommandlineWithTerminalAction")
         self.action_space = spaces.Discrete(self.terminal_action + 1)
 
     def step(self, action):
@@ -45,7 +53,10 @@ class ConstrainedCommandline(gym.ActionWrapper):
 
     def __init__(self, env: gym.Env, actions: Sequence[str | int]) -> None:
         super().__init__(env)
-        catalogue = env.unwrapped.action_space.catalogue
+        space = env.unwrapped.action_space
+        if not isinstance(space, CommandlineSpace):
+            raise CompilerError(f"ConstrainedCommandline needs an LLVM env underneath, not {env.unwrapped}")
+        catalogue = space.catalogue
         self.allowed = [a if isinstance(a, int) else catalogue.index_of(a) for a in actions]
         if not self.allowed:
             raise CompilerError("ConstrainedCommandline needs at least one action")
@@ -111,7 +122,7 @@ class ActionHistory(gym.Wrapper):
         super().__init__(env)
         if not isinstance(env.observation_space, spaces.Box) or len(env.observation_space.shape) != 1:
             raise CompilerError("ActionHistory needs a flat Box observation (wrap Autophase/InstCount first)")
-        self.num_actions = int(env.action_space.n)
+        self.num_actions = _action_count(env, "ActionHistory")
         self.normalize_by = max(normalize_by, 1)
         self.histogram = np.zeros(self.num_actions, dtype=np.float32)
         base = env.observation_space

@@ -63,7 +63,7 @@ class ActionCatalogue(Sequence[Action]):
     def __len__(self) -> int:
         return len(self._actions)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return self._actions[index]
         if not isinstance(index, int) or not -len(self) <= index < len(self):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from cgym_ray import errors
 from cgym_ray.errors import CompilerError
@@ -42,7 +43,7 @@ class StepResult:
     instruction_count: int
     pass_time_s: float
     walltime_s: float
-    observations: dict[str, object] = field(default_factory=dict)
+    observations: dict[str, Any] = field(default_factory=dict)
 
 
 class _InProcessWorker:
@@ -59,7 +60,7 @@ class _InProcessWorker:
         self.alive = True
         self.pid = 0
 
-    def call(self, command: str, *args: object, **_: object) -> object:
+    def call(self, command: str, *args: object, **_: object) -> Any:
         return getattr(self.server, f"do_{command}")(*args)
 
     def fork(self) -> _InProcessWorker:
@@ -130,7 +131,9 @@ class CompilerSession:
         return True
 
     @classmethod
-    def _adopt(cls, parent: CompilerSession, worker: WorkerProcess, module_id: int) -> CompilerSession:
+    def _adopt(
+        cls, parent: CompilerSession, worker: WorkerProcess | _InProcessWorker, module_id: int
+    ) -> CompilerSession:
         session = cls.__new__(cls)
         session.benchmark = parent.benchmark
         session.backend = parent.backend
@@ -152,7 +155,7 @@ class CompilerSession:
         benchmark = get_benchmark(uri)
         return cls(benchmark.bitcode(), benchmark.uri, **kwargs)  # type: ignore[arg-type]
 
-    def _call(self, command: str, *args: object, action: str = "", timeout_s: float | None = None):
+    def _call(self, command: str, *args: object, action: str = "", timeout_s: float | None = None) -> Any:
         return self._worker.call(
             command,
             *args,
@@ -264,7 +267,7 @@ class CompilerSession:
 
     def try_actions(
         self, actions: Sequence[Action | int | str], observations: Iterable[str] = ()
-    ) -> list[dict[str, object]]:
+    ) -> list[dict[str, Any]]:
         """Apply each action to a throwaway copy of the current module; this one is unchanged.
 
         Each action has the step timeout; one that overruns it kills the
@@ -277,7 +280,7 @@ class CompilerSession:
             timeout_s=self.timeout_s * max(len(resolved), 1) + 5.0,
         )  # fmt: skip
 
-    def measure(self, *names: str) -> dict[str, object]:
+    def measure(self, *names: str) -> dict[str, Any]:
         """Measurements of the current module, e.g. `measure("autophase", "ir_sha1")`."""
         unknown = [name for name in names if name not in MEASUREMENTS]
         if unknown:

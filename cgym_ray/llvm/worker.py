@@ -25,6 +25,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from cgym_ray.errors import CompilerError
 from cgym_ray.llvm import host
@@ -174,15 +175,17 @@ class WorkerServer:
 
     def serve(self) -> None:
         while True:
+            message: Any
             try:
                 message, fds = receive_message(self.sock, with_fds=True)
             except ChannelClosed:
                 return
-            command, args, cpu = message  # type: ignore[misc]
+            command, args, cpu = message
             self.follow(cpu)
             if command == "fork":
                 self._fork(fds, *args)  # the child goes on serving its own channel
                 continue
+            reply: tuple[Any, ...]
             try:
                 reply = ("ok", getattr(self, f"do_{command}")(*args))
             except MemoryError:  # past the memory limit: half-built state, so end here

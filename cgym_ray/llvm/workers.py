@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from cgym_ray import errors
 from cgym_ray.llvm import host
@@ -92,6 +93,7 @@ class WorkerProcess:
         self._popen = popen
         self.alive = True
         self.progress: StepProgress | None = None  # shared with a forked worker
+        self.info: Any = None  # what a spawned worker reports at start-up
 
     @classmethod
     def spawn(cls, backend: str) -> WorkerProcess:
@@ -144,7 +146,7 @@ class WorkerProcess:
         timeout_s: float | None = None,
         benchmark: str = "",
         action: str = "",
-    ) -> object:
+    ) -> Any:
         """Send a request and wait for its reply.
 
         A worker that dies raises `CompilerAbort` or `StepFailed`; one that
@@ -162,7 +164,8 @@ class WorkerProcess:
             self._died(benchmark, action or command)
         return self._receive(timeout_s, benchmark, action or command)
 
-    def _receive(self, timeout_s: float | None, benchmark: str, action: str) -> object:
+    def _receive(self, timeout_s: float | None, benchmark: str, action: str) -> Any:
+        reply: Any
         try:
             reply, _ = receive_message(self.sock, timeout_s)
         except ChannelTimeout:
@@ -173,10 +176,10 @@ class WorkerProcess:
             raise error from None
         except ChannelClosed:
             self._died(benchmark, action)
-        status = reply[0]  # type: ignore[index]
+        status = reply[0]
         if status == "ok":
-            return reply[1]  # type: ignore[index]
-        _, name, message, _trace = reply  # type: ignore[misc]
+            return reply[1]
+        _, name, message, _trace = reply
         error_class = getattr(errors, name, None)
         if isinstance(error_class, type) and issubclass(error_class, errors.CompilerError):
             raise error_class(message)
@@ -204,6 +207,7 @@ class WorkerProcess:
     ) -> errors.StepFailed:
         """What killed a worker, from its last words; `step_index` is the step of a sequence it was in."""
         timeouts = [m for m in map(_STEP_TIMEOUT_LINE.match, detail.splitlines()) if m]
+        error: errors.StepFailed
         if timeouts:
             error = errors.CompilerTimeout(benchmark, timeouts[0]["pipeline"], float(timeouts[0]["seconds"]))
         elif any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):

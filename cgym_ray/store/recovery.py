@@ -122,14 +122,14 @@ def _claims(root: Path, known_dead: Collection[str] = ()) -> list[tuple[Path, Le
             stale = time.time() - claim.stat().st_mtime > CLAIM_TIMEOUT_S
         except FileNotFoundError:
             continue
-        lease = read_lease(claim)
-        if stale and lease is not None:
-            taken = claim.with_name(f"{lease.writer_id}.{os.getpid()}.claimed")
+        claimed_lease = read_lease(claim)
+        if stale and claimed_lease is not None:
+            taken = claim.with_name(f"{claimed_lease.writer_id}.{os.getpid()}.claimed")
             try:
                 os.rename(claim, taken)
             except FileNotFoundError:
                 continue
-            claimed.append((taken, lease))
+            claimed.append((taken, claimed_lease))
     return claimed
 
 

@@ -93,3 +93,26 @@ def test_llvmlite_has_no_oz_and_says_so():
     with pytest.raises(CompilerError, match="O3 instead"):
         env.reward["IrInstructionCountOz"]
     env.close()
+
+
+def test_reward_range_bounds_the_next_steps_reward():
+    env = gym.make("llvm-ic-v0", benchmark=CRC32)
+    assert env.unwrapped.reward_range == (-np.inf, np.inf)  # nothing measured yet
+    env.reset()
+    low, high = env.unwrapped.reward_range
+    o0 = env.unwrapped.observation["IrInstructionCountO0"][0]
+    oz = env.unwrapped.observation["IrInstructionCountOz"][0]
+    assert low == -np.inf and high == pytest.approx(o0 / (o0 - oz))
+    for name in ("sroa", "mem2reg", "instcombine", "simplifycfg"):
+        high = env.unwrapped.reward_range[1]
+        _, reward, terminated, _, _ = env.step(env.unwrapped.action_space.names.index(name))
+        assert not terminated and reward <= high
+        assert env.unwrapped.reward_range[1] < high or reward == 0
+    env.close()
+
+
+def test_an_env_without_a_reward_space_has_a_zero_reward_range():
+    env = gym.make("llvm-v0", benchmark=CRC32)
+    env.reset()
+    assert env.unwrapped.reward_range == (0.0, 0.0)
+    env.close()

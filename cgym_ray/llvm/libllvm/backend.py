@@ -152,6 +152,7 @@ class LibLLVMModule(Module):
             )
             if failed:
                 raise CompilerError(f"code generation failed: {take_message(self._lib, message.value)}")
+            assert buffer.value is not None  # set whenever emission succeeds
             return buffer.value
         finally:
             self._lib.LLVMDisposeModule(scratch)
@@ -198,6 +199,7 @@ class LibLLVMBackend(Backend):
         if lib.LLVMParseIRInContext(context.ref, buffer, ctypes.byref(module), ctypes.byref(message)):
             detail = printable(take_message(lib, message.value).strip()) or "unreadable input"
             raise ModuleLoadError(f"cannot load {name}: {detail}")
+        assert module.value is not None  # set whenever parsing succeeds
         # Where the module came from is not part of it (see MODULE_NAME).
         lib.LLVMSetModuleIdentifier(module.value, MODULE_NAME.encode(), len(MODULE_NAME))
         lib.LLVMSetSourceFileName(module.value, MODULE_NAME.encode(), len(MODULE_NAME))

@@ -129,6 +129,7 @@ class LlvmliteC:
         """The value as LLVM prints it."""
         out = c_void_p()
         self._print_value(value, ctypes.byref(out))
+        assert out.value is not None  # LLVMPrintValueToString never returns NULL
         try:
             return ctypes.string_at(out.value).decode()
         finally:
