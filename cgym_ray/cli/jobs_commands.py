@@ -14,6 +14,7 @@ RUN_EPILOG = """examples:
   cgym-ray run configs/quickstart.yaml
   cgym-ray run configs/quickstart.yaml budget.seconds=30 ray.num_cpus=4 --summary-json out.json
   cgym-ray run configs/quickstart.yaml --dry-run          # print the resolved config
+  cgym-ray run quickstart                                 # a built-in job, by name (installed package)
 """
 
 SUBMIT_EPILOG = """example:
@@ -91,7 +92,7 @@ def envs(args: argparse.Namespace) -> int:
 def register(commands) -> None:
     p = commands.add_parser("run", help="run a YAML job (search, eval)", description="Run a YAML job.",
                             epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("config", help="the job file")
+    p.add_argument("config", help="the job file, or a built-in job by name (quickstart, ppo-smoke, ...)")
     p.add_argument("overrides", nargs="*", help="key.sub=value overrides")
     p.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
     p.add_argument("--summary-json", help="also write the summary as JSON here")

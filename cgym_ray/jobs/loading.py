@@ -17,6 +17,9 @@ from cgym_ray.errors import CompilerError
 from cgym_ray.jobs.kinds import JOB_KINDS, model_for
 
 Path_ = tuple[str | int, ...]
+# The job files that ship with the package (`cgym_ray/configs` is the
+# repository's `configs/`, and a copy of it in a wheel).
+BUILTIN_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
 
 class JobConfigError(CompilerError):
@@ -71,11 +74,25 @@ def apply_override(data: dict[str, Any], keys: list[str], value: Any) -> None:
         node[last] = value
 
 
+def builtin_jobs() -> list[str]:
+    """The names of the job files that ship with the package (`quickstart`, `ppo-smoke`, ...)."""
+    return sorted(path.stem for path in BUILTIN_CONFIGS.glob("*.yaml"))
+
+
+def job_file(name_or_path: str | Path) -> Path:
+    """A job file given by path, or a built-in one by name: `quickstart` is `configs/quickstart.yaml`."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    builtin = BUILTIN_CONFIGS / f"{path}.yaml"
+    if path.suffix == "" and len(path.parts) == 1 and builtin.is_file():
+        return builtin
+    raise JobConfigError(f"{path}: no such job file (built-in jobs, by name: {', '.join(builtin_jobs())})")
+
+
 def load_job(path: str | Path, overrides: list[str] = ()) -> Any:
-    """Load, override and validate a job file."""
-    path = Path(path)
-    if not path.is_file():
-        raise JobConfigError(f"{path}: no such job file")
+    """Load, override and validate a job file, given by path or a built-in one by name."""
+    path = job_file(path)
     text = path.read_text()
     try:
         node = yaml.compose(text)

@@ -73,12 +73,12 @@ class LeaderboardTask(Strict):
 
 def tasks_dirs() -> list[Path]:
     """Where tasks are looked up by name: `$CGYM_LEADERBOARD_TASKS`, ./configs/leaderboard,
-    then the repository's configs/leaderboard."""
+    then the package's own configs/leaderboard."""
     dirs = []
     if os.environ.get("CGYM_LEADERBOARD_TASKS"):
         dirs.append(Path(os.environ["CGYM_LEADERBOARD_TASKS"]))
     dirs.append(Path.cwd() / "configs" / "leaderboard")
-    dirs.append(Path(__file__).resolve().parents[2] / "configs" / "leaderboard")
+    dirs.append(Path(__file__).resolve().parents[1] / "configs" / "leaderboard")
     return list(dict.fromkeys(dirs))
 
 

@@ -205,3 +205,10 @@ def test_the_agent_table_names_every_search_baseline():
 
     assert set(AGENTS) == {*SEARCH_AGENTS, "policy"}
     assert all(load_agent(name) is SEARCH_AGENTS[name] for name in SEARCH_AGENTS)
+
+
+def test_a_builtin_job_loads_by_name_from_anywhere(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_job("quickstart").name == "quickstart"
+    with pytest.raises(JobConfigError, match=r"quickstart.yaml: no such job file \(built-in jobs, by name: .*ppo-smoke"):
+        load_job("quickstart.yaml")  # a path, relative to here: not a name
