@@ -43,6 +43,7 @@ def test_shipped_bitcode_matches_the_sources():
     assert check_shipped_bitcode() == []
 
 
+@pytest.mark.slow  # all 45 programs, compiled and run
 @pytest.mark.parametrize("name", NAMES)
 def test_program_prints_its_recorded_output(name, tmp_path):
     benchmark = get_benchmark(f"benchmark://cgym-suite-v0/{name}")
@@ -53,6 +54,7 @@ def test_program_prints_its_recorded_output(name, tmp_path):
     assert b"checksum" in run.stdout.lower()
 
 
+@pytest.mark.slow  # UBSan and ASan builds of all 45 programs
 @pytest.mark.parametrize("name", NAMES)
 def test_program_is_clean_under_ubsan_and_asan(name):
     with tempfile.TemporaryDirectory() as scratch:

@@ -13,6 +13,8 @@ import ray
 from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, init_ray
 from cgym_ray.store import TrajectoryStore
 
+pytestmark = pytest.mark.slow  # Ray (scripts/test --fast skips it)
+
 SMALL = ["crc32", "sha256", "lzw", "md5"]
 
 

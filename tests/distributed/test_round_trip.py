@@ -12,6 +12,8 @@ from cgym_ray.search import AGENTS
 from cgym_ray.search.common import Budget
 from cgym_ray.store import TrajectoryStore
 
+pytestmark = pytest.mark.slow  # Ray (scripts/test --fast skips it)
+
 
 def test_recorded_episodes_replay_to_their_rewards(tmp_path):
     store = TrajectoryStore.open(tmp_path / "store")

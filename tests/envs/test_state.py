@@ -62,6 +62,7 @@ def test_apply_replays_a_state():
     other.close()
 
 
+@pytest.mark.slow  # the whole action space
 def test_commandlines_replay_to_the_same_ir_over_the_whole_action_space():
     rng = np.random.default_rng(1)
     env = gym.make("llvm-v0").unwrapped

@@ -8,6 +8,9 @@ import sys
 import textwrap
 
 import pyarrow.dataset as ds
+import pytest
+
+pytestmark = pytest.mark.slow  # Ray (scripts/test --fast skips it)
 
 
 def test_search_job_end_to_end(tmp_path):

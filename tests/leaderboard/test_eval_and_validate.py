@@ -11,6 +11,8 @@ import pytest
 from cgym_ray.leaderboard.errors import SubmissionError
 from cgym_ray.leaderboard.validation import validate_submission
 
+pytestmark = pytest.mark.slow  # Ray: a leaderboard evaluation (scripts/test --fast skips it)
+
 CRC32 = "benchmark://cgym-suite-v0/crc32"
 DIJKSTRA = "benchmark://cgym-suite-v0/dijkstra"
 

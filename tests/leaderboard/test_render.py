@@ -13,6 +13,8 @@ from cgym_ray.leaderboard.render import render_leaderboard
 from cgym_ray.leaderboard.submission import file_sha256
 from cgym_ray.leaderboard.validation import validate_submission
 
+pytestmark = pytest.mark.slow  # Ray: renders real evaluated submissions (scripts/test --fast skips it)
+
 
 @pytest.fixture(scope="module")
 def submissions(evaluated, tiny_task, tmp_path_factory):

@@ -30,6 +30,7 @@ def test_commandline_round_trip():
         CATALOGUE.from_commandline("sroa frobnicate")
 
 
+@pytest.mark.slow  # every action on all 45 programs
 @pytest.mark.parametrize("name", get_dataset("cgym-suite-v0").benchmark_names())
 def test_every_action_keeps_every_program_valid(name, suite_bitcode):
     with CompilerSession(suite_bitcode[name], name, timeout_s=120) as session:

@@ -49,6 +49,7 @@ def test_autophase_matches_hand_count(backend):
     assert got == expected
 
 
+@pytest.mark.slow  # all 45 programs
 def test_backends_agree_on_every_builtin_program(suite_bitcode):
     libllvm, llvmlite = get_backend("libllvm"), get_backend("llvmlite")
     for name, bitcode in suite_bitcode.items():

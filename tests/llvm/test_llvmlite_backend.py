@@ -155,6 +155,7 @@ def test_catalogue_has_every_pass_and_o1_to_o3_but_no_oz(llvmlite):
         assert llvmlite.parse_pipeline(action.pipeline), action.name
 
 
+@pytest.mark.slow  # every llvmlite action on six programs
 @pytest.mark.parametrize("program", ["crc32", "expr_calc", "nbody"])
 def test_every_action_runs_and_leaves_a_valid_module(llvmlite, suite_bitcode, program):
     base = llvmlite.load(suite_bitcode[program], program)

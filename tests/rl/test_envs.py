@@ -9,6 +9,8 @@ import pytest
 import cgym_ray  # noqa: F401
 from cgym_ray.rl.envs import make_rl_env, policy_observation
 
+pytestmark = pytest.mark.slow  # Ray and RLlib (scripts/test --fast skips it)
+
 CRC32 = "benchmark://cgym-suite-v0/crc32"
 
 

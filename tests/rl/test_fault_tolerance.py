@@ -8,10 +8,14 @@ comes every 150 steps of an env's life.
 
 from __future__ import annotations
 
+import pytest
+
 from cgym_ray.rl.runner import run_train_job
 from cgym_ray.store import TrajectoryStore
 
 from .conftest import smoke_job
+
+pytestmark = pytest.mark.slow  # Ray and RLlib (scripts/test --fast skips it)
 
 
 def test_training_goes_on_through_injected_compiler_aborts(ray_cluster, tmp_path):

@@ -6,12 +6,15 @@ import json
 from pathlib import Path
 
 import gymnasium as gym
+import pytest
 
 from cgym_ray.rl.runner import run_train_job
 from cgym_ray.search.common import Budget
 from cgym_ray.store import TrajectoryStore
 
 from .conftest import smoke_job
+
+pytestmark = pytest.mark.slow  # Ray and RLlib (scripts/test --fast skips it)
 
 
 def test_smoke_job_trains_checkpoints_resumes_and_evaluates(ray_cluster, tmp_path):
