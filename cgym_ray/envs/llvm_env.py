@@ -145,7 +145,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         if size_attributes is None:
             size_attributes = self.reward_spec is not None and self.reward_spec.baseline is not None
         self.size_attributes = size_attributes
-        self.default_benchmark = benchmark
+        self.default_benchmark: str | Benchmark | None = benchmark
         self.benchmark_selection = benchmarks
         self._benchmark_uris: list[str] | None = None
         self._session: CompilerSession | None = None
@@ -186,7 +186,8 @@ class LlvmEnv(gym.Env[Observation, int]):
     def observation_space(self) -> gym.Space:
         return self.observation_spec.space
 
-    @observation_space.setter
+    # Read as a Space, set by name (CompilerGym's habit).
+    @observation_space.setter  # type: ignore[override]
     def observation_space(self, name: str) -> None:
         """`env.observation_space = "Autophase"`: the next `step()` returns that observation."""
         if not isinstance(name, str):
@@ -218,7 +219,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         references = self.references(spec.reference_kind)
         current = float(self._measure([spec.metric])[spec.metric])
         tracker = self._trackers[spec.name] = _RewardTracker(spec, current, spec.scale(references))
-        self.episode_reward = (float(references["O0"]) - current) / tracker.scale
+        self.episode_reward = (float(references["O0"] or 0) - current) / tracker.scale
 
     def require_dataset(self, name: str) -> None:
         """Install a dataset now (with a progress bar) if it is not installed: CompilerGym's call.
@@ -536,7 +537,7 @@ class LlvmEnv(gym.Env[Observation, int]):
             if error is not None:
                 raise error
 
-    def render(self) -> str | None:
+    def render(self) -> str | None:  # type: ignore[override]  # text frames, as render_mode "ansi"
         """The current module's IR text; `render_mode="human"` prints it instead.
 
         As CompilerGym's `render()`; with no render mode it returns the text too.
@@ -572,13 +573,13 @@ class LlvmEnv(gym.Env[Observation, int]):
             action = action.item()
         if isinstance(action, bool) or not isinstance(action, int | np.integer):
             raise TypeError(
-                f"an action is an int index (0..{self.action_space.n - 1}) or an action name such as "
+                f"an action is an int index (0..{int(self.action_space.n) - 1}) or an action name such as "
                 f"{self.action_space.names[0]!r}, not {type(action).__name__} {action!r}"
             )
         index = int(action)
         if not self.action_space.contains(index):
             raise UnknownActionError(
-                f"action {action!r} is outside the action space (0..{self.action_space.n - 1})"
+                f"action {action!r} is outside the action space (0..{int(self.action_space.n) - 1})"
             )
         return index
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -88,7 +88,7 @@ def read_csv(path: str | Path | io.TextIOBase) -> list[CompilerEnvState]:
     name = str(path) if isinstance(path, str | Path) else "<stream>"
     known = {f.name for f in fields(CompilerEnvState)}
     try:
-        rows = csv.reader(handle)
+        rows: Iterator[list[str]] = csv.reader(handle)
         header = next(rows, None)
         if header is None:
             return []
