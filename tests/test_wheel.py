@@ -124,6 +124,8 @@ def test_the_installed_package_runs_outside_the_repository(venv, tmp_path):
 
 def test_the_installed_package_runs_its_own_quickstart_job(venv, tmp_path):
     env = clean_env(tmp_path)
+    # Ray's default 30 s for its raylet to register is short on a loaded 2-core machine.
+    env["RAY_raylet_start_wait_time_s"] = "120"
     summary = tmp_path / "summary.json"
     job = ["run", "quickstart", "budget.seconds=1", "--quiet", "--summary-json", summary]
     run(venv / "bin" / "cgym-ray", *job, cwd=tmp_path, env=env)
