@@ -1,6 +1,6 @@
 """Benchmarks and datasets: what a URI names and where its bitcode comes from.
 
-URIs (DESIGN.md):
+URIs (docs/design.md):
 - `benchmark://<dataset>/<name>`: a program of a finite dataset (the built-in suite);
 - `generator://csmith-v0/<seed>`, `generator://llvm-stress-v0/<seed>`: generated programs;
 - `file:///path/to/program.{c,bc,ll}`: a user's own file.

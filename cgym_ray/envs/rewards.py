@@ -1,4 +1,4 @@
-"""Reward spaces: the decrease in a size metric, optionally scaled (DESIGN.md).
+"""Reward spaces: the decrease in a size metric, optionally scaled (docs/design.md).
 
 - `IrInstructionCount`: previous count − current count;
 - `IrInstructionCountNorm`: the same ÷ the O0 count;

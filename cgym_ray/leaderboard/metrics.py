@@ -1,4 +1,4 @@
-"""The leaderboard's numbers (DESIGN.md): three ways to say how much smaller than -Oz.
+"""The leaderboard's numbers (docs/design.md): three ways to say how much smaller than -Oz.
 
 For one benchmark with instruction counts O0 (unoptimized), Oz (the reference)
 and `final` (after the agent's commandline):

@@ -3,7 +3,7 @@
 An action is one step of an episode: a pass given with its explicit pass
 manager adaptor (`function(loop-mssa(licm))`), or a standard pipeline offered
 as a macro-action (`default<O3>`, Oz). A commandline is the list of action
-names, one per step, and replays step by step: DESIGN.md explains why a joined
+names, one per step, and replays step by step: docs/design.md explains why a joined
 pipeline text would not run the same passes.
 
 Catalogues are versioned. A version's list never changes once released, so a
@@ -118,7 +118,7 @@ class ActionCatalogue(Sequence[Action]):
 
 
 def oz_action(llvm_major: int) -> Action:
-    """Oz as DESIGN.md defines it: LLVM 23 removed the level, clang -Oz is O2 + minsize."""
+    """Oz as docs/design.md defines it: LLVM 23 removed the level, clang -Oz is O2 + minsize."""
     if llvm_major >= 23:
         return Action(
             name="Oz",

@@ -4,7 +4,7 @@
   with the function attributes the caller loads it with (code-size
   environments add minsize/optsize, which changes unoptimized code generation);
 - `O3`: `default<O3>` on it;
-- `Oz`: DESIGN.md's definition (minsize + optsize on every defined function,
+- `Oz`: docs/design.md's definition (minsize + optsize on every defined function,
   then `default<O2>` on LLVM 23; `default<Oz>` before).
 
 The llvmlite backend cannot run Oz, so its `Oz` is None: it reports only

@@ -1,6 +1,6 @@
 """Semantic validation: does the optimized program still do what the original did?
 
-A "too good" result is usually a broken program (DESIGN.md), so a result on a
+A "too good" result is usually a broken program (docs/design.md), so a result on a
 runnable benchmark counts only after the optimized module has been compiled
 to an object by the same libLLVM, linked with the system C compiler, run, and
 found to print the same output and exit with the same status as the

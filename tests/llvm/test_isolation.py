@@ -1,4 +1,4 @@
-"""A compiler abort or hang never takes the caller down (DESIGN.md)."""
+"""A compiler abort or hang never takes the caller down (docs/design.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Find and load a shared libLLVM, and declare the C API functions we call.
 
-Search order (DESIGN.md): the `CGYM_LIBLLVM` variable, the
+Search order (docs/design.md): the `CGYM_LIBLLVM` variable, the
 `karellen-llvm-core` wheel installed beside this package, then a system LLVM
 found through `llvm-config`. The first library that loads wins.
 """

@@ -2,7 +2,7 @@
 
 Every action carries its explicit pass manager adaptor (`function(...)`,
 `cgscc(...)`, `function(loop(...))`, `function(loop-mssa(...))`) so that it
-runs the same way alone or replayed from a commandline (DESIGN.md, "Compiler
+runs the same way alone or replayed from a commandline (docs/design.md, "The compiler
 layer"). Loop passes that need MemorySSA (licm, lnicm, ...) use `loop-mssa`;
 `function(loop(licm))` makes LLVM abort with "LICM requires MemorySSA".
 
