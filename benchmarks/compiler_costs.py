@@ -19,6 +19,8 @@ import statistics
 import time
 from pathlib import Path
 
+from _provenance import provenance_line
+
 from cgym_ray.datasets import get_dataset
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.baselines import reference_counts
@@ -104,7 +106,7 @@ def main() -> None:
             costs[(backend, name)] = measure_isolated(backend, name, bitcode, args.steps, args.seed)
         print(f"[{index}/{len(names)}] {name}: O0 {refs['O0']}", flush=True)
 
-    lines = ["# Compiler layer: the built-in suite and per-step costs", ""]
+    lines = ["# Compiler layer: the built-in suite and per-step costs", "", provenance_line(), ""]
     lines += [
         f"Measured by `scripts/bench compiler_costs` ({args.steps} random pass actions a program, "
         f"seed {args.seed}); libllvm is LLVM {get_backend('libllvm').llvm_version}, llvmlite is "

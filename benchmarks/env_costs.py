@@ -19,6 +19,7 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+from _provenance import provenance_line
 
 import cgym_ray  # noqa: F401
 from cgym_ray.datasets import get_dataset
@@ -153,6 +154,8 @@ def main() -> None:
     medians = [r["ratio_median"] for r in rows]
     lines = [
         "# Environments: overheads on the built-in suite",
+        "",
+        provenance_line(),
         "",
         f"Measured by `scripts/bench env_costs` ({args.steps} random pass actions a program, seed "
         f"{args.seed}, env `llvm-v0` with reward IrInstructionCountOz and the IrInstructionCount "

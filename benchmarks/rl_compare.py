@@ -24,6 +24,7 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+from _provenance import provenance_line
 
 import cgym_ray  # noqa: F401
 from cgym_ray.distributed.recording import StoreReporter
@@ -186,6 +187,10 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "compare.json").write_text(json.dumps(summary, indent=1))
     lines = [
+        f"# The trained policy against the search baselines on {args.split}",
+        "",
+        provenance_line(),
+        "",
         "| benchmark | greedy walltime (s) | " + " | ".join(AGENT_ORDER) + " |",
         "|---|---:|" + "---:|" * len(AGENT_ORDER),
     ]

@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import gymnasium as gym
+from _provenance import provenance_line
 
 import cgym_ray  # noqa: F401  (registers the environments)
 from cgym_ray.datasets import get_dataset
@@ -112,6 +113,8 @@ def write_markdown(path: Path, results: dict[str, list[dict]], args: argparse.Na
     benchmarks = [r["benchmark"].rsplit("/", 1)[-1] for r in next(iter(results.values()))]
     lines = [
         f"# Search baselines at {args.seconds:g} s a program",
+        "",
+        provenance_line(),
         "",
         f"cgym-suite-v0 `{args.split}` split ({len(benchmarks)} programs), seed {args.seed}, "
         "default parameters, full action catalogue (macro-actions O1-O3/Oz included), reward "

@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import ray
+from _provenance import provenance_line
 
 from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, init_ray
 from cgym_ray.llvm.backend import get_backend
@@ -187,7 +188,7 @@ def main() -> None:
                 lines += memory_report(samples, totals, args.memory_minutes, args.memory_actors,
                                        out.with_name(out.stem + "_samples.csv"))
             ray.shutdown()
-    text = "\n".join(lines) + "\n"
+    text = "\n".join([provenance_line(), "", *lines]) + "\n"
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text)

@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _provenance import provenance_line
+
 from cgym_ray.errors import CompilerError
 from cgym_ray.store import EpisodeRecord, StepRecord, TrajectoryStore, TrajectoryWriter, new_id
 
@@ -327,6 +329,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     lines = [
         "# Trajectory store: costs",
+        "",
+        provenance_line(),
         "",
         f"Measured by `scripts/bench store_costs` on {os.cpu_count()} cores "
         f"(1-minute load average at the end: {load:.1f}); zstd Parquet. Real trajectories: "
