@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cgym_ray.datasets.toolchain import SUITE_RUN, RunSpec
 from cgym_ray.errors import CompilerError
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
@@ -69,14 +70,16 @@ class BenchmarkUri:
 class Benchmark:
     """One program: its URI, how to get its bitcode, and whether it can be run.
 
-    A runnable benchmark has a `main` that needs no input and prints its
-    result, so an optimized build can be checked against the unoptimized one.
+    A runnable benchmark has a `main`, run as `run_spec` says (by default with
+    no input, its exit status and stdout compared), so an optimized build can
+    be checked against the unoptimized one.
     """
 
     uri: str
     load_bitcode: Callable[[], bytes] = field(repr=False)
     runnable: bool = False
     link_flags: tuple[str, ...] = ("-lm",)
+    run_spec: RunSpec = SUITE_RUN
     source: Path | None = None
     metadata: dict[str, object] = field(default_factory=dict)
     _bitcode: bytes | None = field(default=None, repr=False)

@@ -15,7 +15,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cgym_ray.errors import ToolchainError
@@ -109,6 +109,45 @@ def compile_c_to_bitcode(
 
 
 @dataclass(frozen=True)
+class RunSpec:
+    """How to run a program and which parts of its behaviour must not change.
+
+    The default is the suite's: no arguments, no input, compare the exit
+    status and stdout. Source-built datasets (cBench, PolyBench ...) give
+    arguments, input files copied into the run's working directory, output
+    files it writes, and mark what is not deterministic (timing on stderr,
+    output that reads uninitialised memory) so only the rest is compared.
+    """
+
+    args: tuple[str, ...] = ()
+    stdin: str | None = None  # a file of `input_dir` fed to standard input
+    input_dir: Path | None = None  # its files are copied into the working directory
+    output_files: tuple[str, ...] = ()  # files the program writes, compared byte for byte
+    compare_exit_status: bool = True
+    compare_stdout: bool = True
+    compare_stderr: bool = False
+    env: tuple[tuple[str, str], ...] = ()
+
+    def differences(self, reference: ProgramRun, run: ProgramRun) -> str:
+        """Why `run` does not behave as `reference` ("" if it does)."""
+        if run.timed_out != reference.timed_out:
+            return "the program did not finish" if run.timed_out else "the reference did not finish"
+        if self.compare_exit_status and run.returncode != reference.returncode:
+            return f"exit status {run.returncode}, expected {reference.returncode}"
+        if self.compare_stdout and run.stdout != reference.stdout:
+            return "output differs from the unoptimized program's"
+        if self.compare_stderr and run.stderr != reference.stderr:
+            return "stderr differs from the unoptimized program's"
+        for name in self.output_files:
+            if run.output_files.get(name) != reference.output_files.get(name):
+                return f"output file {name} differs from the unoptimized program's"
+        return ""
+
+
+SUITE_RUN = RunSpec()  # the suite's programs: no input, exit status and stdout compared
+
+
+@dataclass(frozen=True)
 class ProgramRun:
     """The observable behaviour of one program run."""
 
@@ -117,13 +156,10 @@ class ProgramRun:
     stderr: bytes
     walltime_s: float
     timed_out: bool = False
+    output_files: dict[str, bytes | None] = field(default_factory=dict)  # None: not written
 
-    def same_behaviour(self, other: ProgramRun) -> bool:
-        return (self.returncode, self.stdout, self.timed_out) == (
-            other.returncode,
-            other.stdout,
-            other.timed_out,
-        )
+    def same_behaviour(self, other: ProgramRun, spec: RunSpec = SUITE_RUN) -> bool:
+        return not spec.differences(other, self)
 
 
 def link_executable(object_file: bytes, output: Path, link_flags: tuple[str, ...] = ("-lm",)) -> Path:
@@ -135,19 +171,39 @@ def link_executable(object_file: bytes, output: Path, link_flags: tuple[str, ...
     return output
 
 
-def run_program(executable: Path, timeout_s: float = PROGRAM_TIMEOUT_S) -> ProgramRun:
-    """Run with no input, no arguments and a clean environment."""
+def run_program(executable: Path, timeout_s: float = PROGRAM_TIMEOUT_S, spec: RunSpec = SUITE_RUN) -> ProgramRun:
+    """Run in a fresh working directory holding copies of the spec's input files.
+
+    The environment is clean (`PATH` and `LC_ALL=C` plus the spec's variables),
+    so a run depends on nothing but the executable and its inputs.
+    """
     import time
 
-    started = time.perf_counter()
-    try:
-        result = subprocess.run(
-            [str(executable)],
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout_s,
-            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-        )
-    except subprocess.TimeoutExpired as expired:
-        return ProgramRun(-1, expired.stdout or b"", expired.stderr or b"", timeout_s, timed_out=True)
-    return ProgramRun(result.returncode, result.stdout, result.stderr, time.perf_counter() - started)
+    with tempfile.TemporaryDirectory(prefix="cgym-run-") as scratch:
+        cwd = Path(scratch)
+        if spec.input_dir is not None:
+            for item in sorted(spec.input_dir.iterdir()):
+                shutil.copyfile(item, cwd / item.name)
+        stdin = open(cwd / spec.stdin, "rb") if spec.stdin else subprocess.DEVNULL  # noqa: SIM115
+        started = time.perf_counter()
+        try:
+            result = subprocess.run(
+                [str(executable.resolve()), *spec.args],
+                stdin=stdin,
+                capture_output=True,
+                timeout=timeout_s,
+                cwd=cwd,
+                env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", **dict(spec.env)},
+            )
+        except subprocess.TimeoutExpired as expired:
+            return ProgramRun(-1, expired.stdout or b"", expired.stderr or b"", timeout_s, timed_out=True)
+        finally:
+            if spec.stdin:
+                stdin.close()
+        walltime_s = time.perf_counter() - started
+        outputs = {name: _read_if_file(cwd / name) for name in spec.output_files}
+    return ProgramRun(result.returncode, result.stdout, result.stderr, walltime_s, output_files=outputs)
+
+
+def _read_if_file(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None

@@ -631,7 +631,8 @@ class LlvmEnv(gym.Env[Observation, int]):
             raise CompilerError(f"{getattr(self.benchmark, 'uri', 'this benchmark')} is not runnable")
         object_file = self.object_file()
         with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
-            run = run_program(link_executable(object_file, Path(scratch) / "program", self.benchmark.link_flags))
+            executable = link_executable(object_file, Path(scratch) / "program", self.benchmark.link_flags)
+            run = run_program(executable, spec=self.benchmark.run_spec)
         if run.timed_out or run.returncode != 0:
             raise CompilerError(f"{self.benchmark.uri}: the program failed (exit {run.returncode})")
         return run.walltime_s

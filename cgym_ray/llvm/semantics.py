@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cgym_ray.datasets import Benchmark
-from cgym_ray.datasets.toolchain import ProgramRun, link_executable, run_program
+from cgym_ray.datasets.toolchain import SUITE_RUN, ProgramRun, RunSpec, link_executable, run_program
 from cgym_ray.errors import MiscompileError, ToolchainError
 from cgym_ray.llvm.session import CompilerSession
 
@@ -36,19 +36,27 @@ class BehaviourCheck:
             raise MiscompileError(f"{self.benchmark}: {self.reason}")
 
 
-def run_object(object_file: bytes, link_flags: tuple[str, ...], timeout_s: float) -> ProgramRun:
+def run_object(
+    object_file: bytes, link_flags: tuple[str, ...], timeout_s: float, spec: RunSpec = SUITE_RUN
+) -> ProgramRun:
     with tempfile.TemporaryDirectory(prefix="cgym-run-") as scratch:
         executable = link_executable(object_file, Path(scratch) / "program", link_flags)
-        return run_program(executable, timeout_s)
+        return run_program(executable, timeout_s, spec)
 
 
 @functools.lru_cache(maxsize=256)
 def _reference_run(
-    bitcode_sha256: str, bitcode: bytes, uri: str, backend: str, link_flags: tuple[str, ...], timeout_s: float
+    bitcode_sha256: str,
+    bitcode: bytes,
+    uri: str,
+    backend: str,
+    link_flags: tuple[str, ...],
+    timeout_s: float,
+    spec: RunSpec,
 ) -> ProgramRun:
     with CompilerSession(bitcode, uri, backend=backend) as session:
         object_file = session.measure("object_file")["object_file"]
-    run = run_object(object_file, link_flags, timeout_s)
+    run = run_object(object_file, link_flags, timeout_s, spec)
     if run.timed_out:
         raise ToolchainError(f"{uri}: the unoptimized program did not finish within {timeout_s:g} s")
     return run
@@ -58,7 +66,13 @@ def reference_run(benchmark: Benchmark, backend: str = "libllvm", timeout_s: flo
     """The unoptimized program's behaviour (cached per process)."""
     bitcode = benchmark.bitcode()
     return _reference_run(
-        hashlib.sha256(bitcode).hexdigest(), bitcode, benchmark.uri, backend, benchmark.link_flags, timeout_s
+        hashlib.sha256(bitcode).hexdigest(),
+        bitcode,
+        benchmark.uri,
+        backend,
+        benchmark.link_flags,
+        timeout_s,
+        benchmark.run_spec,
     )
 
 
@@ -70,13 +84,8 @@ def check_behaviour(
         raise ToolchainError(f"{benchmark.uri} is not runnable: its behaviour cannot be checked")
     reference = reference_run(benchmark, backend, timeout_s)
     # Allow a slower optimized build (a bad pass order can pessimise), within reason.
-    optimized = run_object(optimized_object, benchmark.link_flags, max(timeout_s, reference.walltime_s * 10))
-    if optimized.timed_out:
-        reason = "the optimized program did not finish"
-    elif optimized.returncode != reference.returncode:
-        reason = f"exit status {optimized.returncode}, expected {reference.returncode}"
-    elif optimized.stdout != reference.stdout:
-        reason = "output differs from the unoptimized program's"
-    else:
-        reason = ""
+    optimized = run_object(
+        optimized_object, benchmark.link_flags, max(timeout_s, reference.walltime_s * 10), benchmark.run_spec
+    )
+    reason = benchmark.run_spec.differences(reference, optimized)
     return BehaviourCheck(benchmark.uri, not reason, reason, reference, optimized)

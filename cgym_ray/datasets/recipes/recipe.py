@@ -1,0 +1,241 @@
+"""A source recipe: where a dataset's C sources come from and how each program is built and run.
+
+A recipe is plain data (one JSON file per dataset in this folder); this module
+reads it into dataclasses and refuses anything malformed with the file and
+field named. See the package docstring for the format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from cgym_ray.datasets.benchmark import BenchmarkError
+
+_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_COMMIT = re.compile(r"^[0-9a-f]{40}$")
+# An edit may touch only what old C needs: a literal string replaced by another.
+_EDIT_KEYS = {"file", "replace", "with", "why"}
+
+
+class RecipeError(BenchmarkError):
+    """A recipe file is malformed, or its sources do not match it."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One pinned upstream archive, and the files of it the recipe uses with their sha256."""
+
+    name: str
+    url: str
+    commit: str
+    archive_root: str  # the top folder of the archive (GitHub: <repo>-<commit>)
+    licence: str
+    files: dict[str, str]  # path inside the archive root -> sha256
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A literal replacement in one source file, for C that today's compilers reject."""
+
+    file: str
+    replace: str
+    with_: str
+    why: str
+
+
+@dataclass(frozen=True)
+class RunRecipe:
+    """How the program is run and what of its behaviour is compared."""
+
+    args: tuple[str, ...] = ()
+    stdin: str | None = None
+    inputs: dict[str, str] = field(default_factory=dict)  # name in the run dir -> "source:path"
+    output_files: tuple[str, ...] = ()
+    compare_exit_status: bool = True
+    compare_stdout: bool = True
+    compare_stderr: bool = False
+    nondeterministic: str = ""  # why a part of the behaviour is not compared
+
+
+@dataclass(frozen=True)
+class ProgramRecipe:
+    name: str
+    source: str  # the Source it comes from
+    directory: str  # folder of its files inside that source
+    files: tuple[str, ...]  # C files compiled and linked, relative to `directory`
+    flags: tuple[str, ...] = ()
+    link_flags: tuple[str, ...] = ("-lm",)
+    edits: tuple[Edit, ...] = ()
+    run: RunRecipe = RunRecipe()
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    description: str
+    version: str
+    homepage: str
+    sources: dict[str, Source]
+    programs: tuple[ProgramRecipe, ...]
+    path: Path | None = None
+
+    def program(self, name: str) -> ProgramRecipe:
+        for program in self.programs:
+            if program.name == name:
+                return program
+        raise RecipeError(f"no program {name!r} in recipe {self.name}")
+
+
+def _require(data: dict, key: str, kind: type, where: str):
+    if key not in data:
+        raise RecipeError(f"{where}: missing field {key!r}")
+    value = data[key]
+    if not isinstance(value, kind):
+        raise RecipeError(f"{where}: field {key!r} must be {kind.__name__}, not {type(value).__name__}")
+    return value
+
+
+def _strings(data: dict, key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RecipeError(f"{where}: field {key!r} must be a list of strings")
+    return tuple(value)
+
+
+def _relative_path(path: str, where: str) -> str:
+    """Paths in a recipe stay inside their folder: no absolute paths, no `..`."""
+    pure = PurePosixPath(path)
+    if not path or pure.is_absolute() or ".." in pure.parts or "\\" in path:
+        raise RecipeError(f"{where}: {path!r} must be a relative path without '..'")
+    return path
+
+
+def _source(name: str, data: dict, where: str) -> Source:
+    where = f"{where}: source {name!r}"
+    commit = _require(data, "commit", str, where)
+    if not _COMMIT.match(commit):
+        raise RecipeError(f"{where}: commit must be 40 hex digits (a pinned commit), not {commit!r}")
+    files = _require(data, "files", dict, where)
+    for path, digest in files.items():
+        _relative_path(path, where)
+        if not isinstance(digest, str) or not _SHA256.match(digest):
+            raise RecipeError(f"{where}: file {path!r} needs a sha256 of 64 hex digits")
+    return Source(
+        name=name,
+        url=_require(data, "url", str, where),
+        commit=commit,
+        archive_root=_relative_path(_require(data, "archive_root", str, where), where),
+        licence=_require(data, "licence", str, where),
+        files=dict(files),
+    )
+
+
+def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
+    known = {"args", "stdin", "inputs", "output_files", "compare", "nondeterministic"}
+    unknown = set(data) - known
+    if unknown:
+        raise RecipeError(f"{where}: unknown run field(s) {sorted(unknown)}; known: {sorted(known)}")
+    inputs = data.get("inputs", {})
+    if not isinstance(inputs, dict):
+        raise RecipeError(f"{where}: run.inputs must map a file name to 'source:path'")
+    for local, origin in inputs.items():
+        if not _NAME.match(local):
+            raise RecipeError(f"{where}: input name {local!r} must be a plain file name")
+        source, _, path = str(origin).partition(":")
+        if source not in sources or path not in sources[source].files:
+            raise RecipeError(f"{where}: input {local!r} names {origin!r}, which no source's manifest lists")
+    compare = _strings(data, "compare", where) or ("exit_status", "stdout")
+    bad = set(compare) - {"exit_status", "stdout", "stderr"}
+    if bad:
+        raise RecipeError(f"{where}: run.compare may hold exit_status, stdout, stderr, not {sorted(bad)}")
+    stdin = data.get("stdin")
+    if stdin is not None and stdin not in inputs:
+        raise RecipeError(f"{where}: run.stdin {stdin!r} is not one of its inputs")
+    outputs = _strings(data, "output_files", where)
+    for name in outputs:
+        if not _NAME.match(name):
+            raise RecipeError(f"{where}: output file {name!r} must be a plain file name")
+    return RunRecipe(
+        args=_strings(data, "args", where),
+        stdin=stdin,
+        inputs=dict(inputs),
+        output_files=outputs,
+        compare_exit_status="exit_status" in compare,
+        compare_stdout="stdout" in compare,
+        compare_stderr="stderr" in compare,
+        nondeterministic=str(data.get("nondeterministic", "")),
+    )
+
+
+def _program(data: dict, sources: dict[str, Source], defaults: dict, where: str) -> ProgramRecipe:
+    name = _require(data, "name", str, where)
+    if not _NAME.match(name):
+        raise RecipeError(f"{where}: program name {name!r} may hold letters, digits and _.+- only")
+    where = f"{where}: program {name!r}"
+    source = _require(data, "source", str, where)
+    if source not in sources:
+        raise RecipeError(f"{where}: unknown source {source!r}; the recipe has {sorted(sources)}")
+    directory = _relative_path(_require(data, "directory", str, where), where)
+    files = _strings(data, "files", where)
+    if not files:
+        raise RecipeError(f"{where}: 'files' must list the C files to compile")
+    for file in files:
+        path = str(PurePosixPath(directory) / _relative_path(file, where))
+        if path not in sources[source].files:
+            raise RecipeError(f"{where}: {path} is not in source {source!r}'s manifest")
+    edits = []
+    for edit in data.get("edits", []):
+        if not isinstance(edit, dict) or set(edit) - _EDIT_KEYS or not {"file", "replace", "with"} <= set(edit):
+            raise RecipeError(f"{where}: an edit is {{file, replace, with, why}}, got {edit!r}")
+        edits.append(Edit(_relative_path(edit["file"], where), edit["replace"], edit["with"], edit.get("why", "")))
+    run = dict(defaults.get("run", {}))
+    run.update(data.get("run", {}))
+    return ProgramRecipe(
+        name=name,
+        source=source,
+        directory=directory,
+        files=files,
+        flags=tuple(defaults.get("flags", ())) + _strings(data, "flags", where),
+        link_flags=_strings(data, "link_flags", where) or tuple(defaults.get("link_flags", ("-lm",))),
+        edits=tuple(edits),
+        run=_run(run, sources, where),
+    )
+
+
+def parse_recipe(data: dict, where: str = "recipe") -> Recipe:
+    """A recipe from its JSON data; `RecipeError` names the field that is wrong."""
+    if not isinstance(data, dict):
+        raise RecipeError(f"{where}: a recipe is a JSON object")
+    name = _require(data, "name", str, where)
+    if not _NAME.match(name):
+        raise RecipeError(f"{where}: dataset name {name!r} may hold letters, digits and _.+- only")
+    sources = {
+        source_name: _source(source_name, source, where)
+        for source_name, source in _require(data, "sources", dict, where).items()
+    }
+    defaults = data.get("defaults", {})
+    programs = tuple(_program(p, sources, defaults, where) for p in _require(data, "programs", list, where))
+    names = [p.name for p in programs]
+    if len(set(names)) != len(names):
+        raise RecipeError(f"{where}: program names repeat: {sorted({n for n in names if names.count(n) > 1})}")
+    return Recipe(
+        name=name,
+        description=_require(data, "description", str, where),
+        version=_require(data, "version", str, where),
+        homepage=str(data.get("homepage", "")),
+        sources=sources,
+        programs=programs,
+    )
+
+
+def read_recipe(path: Path) -> Recipe:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise RecipeError(f"cannot read recipe {path}: {error}") from None
+    recipe = parse_recipe(data, str(path))
+    return Recipe(**{**recipe.__dict__, "path": path})
