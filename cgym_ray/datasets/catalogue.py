@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
 KINDS = ("bitcode-archive", "source-archive", "source-recipe", "compile-commands")
 DATASET_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]{0,62}-v[0-9]+$")
-ENTRY_MODULES = ("cgym_ray.datasets.compilergym",)
+ENTRY_MODULES = ("cgym_ray.datasets.compilergym", "cgym_ray.datasets.recipes")
 
 
 @dataclass(frozen=True)

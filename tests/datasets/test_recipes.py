@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from cgym_ray.datasets.recipes import RecipeError, load_recipe, recipe_names
-from cgym_ray.datasets.recipes.builder import install
-from cgym_ray.datasets.recipes.installed import SourceBuiltDataset
+from cgym_ray.datasets import get_dataset, install, is_installed
+from cgym_ray.datasets.catalogue import add_entry
+from cgym_ray.datasets.recipes import RecipeError, catalogue_entry, load_recipe, recipe_names
 from cgym_ray.datasets.recipes.recipe import parse_recipe
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -65,19 +65,20 @@ def _archive(path: Path, files: dict[str, bytes], links: tuple[str, ...] = ()) -
     return path
 
 
-def _recipe(tmp_path: Path, programs: list[dict] | None = None) -> Path:
+def _recipe(tmp_path: Path, programs: list[dict] | None = None, name: str = "tiny-src-v0", url: str = "") -> str:
+    """Write a recipe for the tiny upstream and add it to this process's catalogue; its name."""
     run = {
         "args": ["input.txt", "result.txt"],
         "inputs": {"input.txt": "tiny:data/input.txt"},
         "output_files": ["result.txt"],
     }
     data = {
-        "name": "tiny-src-v0",
+        "name": name,
         "version": "0",
         "description": "a test recipe",
         "sources": {
             "tiny": {
-                "url": f"https://example.invalid/tiny/archive/{COMMIT}.tar.gz",
+                "url": url or f"https://example.invalid/tiny/archive/{COMMIT}.tar.gz",
                 "commit": COMMIT,
                 "archive_root": ROOT,
                 "licence": "public domain (written for this test)",
@@ -96,17 +97,27 @@ def _recipe(tmp_path: Path, programs: list[dict] | None = None) -> Path:
             },
         ],
     }
-    path = tmp_path / "tiny-src-v0.json"
+    path = tmp_path / f"{name}.json"
     path.write_text(json.dumps(data))
-    return path
+    add_entry(catalogue_entry(load_recipe(str(path))))
+    return name
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory, ray_session) -> SourceBuiltDataset:
+def datasets_dir(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        root = tmp_path_factory.mktemp("datasets")
+        patch.setenv("CGYM_DATASETS_DIR", str(root))
+        yield root
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory, datasets_dir, ray_session):
     tmp = tmp_path_factory.mktemp("recipe")
-    archive = _archive(tmp / "tiny.tar.gz", FILES)
-    folder = install(load_recipe(str(_recipe(tmp))), [archive], root=tmp / "datasets")
-    return SourceBuiltDataset(folder)
+    upstream = tmp / "upstream"
+    upstream.mkdir()
+    _archive(upstream / "tiny.tar.gz", FILES)
+    return install(_recipe(tmp), source=upstream, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -121,12 +132,13 @@ def ray_session():
 
 
 def test_installed_program_runs_on_its_input_and_records_its_output_file(installed):
-    entry = installed.entries["sum"]
-    assert entry["reference"]["exit_status"] == 0
-    assert set(entry["reference"]["output_files_sha256"]) == {"result.txt"}
-    assert installed.manifest["sources"]["tiny"]["commit"] == COMMIT
-    assert installed.manifest["clang_version"]
-    assert (installed.folder / "inputs" / "sum" / "input.txt").read_bytes() == FILES["data/input.txt"]
+    facts = installed.metadata("sum")
+    assert facts["reference"]["exit_status"] == 0
+    assert set(facts["reference"]["output_files_sha256"]) == {"result.txt"}
+    build = json.loads((installed.directory / "recipe-build.json").read_text())
+    assert build["sources"]["tiny"]["commit"] == COMMIT and build["clang_version"]
+    assert (installed.directory / "inputs" / "sum" / "input.txt").read_bytes() == FILES["data/input.txt"]
+    assert get_dataset("tiny-src-v0").benchmark("sum").runnable
 
 
 def test_oz_build_passes_the_behaviour_check_and_a_wrong_program_is_refused(installed):
@@ -146,34 +158,58 @@ def test_oz_build_passes_the_behaviour_check_and_a_wrong_program_is_refused(inst
     assert not check.ok and "differs" in check.reason
 
 
-def test_a_tampered_file_fails_its_hash_and_installs_nothing(tmp_path, ray_session):
+def test_a_tampered_file_fails_its_hash_and_installs_nothing(tmp_path, datasets_dir, ray_session):
     tampered = dict(FILES, **{"prog/sum.c": FILES["prog/sum.c"] + b"/* changed */\n"})
     archive = _archive(tmp_path / "tiny.tar.gz", tampered)
+    name = _recipe(tmp_path, name="tampered-src-v0")
     with pytest.raises(RecipeError, match=r"prog/sum.c .* sha256"):
-        install(load_recipe(str(_recipe(tmp_path))), [archive], root=tmp_path / "datasets")
-    assert not any((tmp_path / "datasets").iterdir())
+        install(name, source=archive, progress=False)
+    assert not is_installed(name) and not (datasets_dir / name).exists()
 
 
-def test_a_link_in_place_of_a_source_file_is_refused(tmp_path, ray_session):
+def test_a_link_in_place_of_a_source_file_is_refused(tmp_path, datasets_dir, ray_session):
     archive = _archive(tmp_path / "tiny.tar.gz", FILES, links=("prog/sum.c",))
+    name = _recipe(tmp_path, name="linked-src-v0")
     with pytest.raises(RecipeError, match="link or device"):
-        install(load_recipe(str(_recipe(tmp_path))), [archive], root=tmp_path / "datasets")
+        install(name, source=archive, progress=False)
+    assert not is_installed(name)
 
 
-def test_a_program_that_does_not_build_is_refused_with_the_compiler_message(tmp_path, ray_session):
-    recipe = _recipe(tmp_path, [{"name": "bad", "source": "tiny", "directory": "broken", "files": ["bad.c"]}])
+def test_a_program_that_does_not_build_is_refused_with_the_compiler_message(tmp_path, datasets_dir, ray_session):
+    programs = [{"name": "bad", "source": "tiny", "directory": "broken", "files": ["bad.c"]}]
+    name = _recipe(tmp_path, programs, name="broken-src-v0")
     folder = tmp_path / "src"
-    for name, data in FILES.items():
-        (folder / ROOT / name).parent.mkdir(parents=True, exist_ok=True)
-        (folder / ROOT / name).write_bytes(data)
+    for path, data in FILES.items():
+        (folder / ROOT / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / ROOT / path).write_bytes(data)
     with pytest.raises(RecipeError, match=r"(?s)program bad does not build.*undeclared_variable"):
-        install(load_recipe(str(recipe)), [folder], root=tmp_path / "datasets")
-    assert not any((tmp_path / "datasets").iterdir())
+        install(name, source=folder, progress=False)
+    assert not is_installed(name)
 
 
-def test_missing_sources_name_the_url_and_commit(tmp_path):
+def test_sources_are_downloaded_from_their_pinned_url(tmp_path, datasets_dir, ray_session):
+    import functools
+    import http.server
+    import threading
+
+    served = tmp_path / "served"
+    served.mkdir()
+    _archive(served / f"{COMMIT}.tar.gz", FILES)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/{COMMIT}.tar.gz"
+        dataset = install(_recipe(tmp_path, name="served-src-v0", url=url), progress=False)
+    finally:
+        server.shutdown()
+    assert dataset.benchmark_names() == ["seven", "sum"]
+
+
+def test_missing_sources_name_the_url_and_commit(tmp_path, datasets_dir):
+    name = _recipe(tmp_path, name="missing-src-v0")
     with pytest.raises(RecipeError, match=rf"example.invalid.*{COMMIT}"):
-        install(load_recipe(str(_recipe(tmp_path))), [tmp_path], root=tmp_path / "datasets")
+        install(name, source=tmp_path, progress=False)
 
 
 @pytest.mark.parametrize(
@@ -187,7 +223,7 @@ def test_missing_sources_name_the_url_and_commit(tmp_path):
     ],
 )
 def test_malformed_recipes_are_refused_naming_the_field(tmp_path, change, message):
-    data = json.loads(_recipe(tmp_path).read_text())
+    data = json.loads((tmp_path / f"{_recipe(tmp_path)}.json").read_text())
     change(data)
     with pytest.raises(RecipeError, match=message):
         parse_recipe(data)

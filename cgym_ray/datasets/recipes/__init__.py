@@ -15,17 +15,22 @@ here a dataset) names:
   `source:path`), `stdin`, `output_files`, `compare` (of exit_status, stdout,
   stderr) and `nondeterministic` (why something is not compared).
 
-`builder.install(recipe, from_paths)` verifies the files, builds each program
-on Ray, runs it once for the reference behaviour, and installs the dataset;
-`installed.SourceBuiltDataset` serves it. Searches and `validate` check a
+Each recipe is a catalogue entry of kind `source-recipe` (`ENTRIES` below):
+`cgym-ray datasets install NAME [--from DIR]` verifies the files (fetched
+from each source's URL, or read from DIR, which holds each source as an
+archive or folder), builds each program on Ray (`builder.py`), runs it once
+for the reference behaviour, and installs the dataset atomically;
+`installed.recipe_benchmark` serves its runnable benchmarks. Searches and `validate` check a
 program's behaviour through `llvm.semantics.check_behaviour`, which runs it
 as its `RunSpec` says and compares what the recipe marks as deterministic.
 """
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
+from cgym_ray.datasets.catalogue import CatalogueEntry
 from cgym_ray.datasets.recipes.recipe import Recipe, RecipeError, read_recipe
 
 RECIPE_DIR = Path(__file__).parent
@@ -46,4 +51,28 @@ def load_recipe(name: str) -> Recipe:
     return read_recipe(candidate)
 
 
-__all__ = ["RECIPE_DIR", "Recipe", "RecipeError", "load_recipe", "read_recipe", "recipe_names"]
+def catalogue_entry(recipe: Recipe) -> CatalogueEntry:
+    """The catalogue entry that installs `recipe` (kind `source-recipe`, runnable benchmarks)."""
+    from cgym_ray.datasets.recipes.builder import install_recipe
+    from cgym_ray.datasets.recipes.installed import recipe_benchmark
+
+    first = next(iter(recipe.sources.values()))
+    return CatalogueEntry(
+        name=recipe.name,
+        kind="source-recipe",
+        install=functools.partial(install_recipe, recipe),
+        description=recipe.description,
+        licence="; ".join(f"{s.name}: {s.licence}" for s in recipe.sources.values()),
+        source_url=recipe.homepage or first.url,
+        url=first.url,
+        benchmark_count=len(recipe.programs),
+        runnable=True,
+        names=tuple(p.name for p in recipe.programs),
+        verified="built, run and behaviour-checked at Oz here from the pinned commits (results/datasets.md)",
+        make_benchmark=recipe_benchmark,
+    )
+
+
+ENTRIES = [catalogue_entry(load_recipe(name)) for name in recipe_names()]
+
+__all__ = ["ENTRIES", "RECIPE_DIR", "Recipe", "RecipeError", "catalogue_entry", "load_recipe", "recipe_names"]

@@ -1,23 +1,20 @@
 """Build a source-built dataset: verify the sources, build every program on Ray, run it, install.
 
-    python -m cgym_ray.datasets.recipes.builder cbench-src-v1 --from ctuning-programs.tar.gz \\
-        --from ctuning-datasets-min.tar.gz --num-cpus 2
+    cgym-ray datasets install cbench-src-v1 --from DIR   # DIR holds each source's archive or folder
 
 Each program is compiled as the suite is (`toolchain.BITCODE_FLAGS` per file,
 then `llvm-link`), one Ray task a program; the task then links the bitcode
 with clang, runs it on its inputs and records the reference behaviour. A
 program that does not build, or whose unoptimized build does not finish,
-refuses the whole install with the compiler's message. The dataset is
-assembled in a staging folder beside its final place and renamed into place
-only when complete, so nothing half-built is ever installed.
+refuses the whole install with the compiler's message. The catalogue's
+installer (`datasets/install.py`) renames the staging folder into place only
+when everything is built, so nothing half-built is ever installed.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,8 +22,8 @@ import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cgym_ray.datasets.recipes.installed import INSTALL_MANIFEST, datasets_root
 from cgym_ray.datasets.recipes.recipe import ProgramRecipe, Recipe, RecipeError
 from cgym_ray.datasets.recipes.sources import gather_sources
 from cgym_ray.datasets.toolchain import (
@@ -38,6 +35,11 @@ from cgym_ray.datasets.toolchain import (
     run_program,
 )
 from cgym_ray.errors import ToolchainError
+
+if TYPE_CHECKING:
+    from cgym_ray.datasets.install import InstallContext
+
+BUILD_FACTS = "recipe-build.json"  # sources, commits, licences, clang version, build time
 
 REFERENCE_TIMEOUT_S = 120.0
 
@@ -60,16 +62,16 @@ def stage_inputs(program: ProgramRecipe, roots: dict[str, Path], folder: Path) -
     return folder
 
 
-def run_spec(program: ProgramRecipe, input_dir: Path | None) -> RunSpec:
-    run = program.run
+def run_spec(run: dict, input_dir: Path) -> RunSpec:
+    """The RunSpec of a program from its recipe's `run` (as recorded in the install manifest)."""
     return RunSpec(
-        args=run.args,
-        stdin=run.stdin,
-        input_dir=input_dir if run.inputs else None,
-        output_files=run.output_files,
-        compare_exit_status=run.compare_exit_status,
-        compare_stdout=run.compare_stdout,
-        compare_stderr=run.compare_stderr,
+        args=tuple(run["args"]),
+        stdin=run["stdin"],
+        input_dir=input_dir if run["inputs"] else None,
+        output_files=tuple(run["output_files"]),
+        compare_exit_status=run["compare_exit_status"],
+        compare_stdout=run["compare_stdout"],
+        compare_stderr=run["compare_stderr"],
     )
 
 
@@ -90,7 +92,7 @@ def build_program(program: ProgramRecipe, source_root: Path, input_dir: Path, bi
         )
         if link.returncode != 0:
             raise RecipeError(f"program {program.name} does not link: {link.stderr.strip()[-2000:]}")
-        run = run_program(executable, REFERENCE_TIMEOUT_S, run_spec(program, input_dir))
+        run = run_program(executable, REFERENCE_TIMEOUT_S, run_spec(asdict(program.run), input_dir))
     if run.timed_out:
         raise RecipeError(f"program {program.name} did not finish within {REFERENCE_TIMEOUT_S:g} s")
     missing = [name for name, data in run.output_files.items() if data is None]
@@ -99,6 +101,7 @@ def build_program(program: ProgramRecipe, source_root: Path, input_dir: Path, bi
     bitcode = bitcode_path.read_bytes()
     return {
         "name": program.name,
+        "runnable": True,
         "bitcode_sha256": hashlib.sha256(bitcode).hexdigest(),
         "bitcode_bytes": len(bitcode),
         "link_flags": list(program.link_flags),
@@ -113,10 +116,13 @@ def build_program(program: ProgramRecipe, source_root: Path, input_dir: Path, bi
     }
 
 
-def _build_all(recipe: Recipe, roots: dict[str, Path], staging: Path, num_cpus: int | None) -> list[dict]:
-    """One Ray task a program, on embedded Ray (127.0.0.1) unless Ray is already up."""
+def build_programs(recipe: Recipe, roots: dict[str, Path], staging: Path) -> list[dict]:
+    """One Ray task a program (embedded Ray on 127.0.0.1 unless Ray is already up)."""
     import ray
 
+    from cgym_ray.distributed import init_ray
+
+    init_ray()
     remote = ray.remote(num_cpus=1, max_retries=0)(build_program)
     futures = {}
     for program in recipe.programs:
@@ -137,69 +143,31 @@ def _build_all(recipe: Recipe, roots: dict[str, Path], staging: Path, num_cpus: 
     return entries
 
 
-def install(
-    recipe: Recipe,
-    from_paths: list[Path],
-    root: Path | None = None,
-    num_cpus: int | None = None,
-    replace: bool = False,
-) -> Path:
-    """Build and install `recipe` from local archives or folders; the installed folder."""
-    root = root or datasets_root()
-    final = root / recipe.name
-    if final.exists() and not replace:
-        raise RecipeError(f"{recipe.name} is already installed at {final}; remove it first")
-    root.mkdir(parents=True, exist_ok=True)
-    from cgym_ray.distributed import init_ray
+def install_recipe(recipe: Recipe, context: InstallContext) -> None:
+    """Kind `source-recipe`: gather the pinned files (from `--from` or each source's URL), build, run.
 
-    init_ray(num_cpus=num_cpus)  # embedded Ray on 127.0.0.1 unless Ray is already up; not timed
-    staging = Path(tempfile.mkdtemp(prefix=f".{recipe.name}.staging-", dir=root))
-    sources = Path(tempfile.mkdtemp(prefix="cgym-recipe-sources-"))
-    started = time.perf_counter()
+    `install --from PATH` takes a folder holding each source as an archive or
+    a folder (or one archive, for a recipe of one source).
+    """
+    from_paths = [context.source] if context.source is not None else [
+        context.fetch(source.url, sha256="") for source in recipe.sources.values()  # files are hashed below
+    ]
+    scratch = Path(tempfile.mkdtemp(prefix="cgym-recipe-sources-"))
     try:
-        roots = gather_sources(recipe, from_paths, sources)
-        entries = _build_all(recipe, roots, staging, num_cpus)
-        manifest = {
-            "dataset": recipe.name,
-            "version": recipe.version,
-            "description": recipe.description,
-            "homepage": recipe.homepage,
-            "sources": {s.name: {"url": s.url, "commit": s.commit, "licence": s.licence} for s in recipe.sources.values()},
-            "clang_version": clang_version(),
-            "flags": list(BITCODE_FLAGS),
-            "build_walltime_s": round(time.perf_counter() - started, 2),
-            "benchmarks": entries,
-        }
-        (staging / INSTALL_MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
-        if final.exists():
-            trash = Path(tempfile.mkdtemp(prefix=f".{recipe.name}.old-", dir=root))
-            os.replace(final, trash / "old")
-            shutil.rmtree(trash)
-        os.replace(staging, final)
+        roots = gather_sources(recipe, from_paths, scratch)
+        started = time.perf_counter()
+        entries = build_programs(recipe, roots, context.staging)
+        build_walltime_s = time.perf_counter() - started
     finally:
-        shutil.rmtree(sources, ignore_errors=True)
-        shutil.rmtree(staging, ignore_errors=True)
-    return final
-
-
-def main(argv: list[str] | None = None) -> int:
-    from cgym_ray.datasets.recipes import load_recipe
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("name", help="a recipe name (cbench-src-v1, chstone-src-v0, ...) or a recipe file")
-    parser.add_argument("--from", dest="from_paths", action="append", type=Path, required=True)
-    parser.add_argument("--num-cpus", type=int, default=None)
-    parser.add_argument("--root", type=Path, default=None, help="install under this folder")
-    parser.add_argument("--replace", action="store_true", help="replace an installed copy")
-    args = parser.parse_args(argv)
-    try:
-        path = install(load_recipe(args.name), args.from_paths, args.root, args.num_cpus, args.replace)
-    except RecipeError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    print(f"installed {args.name} at {path}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+        shutil.rmtree(scratch, ignore_errors=True)
+    for entry in entries:
+        context.add_metadata(entry.pop("name"), entry)
+    facts = {
+        "dataset": recipe.name,
+        "version": recipe.version,
+        "sources": {s.name: {"url": s.url, "commit": s.commit, "licence": s.licence} for s in recipe.sources.values()},
+        "clang_version": clang_version(),
+        "flags": list(BITCODE_FLAGS),
+        "build_walltime_s": round(build_walltime_s, 2),
+    }
+    (context.staging / BUILD_FACTS).write_text(json.dumps(facts, indent=1) + "\n")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from cgym_ray.datasets.benchmark import BenchmarkError
+from cgym_ray.datasets.archives import DatasetError
 
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -21,8 +21,8 @@ _COMMIT = re.compile(r"^[0-9a-f]{40}$")
 _EDIT_KEYS = {"file", "replace", "with", "why"}
 
 
-class RecipeError(BenchmarkError):
-    """A recipe file is malformed, or its sources do not match it."""
+class RecipeError(DatasetError):
+    """A recipe file is malformed, its sources do not match it, or a program does not build."""
 
 
 @dataclass(frozen=True)

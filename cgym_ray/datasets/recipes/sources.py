@@ -13,15 +13,8 @@ import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from cgym_ray.datasets.archives import sha256_of
 from cgym_ray.datasets.recipes.recipe import Recipe, RecipeError, Source
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _strip_root(name: str, root: str) -> str | None:
@@ -54,8 +47,6 @@ def _archive_members(path: Path, source: Source) -> dict[str, bytes] | None:
                         raise RecipeError(f"{path}: {member.name} is a link or device, not a regular file")
                     handle = archive.extractfile(member)
                     found[inner] = handle.read() if handle else b""
-    else:
-        raise RecipeError(f"{path} is neither a folder nor a tar or zip archive")
     return found or None
 
 
@@ -82,24 +73,36 @@ def _folder_members(root: Path, source: Source) -> dict[str, bytes]:
     return found
 
 
+def _candidates(from_paths: list[Path]) -> list[Path]:
+    """The paths given, and the archives and folders inside a given folder (one per source)."""
+    candidates = []
+    for path in from_paths:
+        if not path.exists():
+            raise RecipeError(f"--from {path}: no such file or folder")
+        candidates.append(path)
+        if path.is_dir():
+            candidates += sorted(p for p in path.iterdir() if not p.is_symlink())
+    return candidates
+
+
 def gather_sources(recipe: Recipe, from_paths: list[Path], staging: Path) -> dict[str, Path]:
     """Copy every file each source's manifest lists into `staging/<source>/`, hash-checked.
 
-    Each path given is matched to the source whose files it holds. A file that
-    is missing or whose sha256 differs is refused with its name.
+    Each path given (or archive or folder inside a given folder) is matched to
+    the source whose files it holds. A file that is missing or whose sha256
+    differs is refused with its name.
     """
     roots: dict[str, Path] = {}
+    candidates = _candidates(from_paths)
     for source in recipe.sources.values():
         members: dict[str, bytes] | None = None
         origin = None
-        for path in from_paths:
+        for path in candidates:
             if path.is_dir():
                 root = _folder_root(path, source)
                 members = _folder_members(root, source) if root else None
-            elif path.is_file():
+            elif tarfile.is_tarfile(path) or zipfile.is_zipfile(path):
                 members = _archive_members(path, source)
-            else:
-                raise RecipeError(f"--from {path}: no such file or folder")
             if members:
                 origin = path
                 break
@@ -132,4 +135,4 @@ def gather_sources(recipe: Recipe, from_paths: list[Path], staging: Path) -> dic
 
 def manifest_of(folder: Path, paths: list[str]) -> dict[str, str]:
     """Per-file sha256 of `paths` under `folder` (for writing a recipe from a verified checkout)."""
-    return {path: sha256_file(folder / path) for path in sorted(paths)}
+    return {path: sha256_of(folder / path) for path in sorted(paths)}
