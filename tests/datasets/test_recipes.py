@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cgym_ray.datasets import get_dataset, install, is_installed
+from cgym_ray.datasets import install, is_installed
 from cgym_ray.datasets.catalogue import add_entry
 from cgym_ray.datasets.recipes import RecipeError, catalogue_entry, load_recipe, recipe_names
 from cgym_ray.datasets.recipes.recipe import parse_recipe
@@ -138,7 +138,7 @@ def test_installed_program_runs_on_its_input_and_records_its_output_file(install
     build = json.loads((installed.directory / "recipe-build.json").read_text())
     assert build["sources"]["tiny"]["commit"] == COMMIT and build["clang_version"]
     assert (installed.directory / "inputs" / "sum" / "input.txt").read_bytes() == FILES["data/input.txt"]
-    assert get_dataset("tiny-src-v0").benchmark("sum").runnable
+    assert installed.benchmark("sum").runnable
 
 
 def test_oz_build_passes_the_behaviour_check_and_a_wrong_program_is_refused(installed):
