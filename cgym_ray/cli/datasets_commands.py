@@ -42,11 +42,15 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def show(args: argparse.Namespace) -> int:
-    dataset = get_dataset(args.name)
+    name, _, split = args.name.partition(":")
+    dataset = get_dataset(name)
     described = dataset.describe()
     listable = dataset.size is not None and not (isinstance(dataset, InstalledDataset) and not dataset.installed)
+    names = dataset.benchmark_names(split or None) if listable else []
+    if split:
+        described["split"] = split
     if listable:
-        described["benchmarks"] = [dataset.uri(name) for name in dataset.benchmark_names()]
+        described["benchmarks"] = [dataset.uri(name) for name in names]
     if args.json:
         print(json.dumps(described))
         return 0
@@ -60,7 +64,7 @@ def show(args: argparse.Namespace) -> int:
         print()
         print(f"{'benchmark':40s} {'split':11s} {'category':15s} lines")
         manifest = getattr(dataset, "entries", None)
-        for name in dataset.benchmark_names():
+        for name in names:
             entry = manifest.get(name, {}) if manifest is not None else dataset.metadata(name)
             print(
                 f"{name:40s} {entry.get('split', ''):11s} {entry.get('category', ''):15s} "
@@ -107,7 +111,7 @@ def register(commands) -> None:
     p = add("list", "every dataset: built in, installed, or available to install", "cgym-ray datasets list --json", list_command)
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add("show", "describe one dataset and its benchmarks", "cgym-ray datasets show cgym-suite-v0", show)
-    p.add_argument("name", help="dataset name, e.g. cgym-suite-v0, csmith-v0, cbench-v1")
+    p.add_argument("name", help="dataset name, with a split to list only its benchmarks: cgym-suite-v0, cgym-suite-v0:test, csmith-v0")
     p.add_argument("--json", action="store_true", help="print JSON")
     p = add("install", "download (or read --from) and install a catalogued dataset", "cgym-ray datasets install npb-v0 --from ~/llvm_bitcodes-10.0.0-npb-v0.tar.bz2", install_command)
     p.add_argument("name", help="a dataset of `cgym-ray datasets list`")

@@ -11,6 +11,8 @@ from cgym_ray.cli import (
     leaderboard_commands,
     llvm_commands,
     results_commands,
+    search_commands,
+    validate_commands,
 )
 from cgym_ray.errors import CompilerError
 
@@ -18,7 +20,9 @@ EPILOG = """examples:
   cgym-ray run configs/quickstart.yaml
   cgym-ray llvm info
   cgym-ray llvm count program.bc --pipeline 'function(sroa)'
-  cgym-ray datasets show cgym-suite-v0
+  cgym-ray search random --benchmark benchmark://cgym-suite-v0/crc32 --seconds 10
+  cgym-ray validate states.csv --env llvm-ic-v0
+  cgym-ray datasets show cgym-suite-v0:test
 """
 
 
@@ -31,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     jobs_commands.register(commands)
+    search_commands.register(commands)
+    validate_commands.register(commands)
     llvm_commands.register(commands)
     datasets_commands.register(commands)
     results_commands.register(commands)

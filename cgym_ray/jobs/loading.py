@@ -135,6 +135,20 @@ def load_job(path: str | Path, overrides: list[str] = ()) -> Any:
         raise JobConfigError(f"{path}: {error}") from None
 
 
+def job_from_options(data: dict[str, Any], source: str) -> Any:
+    """Validate a job built from command-line options; errors name `source` and the field.
+
+    >>> job_from_options({"kind": "search", ...}, "cgym-ray search")  # doctest: +SKIP
+    """
+    model = model_for(data["kind"])
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise JobConfigError(_describe(error, model, Path(source), {}, set(), False)) from None
+    except CompilerError as error:
+        raise JobConfigError(f"{source}: {error}") from None
+
+
 def _describe(
     error: ValidationError, model: Any, path: Path, lines: dict, overridden: set, single_agent: bool
 ) -> str:
