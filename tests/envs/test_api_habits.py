@@ -108,3 +108,12 @@ def test_a_pass_that_only_adds_flags_or_attributes_had_an_effect(env, action):
     _, _, _, _, info = env.step(action)
     assert ir_without_value_names(env.observation["Ir"]) != before  # crc32 after sroa: each changes something
     assert info["action_had_no_effect"] is False
+
+
+def test_a_program_with_no_instructions_is_refused_at_reset(tmp_path):
+    source = tmp_path / "nothing.c"
+    source.write_text("/* a comment, and no code */\n")
+    env = gym.make("llvm-ic-v0").unwrapped
+    with pytest.raises(CompilerError, match="nothing.c: the module has no instructions"):
+        env.reset(options={"benchmark": f"file://{source}"})
+    env.close()

@@ -8,6 +8,7 @@ import gymnasium as gym
 import pytest
 
 from cgym_ray.envs.llvm_env import LlvmEnv
+from cgym_ray.errors import CompilerError
 from cgym_ray.search import AGENTS, Budget, EpisodeOutcome, SearchResult
 from tests.search.conftest import AGENT_PARAMS, CRC32
 
@@ -152,3 +153,11 @@ def test_coreset_guided_is_at_least_as_good_as_its_coreset(runs):
     sequences = AGENT_PARAMS["coreset_guided"]["sequences"]
     assert [r.state.commandline for r in reports[: len(sequences)]] == sequences
     assert len(reports) > len(sequences) and chained.steps > coreset.steps
+
+
+@pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 8 * 24 * 3600.0])
+def test_an_endless_time_budget_needs_a_step_limit(seconds):
+    with pytest.raises(CompilerError, match="finite|week|positive"):
+        Budget(seconds=seconds)
+    if seconds == 8 * 24 * 3600.0:
+        assert Budget(steps=100, seconds=seconds).steps == 100
