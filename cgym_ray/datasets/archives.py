@@ -100,15 +100,17 @@ def download(url: str, target: Path, name: str, progress: bool = True) -> str:
     return digest.hexdigest()
 
 
-def show_progress(what: str, done: int, total: int) -> None:
-    """One line on stderr, redrawn: `what [#####.....] 3.1/10.0 MiB`."""
-    mib = done / 1024**2
+def show_progress(what: str, done: int, total: int, unit: str = "MiB") -> None:
+    """One line on stderr, redrawn: `what [#####.....] 3.1/10.0 MiB` (bytes) or `3/10 files`."""
+    def amount(n: int) -> str:
+        return f"{n / 1024**2:.1f}" if unit == "MiB" else str(n)
+
     if total:
         filled = int(30 * min(done, total) / total)
         bar = "#" * filled + "." * (30 - filled)
-        print(f"\r{what} [{bar}] {mib:.1f}/{total / 1024**2:.1f} MiB", end="", file=sys.stderr)
+        print(f"\r{what} [{bar}] {amount(done)}/{amount(total)} {unit}", end="", file=sys.stderr)
     else:
-        print(f"\r{what} {mib:.1f} MiB", end="", file=sys.stderr)
+        print(f"\r{what} {amount(done)} {unit}", end="", file=sys.stderr)
     sys.stderr.flush()
 
 
