@@ -16,7 +16,7 @@ import functools
 
 from cgym_ray.datasets.archives import DatasetError, DiskFullError, DownloadError
 from cgym_ray.datasets.benchmark import Benchmark, BenchmarkError, BenchmarkUri, Dataset
-from cgym_ray.datasets.catalogue import CatalogueEntry, catalogue
+from cgym_ray.datasets.catalogue import CatalogueEntry, catalogue, find_entry
 from cgym_ray.datasets.files import FileDataset
 from cgym_ray.datasets.generators import CsmithDataset, LlvmStressDataset
 from cgym_ray.datasets.install import (
@@ -78,6 +78,10 @@ def get_dataset(name: str) -> Dataset:
     dataset = _datasets().get(name)
     if dataset is not None:
         return dataset
+    entry = find_entry(name)  # added to the catalogue after this process listed it
+    if entry is not None:
+        register_dataset(InstalledDataset(name, entry))
+        return _datasets()[name]
     if is_installed(name):  # an imported project
         return InstalledDataset(name)
     raise unknown_dataset(name)

@@ -97,8 +97,10 @@ class BenchmarksSection(Strict):
             name, _, split = value.partition(":")
             with _as_value_error():
                 dataset = get_dataset(name)  # names the known datasets
-                if dataset.size is None:
+                if dataset.scheme == "generator":
                     raise ValueError(f"{name} is a generator: list it under benchmarks.generators")
+                if dataset.scheme != "benchmark":
+                    raise ValueError(f"{name} is not a dataset of benchmarks: list paths under benchmarks.files")
                 dataset.check_selection(split or None)  # installs nothing: that happens at run time
         return values
 
