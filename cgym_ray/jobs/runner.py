@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
-import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, TaskResult, init_ray
-from cgym_ray.jobs.progress import Progress
+from cgym_ray.distributed import EnvConfig, SearchTask, TaskResult
+from cgym_ray.jobs.scaffold import JobRun
 from cgym_ray.jobs.schema import SearchJob
 
 
@@ -141,35 +139,17 @@ def summarize(
 
 def run_job(config: SearchJob, progress: bool = True, summary_json: str | None = None) -> JobSummary:
     """Run a search/eval job end to end; print progress and return the summary."""
-    import ray
-
-    from cgym_ray.store import TrajectoryStore
-
-    init_ray(address=config.ray.address, num_cpus=config.ray.num_cpus, runtime_env=config.ray.runtime_env or None)
-    store = TrajectoryStore.open(config.store.path)
-    run_id = store.begin_run(config=config.model_dump(mode="json"), name=config.name)
+    job = JobRun.start(config.ray, config.store, config=config.model_dump(mode="json"), name=config.name)
     tasks = build_tasks(config)
-    num_actors = config.ray.num_actors or max(int(ray.cluster_resources().get("CPU", 1) // config.ray.cpus_per_actor), 1)
-    num_actors = min(num_actors, len(tasks)) or 1
-    options = PoolOptions(num_actors=num_actors, cpus_per_actor=config.ray.cpus_per_actor,
-                          max_attempts=config.ray.max_attempts)  # fmt: skip
-    tracker = Progress(len(tasks)) if progress else None
-    started = time.monotonic()
-    pool = EnvPool(EnvConfig(config.env.id, config.env.kwargs), options, str(store.root), run_id)
-    try:
-        results = pool.run(tasks, on_result=tracker.update if tracker else None)
-    finally:
-        pool.close()
-    walltime_s = time.monotonic() - started
+    results, walltime_s = job.run_tasks(EnvConfig(config.env.id, config.env.kwargs), tasks, progress)
+    store, run_id = job.store, job.run_id
     store.refresh()
     episodes = store.episodes(run_id=run_id, columns=["episode_id"]).num_rows
     steps = store.steps(run_id=run_id, columns=["step"]).num_rows
     summary = summarize(results, run_id, str(store.root), walltime_s, episodes, steps)
-    target = summary_json or config.output.summary_json
-    output_dir = Path(config.output.dir or Path("runs") / config.name)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    (output_dir / "summary.json").write_text(json.dumps(summary.to_json(), indent=1))
-    if target:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        Path(target).write_text(json.dumps(summary.to_json(), indent=1))
+    job.write_summary(
+        summary.to_json(),
+        output_dir=Path(config.output.dir or Path("runs") / config.name),
+        summary_json=summary_json or config.output.summary_json,
+    )
     return summary

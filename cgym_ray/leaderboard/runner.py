@@ -13,15 +13,14 @@ import datetime
 import json
 import os
 import platform
-import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, TaskResult, init_ray
-from cgym_ray.jobs.progress import Progress
+from cgym_ray.distributed import EnvConfig, SearchTask, TaskResult
+from cgym_ray.jobs.scaffold import JobRun
 from cgym_ray.jobs.schema import BudgetSection
 from cgym_ray.leaderboard.config import LeaderboardJob
 from cgym_ray.leaderboard.errors import LeaderboardError
@@ -165,12 +164,10 @@ def run_leaderboard_job(
 ) -> EvalSummary:
     """Run the evaluation on Ray and write the submission directory."""
     import pyarrow.parquet as pq
-    import ray
 
     from cgym_ray.datasets import require
     from cgym_ray.datasets.remote import ray_runtime_env
     from cgym_ray.envs.llvm_env import LlvmEnv
-    from cgym_ray.store import TrajectoryStore
 
     task = load_task(config.task)
     budget = resolve_budget(config, task)
@@ -185,33 +182,22 @@ def run_leaderboard_job(
     }
     probe.close()
 
-    runtime_env = {**ray_runtime_env(), **config.ray.runtime_env}
-    init_ray(
-        address=config.ray.address, num_cpus=config.ray.num_cpus, runtime_env=runtime_env or None
+    job = JobRun.start(
+        config.ray,
+        config.store,
+        config=config.model_dump(mode="json"),
+        name=f"leaderboard-{task.name}-{config.name}",
+        runtime_env={**ray_runtime_env(), **config.ray.runtime_env},
     )
-    store = TrajectoryStore.open(config.store.path)
-    run_id = store.begin_run(
-        config=config.model_dump(mode="json"), name=f"leaderboard-{task.name}-{config.name}"
-    )
+    store, run_id = job.store, job.run_id
     tasks = build_tasks(config, task, budget)
-    num_actors = config.ray.num_actors or max(
-        int(ray.cluster_resources().get("CPU", 1) // config.ray.cpus_per_actor), 1
-    )
-    options = PoolOptions(
-        num_actors=min(num_actors, len(tasks)),
-        cpus_per_actor=config.ray.cpus_per_actor,
-        max_attempts=config.ray.max_attempts,
+    results, walltime_s = job.run_tasks(
+        EnvConfig(task.env.id, env_kwargs),
+        tasks,
+        progress,
         task_timeout_s=task.walltime_limit_s + STRAGGLER_SLACK_S,
         straggler_grace_s=task.walltime_limit_s + STRAGGLER_SLACK_S,
     )
-    tracker = Progress(len(tasks)) if progress else None
-    started = time.monotonic()
-    pool = EnvPool(EnvConfig(task.env.id, env_kwargs), options, str(store.root), run_id)
-    try:
-        results = pool.run(tasks, on_result=tracker.update if tracker else None)
-    finally:
-        pool.close()
-    walltime_s = time.monotonic() - started
 
     order = {t.task_id: i for i, t in enumerate(tasks)}
     results.sort(key=lambda r: order[r.task.task_id])
@@ -253,15 +239,11 @@ def run_leaderboard_job(
     summary = EvalSummary(
         directory, task.name, config.agent.name, rows, len(failed), walltime_s, scores, failed
     )
-    target = summary_json or config.output.summary_json
-    if target:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        Path(target).write_text(
-            json.dumps(
-                {"directory": str(directory), "errors": len(failed), "scores": scores.to_json()},
-                indent=1,
-            )
-        )
+    job.write_summary(
+        {"directory": str(directory), "errors": len(failed), "scores": scores.to_json()},
+        output_dir=None,
+        summary_json=summary_json or config.output.summary_json,
+    )
     return summary
 
 

@@ -133,13 +133,7 @@ def run_train_job(
     config: TrainJob, progress: bool = True, summary_json: str | None = None
 ) -> TrainSummary:
     """Train, checkpoint, evaluate and record one `kind: train` job; return its summary."""
-    import ray
-
-    from cgym_ray.distributed import init_ray
-    from cgym_ray.llvm.backend import default_backend_name, get_backend
-    from cgym_ray.rl.algorithms import algorithm_config, env_config
-    from cgym_ray.rl.policy import PolicySpec
-    from cgym_ray.store import TrajectoryStore
+    from cgym_ray.jobs.scaffold import JobRun
 
     def say(text: str) -> None:
         if progress:
@@ -149,15 +143,72 @@ def run_train_job(
     (output_dir / "checkpoints").mkdir(parents=True, exist_ok=True)
     train_uris = config.benchmarks.resolve()
     splits = {split: section.resolve() for split, section in config.eval.splits.items()}
-    init_ray(
-        address=config.ray.address,
-        num_cpus=config.ray.num_cpus,
-        runtime_env=config.ray.runtime_env or None,
+    job = JobRun.start(
+        config.ray,
+        config.store,
+        config=resolved_config(config, train_uris, splits),
+        name=config.name,
     )
-    store = TrajectoryStore.open(config.store.path)
-    run_id = store.begin_run(config=resolved_config(config, train_uris, splits), name=config.name)
-    algo_name = config.algorithm.name.lower()
-    record = {"store": str(store.root), "run_id": run_id, "agent": f"{algo_name}-train"}
+    algo, start = _build_algorithm(config, job, train_uris, say)
+    checkpointer = Checkpointer(algo, config, output_dir, start.run_ids, say)
+    training = train(algo, config, checkpointer, start, output_dir, say)
+    restarts = _restarts(algo)
+    algo.stop()
+
+    summary = TrainSummary(
+        run_id=job.run_id,
+        store=str(job.store.root),
+        algorithm=config.algorithm.name,
+        iterations=training.iteration,
+        env_steps=training.env_steps,
+        train_walltime_s=training.walltime_s,
+        env_steps_per_second=(training.env_steps - start.env_steps) / max(training.walltime_s, 1e-9),
+        final_checkpoint=training.checkpoints[-1],
+        checkpoints=training.checkpoints,
+        resumed_from=config.resume,
+        episode_return_mean=training.episode_return_mean,
+        env_step_failures=training.env_step_failures,
+        env_runner_restarts=restarts,
+    )
+    if splits:
+        results = _evaluate(config, training.checkpoints[-1], splits, job, say)
+        summary.evaluation = summarize_evaluation(results)
+        summary.errors = sum(r.error is not None for r in results)
+    job.store.refresh()
+    from cgym_ray.rl.plots import plot_run_isolated
+
+    summary.plots = plot_run_isolated(
+        str(job.store.root),
+        start.run_ids,
+        output_dir,
+        config.algorithm.name.lower(),
+        splits.get("test") or [],
+    )
+    job.write_summary(
+        summary.to_json(), output_dir=output_dir, summary_json=summary_json or config.output.summary_json
+    )
+    return summary
+
+
+@dataclass
+class TrainingStart:
+    """Where training starts: iteration 0, or the iteration and env steps of a resumed checkpoint."""
+
+    iteration: int
+    env_steps: int
+    run_ids: list[str]  # the training runs, first to last, this one included
+
+
+def _build_algorithm(config: TrainJob, job: Any, train_uris: list[str], say: Any) -> tuple[Any, TrainingStart]:
+    """The RLlib algorithm, recording into the job's run; restored from `config.resume` if given."""
+    from cgym_ray.rl.algorithms import algorithm_config, env_config
+    from cgym_ray.rl.policy import PolicySpec
+
+    record = {
+        "store": str(job.store.root),
+        "run_id": job.run_id,
+        "agent": f"{config.algorithm.name.lower()}-train",
+    }
     eval_config = (
         env_config(config, config.eval.during_training.resolve()) if config.eval.interval else None
     )
@@ -167,22 +218,41 @@ def run_train_job(
         eval_config,
     )
     algo = rllib_config.build_algo()
-    run_ids = [run_id]
-    start_iteration, steps_before = 0, 0
+    start = TrainingStart(0, 0, [job.run_id])
     if config.resume:
         previous = PolicySpec.read(config.resume)
         algo.restore_from_path(str(Path(config.resume).resolve()))
-        start_iteration, steps_before = previous.iteration, previous.env_steps
-        run_ids = [*previous.run_ids, run_id]
-        say(f"resumed from {config.resume} at iteration {start_iteration}")
-    backend = default_backend_name()
-    probe = algo.env_runner_group.local_env_runner if algo.env_runner_group else None
-    num_actions = _num_actions(probe, config)
-    action_names = config.actions or list(get_backend(backend).actions.names)
+        start = TrainingStart(previous.iteration, previous.env_steps, [*previous.run_ids, job.run_id])
+        say(f"resumed from {config.resume} at iteration {start.iteration}")
+    return algo, start
 
-    def save(iteration: int, env_steps: int) -> str:
-        path = (output_dir / "checkpoints" / f"iter_{iteration:06d}").resolve()
-        algo.save_to_path(str(path))
+
+class Checkpointer:
+    """Saves the algorithm under `<output>/checkpoints/iter_NNNNNN/` with its `cgym_policy.json`."""
+
+    def __init__(
+        self, algo: Any, config: TrainJob, output_dir: Path, run_ids: list[str], say: Any
+    ) -> None:
+        from cgym_ray.llvm.backend import default_backend_name, get_backend
+
+        self.algo = algo
+        self.config = config
+        self.output_dir = output_dir
+        self.run_ids = run_ids
+        self.say = say
+        self.backend = default_backend_name()
+        self.llvm_version = get_backend(self.backend).llvm_version
+        self.action_names = config.actions or list(get_backend(self.backend).actions.names)
+        probe = algo.env_runner_group.local_env_runner if algo.env_runner_group else None
+        num_actions = _num_actions(probe, config)
+        assert len(self.action_names) + int(config.terminal_action) == num_actions or num_actions == 0
+
+    def save(self, iteration: int, env_steps: int) -> str:
+        from cgym_ray.rl.policy import PolicySpec
+
+        config = self.config
+        path = (self.output_dir / "checkpoints" / f"iter_{iteration:06d}").resolve()
+        self.algo.save_to_path(str(path))
         PolicySpec(
             algorithm=config.algorithm.name,
             env_id=config.env.id,
@@ -190,24 +260,46 @@ def run_train_job(
             observation=config.observation,
             episode_length=config.episode_length,
             terminal_action=config.terminal_action,
-            actions=list(action_names),
+            actions=list(self.action_names),
             iteration=iteration,
             env_steps=env_steps,
-            run_ids=run_ids,
+            run_ids=self.run_ids,
             seed=config.seed,
-            backend=backend,
-            llvm_version=get_backend(backend).llvm_version,
+            backend=self.backend,
+            llvm_version=self.llvm_version,
         ).write(path)
-        say(f"checkpoint {path}")
+        self.say(f"checkpoint {path}")
         return str(path)
 
-    assert len(action_names) + int(config.terminal_action) == num_actions or num_actions == 0
+
+@dataclass
+class Training:
+    """What training did: the last iteration, RLlib's last metrics, the checkpoints written."""
+
+    iteration: int
+    env_steps: int
+    walltime_s: float
+    episode_return_mean: float | None
+    env_step_failures: int
+    checkpoints: list[str]
+
+
+def train(
+    algo: Any,
+    config: TrainJob,
+    checkpointer: Checkpointer,
+    start: TrainingStart,
+    output_dir: Path,
+    say: Any,
+) -> Training:
+    """Iterations up to `config.iterations` (or the time limit), one `training.jsonl` line each;
+    a checkpoint every `checkpoint_every` iterations and after the last."""
     checkpoints: list[str] = []
-    final_iteration = start_iteration
-    env_steps, last_return, failures = steps_before, None, 0
+    final_iteration = start.iteration
+    env_steps, last_return, failures = start.env_steps, None, 0
     started = time.monotonic()
     with (output_dir / "training.jsonl").open("a") as log:
-        for iteration in range(start_iteration + 1, config.iterations + 1):
+        for iteration in range(start.iteration + 1, config.iterations + 1):
             result = algo.train()
             # Lifetime counters are part of the checkpoint: after a resume they go on from it.
             env_steps = int(_metric(result, "env_runners", "num_env_steps_sampled_lifetime") or 0)
@@ -236,7 +328,7 @@ def run_train_job(
                 )
             )
             if config.checkpoint_every and iteration % config.checkpoint_every == 0:
-                checkpoints.append(save(iteration, env_steps))
+                checkpoints.append(checkpointer.save(iteration, env_steps))
             final_iteration = iteration
             if (
                 config.time_limit_s is not None
@@ -246,43 +338,10 @@ def run_train_job(
                     f"time limit of {config.time_limit_s:.0f} s reached after iteration {iteration}"
                 )
                 break
-    train_walltime_s = time.monotonic() - started
+    walltime_s = time.monotonic() - started
     if not checkpoints or not checkpoints[-1].endswith(f"iter_{final_iteration:06d}"):
-        checkpoints.append(save(final_iteration, env_steps))
-    restarts = _restarts(algo)
-    algo.stop()
-
-    summary = TrainSummary(
-        run_id=run_id,
-        store=str(store.root),
-        algorithm=config.algorithm.name,
-        iterations=final_iteration,
-        env_steps=env_steps,
-        train_walltime_s=train_walltime_s,
-        env_steps_per_second=(env_steps - steps_before) / max(train_walltime_s, 1e-9),
-        final_checkpoint=checkpoints[-1],
-        checkpoints=checkpoints,
-        resumed_from=config.resume,
-        episode_return_mean=last_return,
-        env_step_failures=failures,
-        env_runner_restarts=restarts,
-    )
-    if splits:
-        results = _evaluate(config, checkpoints[-1], splits, store, run_id, ray, say)
-        summary.evaluation = summarize_evaluation(results)
-        summary.errors = sum(r.error is not None for r in results)
-    store.refresh()
-    from cgym_ray.rl.plots import plot_run_isolated
-
-    summary.plots = plot_run_isolated(
-        str(store.root), run_ids, output_dir, algo_name, splits.get("test") or []
-    )
-    (output_dir / "summary.json").write_text(json.dumps(summary.to_json(), indent=1))
-    target = summary_json or config.output.summary_json
-    if target:
-        Path(target).parent.mkdir(parents=True, exist_ok=True)
-        Path(target).write_text(json.dumps(summary.to_json(), indent=1))
-    return summary
+        checkpoints.append(checkpointer.save(final_iteration, env_steps))
+    return Training(final_iteration, env_steps, walltime_s, last_return, failures, checkpoints)
 
 
 def _num_actions(env_runner: Any, config: TrainJob) -> int:
@@ -303,11 +362,11 @@ def _evaluate(
     config: TrainJob,
     checkpoint: str,
     splits: dict[str, list[str]],
-    store: Any,
-    run_id: str,
-    ray: Any,
+    job: Any,
     say: Any,
 ) -> list[EvalResult]:
+    """The policy of `checkpoint` (and, with `eval.guided`, the search it guides) on every split."""
+    from cgym_ray.jobs.scaffold import cluster_cpus
     from cgym_ray.rl.evaluation import evaluate_policy
 
     algo_name = config.algorithm.name.lower()
@@ -332,9 +391,9 @@ def _evaluate(
                             config.eval.guided.temperature,
                         )
                     )
-    num_workers = config.eval.num_workers or max(int(ray.cluster_resources().get("CPU", 1)), 1)
+    num_workers = config.eval.num_workers or cluster_cpus()
     say(f"evaluating {checkpoint} on {', '.join(splits)}: {len(tasks)} tasks")
-    with store.writer(run_id) as writer:
+    with job.store.writer(job.run_id) as writer:
         return evaluate_policy(
             tasks,
             checkpoint,
