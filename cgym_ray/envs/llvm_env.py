@@ -33,6 +33,7 @@ from cgym_ray.envs.state import CompilerEnvState
 from cgym_ray.errors import CompilerError, StepFailed, UnknownActionError
 from cgym_ray.llvm.backend import default_backend_name, get_backend
 from cgym_ray.llvm.baselines import reference_counts, reference_text_sizes
+from cgym_ray.llvm.patience import PatienceRule
 from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession, StepResult
 from cgym_ray.scratch import scratch_dir
 
@@ -59,10 +60,6 @@ class ResetNeeded(CompilerError):
     """step() was called before reset(), or after the episode's compiler died."""
 
 
-def _beats(value: float, best: float, lower_is_better: bool) -> bool:
-    return value < best if lower_is_better else value > best
-
-
 def resolve_benchmarks(selection: str | Sequence[str]) -> list[str]:
     """URIs from a selection: a URI, a list of URIs, or `<dataset>[:<split>]` of a finite dataset."""
     items = [selection] if isinstance(selection, str) else list(selection)
@@ -87,10 +84,19 @@ class _RewardTracker:
         self.previous = previous
         self.scale = scale
 
+    def reward_for(self, current: float) -> float:
+        """The reward of going from the last value seen to `current`: the one reward formula."""
+        return (self.previous - current) / self.scale
+
     def update(self, current: float) -> float:
-        reward = (self.previous - current) / self.scale
+        reward = self.reward_for(current)
         self.previous = current
         return reward
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Whether a lower metric value earns reward (a negative scale flips it)."""
+        return self.scale > 0
 
 
 class _ObservationView:
@@ -218,8 +224,10 @@ class LlvmEnv(gym.Env[Observation, int]):
             return
         references = self.references(spec.reference_kind)
         current = float(self._measure([spec.metric])[spec.metric])
-        tracker = self._trackers[spec.name] = _RewardTracker(spec, current, spec.scale(references))
-        self.episode_reward = (float(references["O0"] or 0) - current) / tracker.scale
+        scale = spec.scale(references)
+        self._trackers[spec.name] = _RewardTracker(spec, current, scale)
+        # What the episode has earned so far: from the O0 module to now.
+        self.episode_reward = _RewardTracker(spec, float(references["O0"] or 0), scale).reward_for(current)
 
     def require_dataset(self, name: str) -> None:
         """Install a dataset now (with a progress bar) if it is not installed: CompilerGym's call.
@@ -388,12 +396,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         if not indices:
             return []
         metric = self.reward_spec.metric if self.reward_spec is not None else "instruction_count"
-        stop = None
-        if patience is not None:
-            if self.reward_spec is None:
-                raise CompilerError("play(patience=...) needs a reward space")
-            tracker = self._trackers[self.reward_spec.name]
-            stop = (patience, metric, tracker.previous if best is None else best, tracker.scale > 0)
+        stop = self._patience_rule(patience, best)
         names = () if metric == "instruction_count" else (metric,)
         try:
             results, error = session.apply_sequence(
@@ -427,6 +430,20 @@ class LlvmEnv(gym.Env[Observation, int]):
             played.append(PlayedStep(index, reward, terminated, info, 0.0, None))
         return played
 
+    def _patience_rule(self, patience: int | None, best: float | None) -> PatienceRule | None:
+        """Random search's rule for `play`: in the reward's metric, from `best` (default: now)."""
+        if patience is None:
+            return None
+        if self.reward_spec is None:
+            raise CompilerError("play(patience=...) needs a reward space")
+        tracker = self._trackers[self.reward_spec.name]
+        return PatienceRule(
+            patience,
+            self.reward_spec.metric,
+            tracker.previous if best is None else best,
+            tracker.lower_is_better,
+        )
+
     def _play_stepwise(
         self,
         indices: Sequence[int],
@@ -442,9 +459,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         """
         started = time.monotonic()
         tracker = self._trackers.get(self.reward_spec.name) if self.reward_spec is not None else None
-        if best is None and tracker is not None:
-            best = tracker.previous
-        streak, played = 0, []
+        stop = self._patience_rule(patience, best)
+        watch = stop.watch() if stop is not None else None
+        played = []
         timeout_s = self.step_timeout_s
         for position, index in enumerate(indices):
             step_started = time.perf_counter()
@@ -463,11 +480,7 @@ class LlvmEnv(gym.Env[Observation, int]):
             played.append(PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value))
             if terminated:
                 break
-            if tracker is not None and value is not None and best is not None and _beats(value, best, tracker.scale > 0):
-                best, streak = value, 0
-            else:
-                streak += 1
-            if patience is not None and streak >= patience:
+            if watch is not None and watch.should_stop(value):
                 break
             if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
                 break
@@ -495,7 +508,7 @@ class LlvmEnv(gym.Env[Observation, int]):
                 None if i == failure.step_index else self._try_one(int(a)) for i, a in enumerate(actions)
             ]
         return [
-            None if "error" in r else (tracker.previous - float(r[metric])) / tracker.scale for r in results
+            None if "error" in r else tracker.reward_for(float(r[metric])) for r in results
         ]
 
     def _try_one(self, action: int) -> float | None:
@@ -508,8 +521,7 @@ class LlvmEnv(gym.Env[Observation, int]):
             return None
         if "error" in result:
             return None
-        tracker = self._trackers[self.reward_spec.name]
-        return (tracker.previous - float(result[self.reward_spec.metric])) / tracker.scale
+        return self._trackers[self.reward_spec.name].reward_for(float(result[self.reward_spec.metric]))
 
     @property
     def _load_attributes(self) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from cgym_ray import errors
 from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.actions import Action, ActionCatalogue
 from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.patience import PatienceRule
 from cgym_ray.llvm.worker import MEASUREMENTS, WorkerServer
 from cgym_ray.llvm.workers import WorkerProcess, new_worker
 
@@ -211,7 +212,7 @@ class CompilerSession:
         observations: Iterable[str] = (),
         *,
         changes: bool = True,
-        stop: tuple[int, str, float, bool] | None = None,
+        stop: PatienceRule | None = None,
         time_limit_s: float | None = None,
         overrun_s: float | None = None,
     ) -> tuple[list[StepResult], CompilerError | None]:
@@ -220,7 +221,7 @@ class CompilerSession:
         Much cheaper than `apply` per action when the caller does not need to
         decide between steps (a round trip costs 50-100 µs, more than many
         passes). Stops at the first failure, when `time_limit_s` has passed,
-        or by the patience rule `stop` (see `WorkerServer.do_apply_sequence`).
+        or by the patience rule `stop`.
         `changes=False` skips the fingerprint walk (`StepResult.changed` is
         then True). Each step keeps its own timeout; with `overrun_s`, a step
         still running `overrun_s` after `time_limit_s` times out too (its

@@ -30,6 +30,7 @@ from typing import Any
 from cgym_ray.errors import CompilerError
 from cgym_ray.llvm import host
 from cgym_ray.llvm.backend import Module, get_backend
+from cgym_ray.llvm.patience import PatienceRule
 from cgym_ray.llvm.protocol import ChannelClosed, receive_message, send_message
 
 # Pipelines that simulate compiler failures, for tests of the isolation.
@@ -309,16 +310,14 @@ class WorkerServer:
         names: Sequence[str],
         changes: bool,
         step_timeout_s: float,
-        stop: tuple[int, str, float, bool] | None,
+        stop: PatienceRule | None,
         time_limit_s: float | None,
         overrun_s: float | None = None,
     ) -> list[dict[str, object]]:
         """Run actions one after another in one request; a result for each step taken.
 
         Stops early at the first action that fails (its entry holds "error"),
-        when `time_limit_s` has passed, or by the patience rule `stop` =
-        (patience, metric, best value so far, lower is better): after
-        `patience` steps in a row that do not beat the best value. Each step
+        when `time_limit_s` has passed, or by the patience rule `stop`. Each step
         has `step_timeout_s`, and with `overrun_s` must also end by
         `time_limit_s + overrun_s`; a step that overruns ends this process
         with `STEP_TIMEOUT_MARKER` on stderr, which the caller reports as a
@@ -327,8 +326,7 @@ class WorkerServer:
         self._sequence_running.set()
         try:
             started = time.monotonic()
-            patience, metric, best, lower_is_better = stop if stop is not None else (0, "", 0.0, True)
-            streak = 0
+            watch = stop.watch() if stop is not None else None
             results: list[dict[str, object]] = []
             last_end = None
             if time_limit_s is not None and overrun_s is not None:
@@ -345,14 +343,8 @@ class WorkerServer:
                     self._step_deadline = None
                 result["step_time_s"] = time.perf_counter() - step_started
                 results.append(result)
-                if stop is not None:
-                    value = float(result[metric])  # type: ignore[arg-type]
-                    if (value < best) if lower_is_better else (value > best):
-                        best, streak = value, 0
-                    else:
-                        streak += 1
-                    if streak >= patience:
-                        break
+                if watch is not None and watch.should_stop(float(result[watch.rule.metric])):  # type: ignore[arg-type]
+                    break
                 if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
                     break
             return results

@@ -12,6 +12,7 @@ import pytest
 from cgym_ray.errors import CompilerAbort, CompilerTimeout, PipelineError, StepFailed
 from cgym_ray.llvm.actions import Action
 from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.patience import PatienceRule
 from cgym_ray.llvm.session import RELOADS_PER_WORKER, CompilerSession
 
 CATALOGUE = get_backend("libllvm").actions
@@ -48,11 +49,11 @@ def test_patience_stops_after_that_many_steps_without_a_new_best(crc32_bitcode):
     start = session.instruction_count
     # sroa shrinks the module; nothing after a second dce-like no-op can beat it.
     actions = ["sroa"] + ["strip-dead-prototypes"] * 10
-    results, error = session.apply_sequence(actions, stop=(3, "instruction_count", float(start), True))
+    results, error = session.apply_sequence(actions, stop=PatienceRule(3, "instruction_count", float(start), True))
     assert error is None
     assert [r.action for r in results] == ["sroa"] + ["strip-dead-prototypes"] * 3
     # Starting from a best it cannot beat, it stops after `patience` steps.
-    results, _ = session.apply_sequence(actions, stop=(2, "instruction_count", 0.0, True))
+    results, _ = session.apply_sequence(actions, stop=PatienceRule(2, "instruction_count", 0.0, True))
     assert len(results) == 2
 
 
