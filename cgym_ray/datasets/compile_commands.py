@@ -197,7 +197,7 @@ def import_compile_commands(name: str, compile_commands: str | Path, progress: b
     _check_new_name(name)
     units = read_compile_commands(compile_commands)
     if not ray.is_initialized():
-        raise DatasetError("start Ray first (cgym_ray.distributed.init_ray); the CLI does it for you")
+        raise DatasetError("start Ray first (cgym_ray.ray_init.init_ray); the CLI does it for you")
     root = datasets_dir()
     root.mkdir(parents=True, exist_ok=True)
     report = ImportReport(name)

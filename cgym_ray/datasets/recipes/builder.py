@@ -120,7 +120,7 @@ def build_programs(recipe: Recipe, roots: dict[str, Path], staging: Path) -> lis
     """One Ray task a program (embedded Ray on 127.0.0.1 unless Ray is already up)."""
     import ray
 
-    from cgym_ray.distributed import init_ray
+    from cgym_ray.ray_init import init_ray
 
     init_ray()
     remote = ray.remote(num_cpus=1, max_retries=0)(build_program)
