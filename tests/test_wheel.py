@@ -42,6 +42,27 @@ def wheel(tmp_path_factory) -> Path:
     return path
 
 
+def tracked_data_files() -> list[str]:
+    """Every file the package needs besides its Python modules, as its path inside the wheel."""
+    listed = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "cgym_ray", "configs"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    paths = [
+        p.replace("configs/", "cgym_ray/configs/", 1) if p.startswith("configs/") else p
+        for p in listed
+    ]
+    return [p for p in paths if not p.endswith(".py") and p != "cgym_ray/configs"]
+
+
+def test_the_wheel_carries_every_data_file_of_the_package(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = [path for path in tracked_data_files() if path not in names]
+    assert not missing, f"not in the wheel (add them to package-data in pyproject.toml): {missing}"
+
+
 def test_the_wheel_carries_the_suite_the_extractor_source_and_the_configs(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     bitcode = {
