@@ -12,6 +12,13 @@ Ids follow `<compiler>-<observation>-<reward>-v<N>`:
 | llvm-instcount-ic-v0 | InstCount | IrInstructionCountOz |
 | llvm-ir-ic-v0 | Ir | IrInstructionCountOz |
 | llvm-ir-codesize-v0 | Ir | ObjectTextSizeOz |
+
+The pipeline envs (`pipeline_env.py`) edit a whole pass pipeline instead:
+
+| id | observation | reward |
+|---|---|---|
+| llvm-pipeline-ic-v0 | IrInstructionCount | IrInstructionCountOz |
+| llvm-pipeline-codesize-v0 | ObjectTextSizeBytes | ObjectTextSizeOz |
 """
 
 from __future__ import annotations
@@ -33,6 +40,11 @@ ENV_SPECS: dict[str, tuple[str, str | None]] = {
     "llvm-ir-codesize-v0": ("Ir", "ObjectTextSizeOz"),
 }
 
+PIPELINE_ENV_SPECS: dict[str, tuple[str, str]] = {
+    "llvm-pipeline-ic-v0": ("IrInstructionCount", "IrInstructionCountOz"),
+    "llvm-pipeline-codesize-v0": ("ObjectTextSizeBytes", "ObjectTextSizeOz"),
+}
+
 
 def register_envs() -> None:
     for env_id, (observation, reward) in ENV_SPECS.items():
@@ -43,12 +55,20 @@ def register_envs() -> None:
             entry_point="cgym_ray.envs.llvm_env:LlvmEnv",
             kwargs={"observation_space": observation, "reward_space": reward},
         )
+    for env_id, (observation, reward) in PIPELINE_ENV_SPECS.items():
+        if env_id not in gym.registry:
+            gym.register(
+                id=env_id,
+                entry_point="cgym_ray.envs.pipeline_env:PipelineEnv",
+                kwargs={"observation_space": observation, "reward_space": reward},
+            )
 
 
 register_envs()
 
 __all__ = [
     "ENV_SPECS",
+    "PIPELINE_ENV_SPECS",
     "CompilerEnvState",
     "LlvmEnv",
     "ValidationResult",

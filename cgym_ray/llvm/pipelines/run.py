@@ -9,11 +9,17 @@ trying each element alone on a throwaway copy of the module.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from cgym_ray.errors import PipelineError
 from cgym_ray.llvm.actions import Action
-from cgym_ray.llvm.pipelines.tree import Pipeline, PipelineSyntaxError, parse_with_positions
+from cgym_ray.llvm.pipelines.tree import (
+    Element,
+    Pipeline,
+    PipelineSyntaxError,
+    parse_with_positions,
+)
 from cgym_ray.llvm.session import CompilerSession, StepResult
 
 
@@ -61,3 +67,97 @@ def locate_rejection(session: CompilerSession, pipeline: Pipeline, error: Pipeli
             detail = str(result["error"]).rsplit(": ", 1)[-1]
             return PipelineSyntaxError(f"LLVM rejected {pipeline.at(path)}: {detail}", text, positions[path])
     return PipelineSyntaxError(f"LLVM rejected the pipeline: {message}", text, 0)
+
+
+# Elements that only compute or drop analyses: what they leave behind is used by the
+# element after them in the same run, so they are never cut off from it.
+_ANALYSIS_ONLY = ("require", "invalidate", "recompute-globalsaa")
+
+
+def _analysis_only(element: Element) -> bool:
+    if element.children is not None:
+        return bool(element.children) and all(_analysis_only(child) for child in element.children)
+    return element.name in _ANALYSIS_ONLY
+
+
+def segments(pipeline: Pipeline) -> list[Pipeline]:
+    """The pipeline cut between its top-level elements, each analysis-only element kept with the next.
+
+    Running the segments one after another gives the IR of running the whole
+    text (tests/llvm/test_pipelines.py checks -Oz's on every suite program):
+    a cached analysis that a later element depends on (GlobalsAA after
+    `require<globals-aa>` or `recompute-globalsaa`) stays in its segment.
+    """
+    cut: list[Pipeline] = []
+    pending: list[Element] = []
+    for element in pipeline.elements:
+        pending.append(element)
+        if not _analysis_only(element):
+            cut.append(Pipeline(tuple(pending)))
+            pending = []
+    if pending:
+        cut.append(Pipeline(tuple(pending)))
+    return cut
+
+
+class IncrementalCompiler:
+    """Compiles pipelines on a session, reusing the compiled prefix they share with the last one.
+
+    Checkpoints are forks of the worker process: a fork holds the module
+    exactly as it was, where a cloned module is not the same input to every
+    pass (a clone of expr_calc's O0 module gives different IR under -Oz).
+    A fork costs a few milliseconds, so one is kept only after at least
+    `checkpoint_after_s` of compiling since the last one; the next pipeline
+    restarts from the last checkpoint inside the prefix it shares with this
+    one, so an edit late in the pipeline costs only the end.
+    """
+
+    def __init__(self, session: CompilerSession, checkpoint_after_s: float = 0.05) -> None:
+        self.session = session
+        self.checkpoint_after_s = checkpoint_after_s
+        # (segments compiled, a session holding the module after them); the module before any pipeline first.
+        self.checkpoints: list[tuple[int, CompilerSession]] = [(0, session.fork())]
+        self.texts: list[str] = []  # the segments of the pipeline the session's module is the result of
+        self.segments_run = 0  # segments compiled so far (a measure of the work done)
+
+    def compile(self, pipeline: Pipeline, observations: Sequence[str] = ()) -> dict[str, object]:
+        """Compile `pipeline` from the start module; the session's module is then its result."""
+        texts = [str(segment) for segment in segments(pipeline)]
+        shared = 0
+        while shared < min(len(texts), len(self.texts)) and texts[shared] == self.texts[shared]:
+            shared += 1
+        done = len(self.texts)
+        if shared < len(self.texts):
+            for _, stale in [c for c in self.checkpoints if c[0] > shared]:
+                stale.close()
+            self.checkpoints = [c for c in self.checkpoints if c[0] <= shared]
+            done, base = self.checkpoints[-1]
+            self.session.close()
+            self.session = base.fork()
+        since_checkpoint_s = 0.0
+        for index in range(done, len(texts)):
+            if index > self.checkpoints[-1][0] and since_checkpoint_s >= self.checkpoint_after_s:
+                self.checkpoints.append((index, self.session.fork()))
+                since_checkpoint_s = 0.0
+            started = time.perf_counter()
+            run_pipeline(self.session, Pipeline.parse(texts[index]))
+            since_checkpoint_s += time.perf_counter() - started
+            self.segments_run += 1
+        self.texts = texts
+        return {"instruction_count": self.session.instruction_count, **self.session.measure(*observations)}
+
+    def fork(self) -> IncrementalCompiler:
+        """An independent copy: the current module and the start module are forked, other checkpoints dropped."""
+        child = IncrementalCompiler.__new__(IncrementalCompiler)
+        child.session = self.session.fork()
+        child.checkpoint_after_s = self.checkpoint_after_s
+        child.checkpoints = [(0, self.checkpoints[0][1].fork())]
+        child.texts = list(self.texts)
+        child.segments_run = self.segments_run
+        return child
+
+    def close(self) -> None:
+        for _, checkpoint in self.checkpoints:
+            checkpoint.close()
+        self.checkpoints = []
+        self.session.close()

@@ -1,0 +1,183 @@
+"""Edits of a pipeline tree: the actions of the pipeline environments.
+
+An edit is (operation, position, choice), three integers, so that Gymnasium
+can describe and check the space (`MultiDiscrete`):
+
+- `position` picks a place in the current tree: each element of each nested
+  pipeline, depth first, and after each pipeline's last element an end slot
+  (where `insert` appends). Taken modulo the number of places.
+- `insert`: put unit `choice` before the place; `replace`: put it instead of
+  the element there; `delete`: remove the element (an adaptor left empty goes
+  too); `parameter`: apply parameter edit `choice` of the element there.
+  `choice` is taken modulo the number of units (or parameter edits) that fit.
+
+A unit is a pass with the parameters it is used with, wrapped in the adaptors
+it needs to stand at the place's level (`function(loop-mssa(licm))` at
+module level, `licm` in a loop pipeline). The units are the `libllvm-v2`
+catalogue's passes and the parameter settings -Oz's pipeline uses, so every
+edit gives a tree the pass table accepts: valid by construction. An edit
+with nothing to act on (delete at an end slot) leaves the tree as it was.
+
+The unit list is part of the versioned contract (`EDITS_VERSION`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from cgym_ray.llvm.pipelines.registry import ANALYSIS_UTILITIES, PassTable, load_table
+from cgym_ray.llvm.pipelines.tree import ADAPTORS, LEVELS, Element, Pipeline
+
+EDITS_VERSION = "pipeline-edits-v1"
+OPERATIONS = ("insert", "delete", "replace", "parameter")
+MAX_POSITIONS = 512
+# Integer parameters are set to these values, where their range allows.
+INTEGER_SETTINGS = (0, 1, 2, 4, 8)
+# How a unit of one level is wrapped to stand at a higher level.
+_WRAPPERS = {"cgscc": "cgscc", "function": "function", "loop": "loop-mssa"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place in a tree: the pipeline at `parent` and an index in it (== its length: the end slot)."""
+
+    parent: tuple[int, ...]
+    index: int
+    is_end: bool
+
+
+def places(pipeline: Pipeline) -> list[Place]:
+    """Every place of the tree, in a stable order (the module level first, then depth first)."""
+    found = [Place((), i, False) for i in range(len(pipeline.elements))]
+    found.append(Place((), len(pipeline.elements), True))
+    for path, element, _ in pipeline.walk():
+        if element.children is not None and element.name in ADAPTORS:
+            found += [Place(path, i, False) for i in range(len(element.children))]
+            found.append(Place(path, len(element.children), True))
+    return found
+
+
+def _unit_level(table: PassTable, element: Element) -> str:
+    return table.passes[PassTable.key(element)].levels[0]
+
+
+def _wrap(element: Element, unit_level: str, level: str) -> Element:
+    """`element` (of `unit_level`) inside the adaptors that let it stand at `level`."""
+    depth = LEVELS.index(level)
+    for inner in reversed(LEVELS[depth + 1 : LEVELS.index(unit_level) + 1]):
+        element = Element(_WRAPPERS[inner], None, (element,))
+    return element
+
+
+@functools.lru_cache(maxsize=1)
+def units() -> tuple[Element, ...]:
+    """Every pass an edit can insert, bare, sorted by text (the versioned unit list)."""
+    from cgym_ray.llvm.libllvm.passes import PASSES
+    from cgym_ray.llvm.pipelines.standard import read_standard_text
+
+    table = load_table()
+    found: dict[str, Element] = {}
+    texts = [action.pipeline for action in PASSES] + [read_standard_text("O2")]
+    for text in texts:
+        for _, element, _ in Pipeline.parse(text).walk():
+            if element.is_adaptor or element.name in ANALYSIS_UTILITIES or PassTable.key(element) not in table.passes:
+                continue
+            if element.name in ("verify", "annotation-remarks", "transform-warning", "recompute-globalsaa"):
+                continue  # they check or report, and change nothing
+            found.setdefault(str(element), element)
+    return tuple(found[text] for text in sorted(found))
+
+
+@functools.lru_cache(maxsize=8)
+def units_at(level: str, memory_ssa: bool = True) -> tuple[Element, ...]:
+    """The units that can stand at `level`, wrapped as needed.
+
+    `memory_ssa=False`: inside `loop(...)`, where passes that need MemorySSA may not go.
+    """
+    table = load_table()
+    depth = LEVELS.index(level)
+    placed = []
+    for unit in units():
+        unit_level = _unit_level(table, unit)
+        if level == "loop" and not memory_ssa and table.passes[PassTable.key(unit)].memory_ssa:
+            continue
+        if LEVELS.index(unit_level) >= depth:
+            placed.append(_wrap(unit, unit_level, level))
+    return tuple(placed)
+
+
+def max_units() -> int:
+    return max(len(units_at(level)) for level in LEVELS)
+
+
+def parameter_edits(element: Element) -> list[tuple[str, ...] | None]:
+    """The parameter lists one edit can give `element`: each flag turned on or off, each integer set.
+
+    Words (`O2`, `modify-cfg`) are swapped for each other where the pass has several.
+    """
+    spec = load_table().parameters.get(element.name)
+    if spec is None or element.is_adaptor:
+        return []
+    current = [item for item in (element.params or ()) if item]
+    edits: list[tuple[str, ...]] = []
+
+    def without(prefixes: tuple[str, ...]) -> list[str]:
+        return [item for item in current if not any(item == p or item.startswith(p + "=") for p in prefixes)]
+
+    for flag in sorted(spec.flags):
+        for setting in (flag, f"no-{flag}"):
+            if setting not in current:
+                edits.append((*without((flag, f"no-{flag}")), setting))
+    for key, (low, high) in sorted(spec.integers.items()):
+        for value in INTEGER_SETTINGS:
+            if low <= value <= high and f"{key}={value}" not in current:
+                edits.append((*without((key,)), f"{key}={value}"))
+    for word in sorted(spec.words):
+        if word not in current:
+            others = tuple(w for w in spec.words if w != word)
+            edits.append((*[item for item in current if item not in others], word))
+    return [tuple(edit) for edit in edits]
+
+
+def apply_edit(pipeline: Pipeline, operation: int, position: int, choice: int) -> tuple[Pipeline, str]:
+    """The edited tree and what the edit did (for `info`); the same tree if it had nothing to act on."""
+    found = places(pipeline)
+    place = found[position % len(found)]
+    siblings = pipeline.children_at(place.parent)
+    level = pipeline.level_at(place.parent)
+    name = OPERATIONS[operation % len(OPERATIONS)]
+    if name in ("delete", "replace", "parameter") and place.is_end:
+        return pipeline, f"{name} at an end slot: no change"
+    if name == "insert" or name == "replace":
+        memory_ssa = not place.parent or pipeline.at(place.parent).name != "loop"
+        candidates = units_at(level, memory_ssa)
+        unit = candidates[choice % len(candidates)]
+        end = place.index + (1 if name == "replace" else 0)
+        updated = siblings[: place.index] + (unit,) + siblings[end:]
+        return pipeline.replace_children(place.parent, updated), f"{name} {unit} at {level} level"
+    element = siblings[place.index]
+    if name == "delete":
+        edited = pipeline.replace_children(place.parent, siblings[: place.index] + siblings[place.index + 1 :])
+        return _drop_empty_adaptors(edited), f"delete {element.head if element.is_adaptor else element}"
+    edits = parameter_edits(element)
+    if not edits:
+        return pipeline, f"parameter of {element.head}: it has none to change"
+    params = edits[choice % len(edits)]
+    updated = siblings[: place.index] + (element.with_params(params),) + siblings[place.index + 1 :]
+    return pipeline.replace_children(place.parent, updated), f"parameter {element} -> {element.with_params(params)}"
+
+
+def _drop_empty_adaptors(pipeline: Pipeline) -> Pipeline:
+    def clean(elements: tuple[Element, ...]) -> tuple[Element, ...]:
+        kept = []
+        for element in elements:
+            if element.children is not None:
+                children = clean(element.children)
+                if not children:
+                    continue
+                element = element.with_children(children)
+            kept.append(element)
+        return tuple(kept)
+
+    return Pipeline(clean(pipeline.elements))
