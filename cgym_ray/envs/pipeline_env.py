@@ -88,7 +88,9 @@ class PipelineEnv(gym.Env):
         self.observation_space = self.observation_spec.space
         self.reward_spec = get_reward_spec(reward_space)
         if self.reward_spec.baseline is None or self.reward_spec.baseline == "O0":
-            raise CompilerError(f"the pipeline envs need a reward scaled by a baseline (…O3 or …Oz), not {reward_space}")
+            raise CompilerError(
+                f"the pipeline envs need a reward scaled by a baseline (…O3 or …Oz), not {reward_space}"
+            )
         self.action_space = edit_space()
         self.start = start
         self.default_benchmark = benchmark
@@ -123,10 +125,18 @@ class PipelineEnv(gym.Env):
         self.close()
         self.benchmark = benchmark
         bitcode = benchmark.bitcode()
-        measure = reference_counts if self.reward_spec.reference_kind == "instruction_count" else reference_text_sizes
+        measure = (
+            reference_counts
+            if self.reward_spec.reference_kind == "instruction_count"
+            else reference_text_sizes
+        )
         self._references = measure(bitcode, benchmark.uri, self.backend, SIZE_ATTRIBUTES)
         session = CompilerSession(
-            bitcode, benchmark.uri, backend=self.backend, attributes=SIZE_ATTRIBUTES, timeout_s=self.step_timeout_s
+            bitcode,
+            benchmark.uri,
+            backend=self.backend,
+            attributes=SIZE_ATTRIBUTES,
+            timeout_s=self.step_timeout_s,
         )
         self._compiler = IncrementalCompiler(session)
         self.pipeline = oz_pipeline() if start == "oz" else Pipeline()
@@ -134,17 +144,25 @@ class PipelineEnv(gym.Env):
         self._value = float(values[self.reward_spec.metric])
         self.episode_reward = self.score
         self.episode_start = time.monotonic()
-        return self.observation_spec.compute(values, self), self._info(values, "reset")
+        return self._observe(values), self._info(values, "reset")
 
     def step(self, action):
         compiler = self._require_compiler()
         operation, position, choice = (int(part) for part in np.asarray(action).reshape(-1)[:3])
-        if not self.action_space.contains(np.array([operation, position, choice], dtype=self.action_space.dtype)):
-            raise CompilerError(f"action {action!r} is outside the action space {self.action_space}")
+        if not self.action_space.contains(
+            np.array([operation, position, choice], dtype=self.action_space.dtype)
+        ):
+            raise CompilerError(
+                f"action {action!r} is outside the action space {self.action_space}"
+            )
         edited, what = apply_edit(self.pipeline, operation, position, choice)
         started = time.perf_counter()
         try:
-            values = self._compile(edited) if edited != self.pipeline else self._measure_current(compiler)
+            values = (
+                self._compile(edited)
+                if edited != self.pipeline
+                else self._measure_current(compiler)
+            )
         except (StepFailed, CompilerError) as error:
             return self._failed_step(edited, what, error)
         self.last_step_s = time.perf_counter() - started
@@ -153,15 +171,26 @@ class PipelineEnv(gym.Env):
         reward = (self._value - value) / self._scale
         self._value = value
         self.episode_reward += reward
-        return self.observation_spec.compute(values, self), reward, False, False, self._info(values, what)
+        return (
+            self._observe(values),
+            reward,
+            False,
+            False,
+            self._info(values, what),
+        )
 
     def _failed_step(self, edited: Pipeline, what: str, error: Exception):
         """A compiler crash, hang or rejection ends the episode, as for flat actions."""
-        details = {"type": type(error).__name__, "message": str(error), "edit": what, "pipeline": str(edited)}
+        details = {
+            "type": type(error).__name__,
+            "message": str(error),
+            "edit": what,
+            "pipeline": str(edited),
+        }
         if isinstance(error, StepFailed):
             details.update(cause=error.cause, detail=error.detail)
         self.close()
-        observation = np.zeros(self.observation_space.shape, dtype=self.observation_space.dtype)
+        observation = np.zeros((1,), dtype=np.int64)  # both pipeline envs observe one count
         return observation, 0.0, True, False, {"error": details, "edit": what}
 
     # Compiling.
@@ -175,13 +204,19 @@ class PipelineEnv(gym.Env):
         """(O0 - current) / (O0 - baseline) of the reward metric: 1.0 at the baseline."""
         return (float(self._references["O0"] or 0) - self._value) / self._scale
 
+    def _observe(self, values: dict[str, Any]) -> np.ndarray:
+        # Both observations are measurements of the module: their spec never reads the env.
+        return self.observation_spec.compute(values, self)  # type: ignore[arg-type]
+
     def _needed(self) -> tuple[str, ...]:
         names = set(self.observation_spec.measurements) | {self.reward_spec.metric}
         names.discard("instruction_count")
         return tuple(sorted(names))
 
     def _compile(self, pipeline: Pipeline) -> dict[str, Any]:
-        load_table().check(pipeline)  # every edit is valid by construction; this says so loudly if not
+        load_table().check(
+            pipeline
+        )  # every edit is valid by construction; this says so loudly if not
         return self._require_compiler().compile(pipeline, self._needed())
 
     def _measure_current(self, compiler: IncrementalCompiler) -> dict[str, Any]:
@@ -282,11 +317,16 @@ def validate_pipeline_state(state: CompilerEnvState, check_behaviour: bool = Tru
     started = time.monotonic()
     result = ValidationResult(state)
     if state.actions_version and state.actions_version != EDITS_VERSION:
-        return result.fail("actions_version", f"recorded with {state.actions_version}, this is {EDITS_VERSION}")
+        return result.fail(
+            "actions_version", f"recorded with {state.actions_version}, this is {EDITS_VERSION}"
+        )
     env = PipelineEnv(reward_space=state.reward_space or "IrInstructionCountOz")
     try:
         if state.llvm_version and state.llvm_version != env.llvm_version:
-            return result.fail("llvm_version", f"recorded with LLVM {state.llvm_version}, this is {env.llvm_version}")
+            return result.fail(
+                "llvm_version",
+                f"recorded with LLVM {state.llvm_version}, this is {env.llvm_version}",
+            )
         try:
             env.apply(state)
         except CompilerError as error:
@@ -295,7 +335,9 @@ def validate_pipeline_state(state: CompilerEnvState, check_behaviour: bool = Tru
         if state.reward is not None and not math.isclose(
             result.reward, state.reward, rel_tol=REWARD_RELATIVE_TOLERANCE, abs_tol=1e-9
         ):
-            result.fail("reward", f"replay gives {result.reward:.6g}, the state claims {state.reward:.6g}")
+            result.fail(
+                "reward", f"replay gives {result.reward:.6g}, the state claims {state.reward:.6g}"
+            )
         if check_behaviour and env.benchmark is not None and env.benchmark.runnable:
             check = semantics.check_behaviour(env.benchmark, env.object_file(), env.backend)
             result.behaviour_checked = True

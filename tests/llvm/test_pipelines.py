@@ -53,8 +53,16 @@ def test_malformed_text_is_refused_with_its_position(text, position, words):
 @pytest.mark.parametrize(
     ("text", "position", "words"),
     [
-        ("function(sroa,inline)", 14, "'inline' is a cgscc pass and cannot stand at function level"),
-        ("function(loop-mssa(instcombine))", 19, "'instcombine' is a function pass and cannot stand at loop"),
+        (
+            "function(sroa,inline)",
+            14,
+            "'inline' is a cgscc pass and cannot stand at function level",
+        ),
+        (
+            "function(loop-mssa(instcombine))",
+            19,
+            "'instcombine' is a function pass and cannot stand at loop",
+        ),
         ("instcombine", 0, "cannot stand at module level"),
         ("function(loop(licm))", 14, "needs MemorySSA"),
         ("function(loop-mssa(dce))", 19, "cannot stand at loop level"),
@@ -96,7 +104,9 @@ def test_a_pipeline_llvm_rejects_gets_llvms_message_and_the_position(crc32_bitco
     # The table would refuse this; an unchecked tree shows what LLVM says and where.
     text = "function(sroa,simplifycfg<keep-loops;bogus>)"
     with CompilerSession(crc32_bitcode, "crc32") as session:
-        with pytest.raises(PipelineSyntaxError, match="invalid SimplifyCFG pass parameter 'bogus'") as caught:
+        with pytest.raises(
+            PipelineSyntaxError, match="invalid SimplifyCFG pass parameter 'bogus'"
+        ) as caught:
             run_pipeline(session, Pipeline.parse(text))
         assert caught.value.position == text.index("simplifycfg")
         assert session.alive  # a rejected text runs nothing: the module is as it was
@@ -107,7 +117,10 @@ def test_a_pipeline_llvm_rejects_gets_llvms_message_and_the_position(crc32_bitco
 def test_the_pass_table_is_what_libllvm_says():
     """Re-derive every level from LLVM's pass trace and parse every parameter option (about 30 s)."""
     done = subprocess.run(
-        [sys.executable, "-m", "cgym_ray.llvm.pipelines.derive"], capture_output=True, text=True, timeout=600
+        [sys.executable, "-m", "cgym_ray.llvm.pipelines.derive"],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
 

@@ -88,8 +88,11 @@ def probed_names() -> list[str]:
 class _Probe:
     def __init__(self) -> None:
         from cgym_ray.llvm.backend import get_backend
+        from cgym_ray.llvm.libllvm.backend import LibLLVMBackend
 
-        self.backend = get_backend("libllvm")
+        backend = get_backend("libllvm")
+        assert isinstance(backend, LibLLVMBackend)
+        self.backend = backend
         lib = self.backend.llvm.lib
         lib.LLVMPassBuilderOptionsSetDebugLogging.argtypes = [ctypes.c_void_p, ctypes.c_bool]
         lib.LLVMPassBuilderOptionsSetDebugLogging.restype = None
@@ -164,7 +167,9 @@ def derive(raw: dict) -> tuple[dict, list[str]]:
             problems.append(f"{key}: not in the table (levels {levels})")
         elif old["levels"] != levels:
             problems.append(f"{key}: the table says {old['levels']}, LLVM says {levels}")
-    problems += [f"{key}: in the table but not probed" for key in raw["passes"] if key not in passes]
+    problems += [
+        f"{key}: in the table but not probed" for key in raw["passes"] if key not in passes
+    ]
     from cgym_ray.llvm.pipelines.registry import table_from_dict
 
     table = table_from_dict(raw)

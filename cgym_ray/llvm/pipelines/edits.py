@@ -81,9 +81,18 @@ def units() -> tuple[Element, ...]:
     texts = [action.pipeline for action in PASSES] + [read_standard_text("O2")]
     for text in texts:
         for _, element, _ in Pipeline.parse(text).walk():
-            if element.is_adaptor or element.name in ANALYSIS_UTILITIES or PassTable.key(element) not in table.passes:
+            if (
+                element.is_adaptor
+                or element.name in ANALYSIS_UTILITIES
+                or PassTable.key(element) not in table.passes
+            ):
                 continue
-            if element.name in ("verify", "annotation-remarks", "transform-warning", "recompute-globalsaa"):
+            if element.name in (
+                "verify",
+                "annotation-remarks",
+                "transform-warning",
+                "recompute-globalsaa",
+            ):
                 continue  # they check or report, and change nothing
             found.setdefault(str(element), element)
     return tuple(found[text] for text in sorted(found))
@@ -123,7 +132,11 @@ def parameter_edits(element: Element) -> list[tuple[str, ...] | None]:
     edits: list[tuple[str, ...]] = []
 
     def without(prefixes: tuple[str, ...]) -> list[str]:
-        return [item for item in current if not any(item == p or item.startswith(p + "=") for p in prefixes)]
+        return [
+            item
+            for item in current
+            if not any(item == p or item.startswith(p + "=") for p in prefixes)
+        ]
 
     for flag in sorted(spec.flags):
         for setting in (flag, f"no-{flag}"):
@@ -140,7 +153,9 @@ def parameter_edits(element: Element) -> list[tuple[str, ...] | None]:
     return [tuple(edit) for edit in edits]
 
 
-def apply_edit(pipeline: Pipeline, operation: int, position: int, choice: int) -> tuple[Pipeline, str]:
+def apply_edit(
+    pipeline: Pipeline, operation: int, position: int, choice: int
+) -> tuple[Pipeline, str]:
     """The edited tree and what the edit did (for `info`); the same tree if it had nothing to act on."""
     found = places(pipeline)
     place = found[position % len(found)]
@@ -158,14 +173,20 @@ def apply_edit(pipeline: Pipeline, operation: int, position: int, choice: int) -
         return pipeline.replace_children(place.parent, updated), f"{name} {unit} at {level} level"
     element = siblings[place.index]
     if name == "delete":
-        edited = pipeline.replace_children(place.parent, siblings[: place.index] + siblings[place.index + 1 :])
-        return _drop_empty_adaptors(edited), f"delete {element.head if element.is_adaptor else element}"
+        edited = pipeline.replace_children(
+            place.parent, siblings[: place.index] + siblings[place.index + 1 :]
+        )
+        return _drop_empty_adaptors(
+            edited
+        ), f"delete {element.head if element.is_adaptor else element}"
     edits = parameter_edits(element)
     if not edits:
         return pipeline, f"parameter of {element.head}: it has none to change"
     params = edits[choice % len(edits)]
     updated = siblings[: place.index] + (element.with_params(params),) + siblings[place.index + 1 :]
-    return pipeline.replace_children(place.parent, updated), f"parameter {element} -> {element.with_params(params)}"
+    return pipeline.replace_children(
+        place.parent, updated
+    ), f"parameter {element} -> {element.with_params(params)}"
 
 
 def _drop_empty_adaptors(pipeline: Pipeline) -> Pipeline:

@@ -124,9 +124,7 @@ class PassTable:
         if info is None:
             return f"unknown pass {self.key(element)!r} (not in pass table {self.version})"
         if level not in info.levels:
-            return (
-                f"{element.name!r} is a {'/'.join(info.levels)} pass and cannot stand at {level} level"
-            )
+            return f"{element.name!r} is a {'/'.join(info.levels)} pass and cannot stand at {level} level"
         if info.memory_ssa and not memory_ssa:
             return f"{element.name!r} needs MemorySSA: put it in loop-mssa(...), not loop(...)"
         if element.name in ANALYSIS_UTILITIES:
@@ -168,7 +166,9 @@ class PassTable:
 @functools.lru_cache(maxsize=1)
 def load_table() -> PassTable:
     """The pass table shipped with this version of cgym-ray."""
-    raw = json.loads(resources.files("cgym_ray.llvm.pipelines").joinpath(f"data/{TABLE_FILE}").read_text())
+    raw = json.loads(
+        resources.files("cgym_ray.llvm.pipelines").joinpath(f"data/{TABLE_FILE}").read_text()
+    )
     return table_from_dict(raw)
 
 
@@ -181,8 +181,10 @@ def table_from_dict(raw: dict) -> PassTable:
         name: ParameterSpec(
             flags=frozenset(entry.get("flags", ())),
             words=frozenset(entry.get("words", ())),
-            integers={key: (int(low), int(high)) for key, (low, high) in entry.get("integers", {}).items()},
-            count=tuple(entry["count"]) if "count" in entry else None,  # type: ignore[arg-type]
+            integers={
+                key: (int(low), int(high)) for key, (low, high) in entry.get("integers", {}).items()
+            },
+            count=(int(entry["count"][0]), int(entry["count"][1])) if "count" in entry else None,
         )
         for name, entry in raw["parameters"].items()
     }

@@ -23,10 +23,9 @@ from cgym_ray.llvm.pipelines.tree import (
 from cgym_ray.llvm.session import CompilerSession, StepResult
 
 
-def pipeline_action(pipeline: Pipeline | str, attributes: Sequence[str] = ()) -> Action:
-    """The session action that runs `pipeline` (after adding `attributes` to every function)."""
-    text = str(pipeline)
-    return Action(name=text or "(empty pipeline)", pipeline=text, kind="pipeline", attributes=tuple(attributes))
+def pipeline_action(pipeline: Pipeline | str) -> Action:
+    """The session action that runs `pipeline`."""
+    return Action(name=str(pipeline), pipeline=str(pipeline), kind="pipeline")
 
 
 def wrapped_element(pipeline: Pipeline, path: tuple[int, ...]) -> str:
@@ -38,65 +37,72 @@ def wrapped_element(pipeline: Pipeline, path: tuple[int, ...]) -> str:
 
 
 def run_pipeline(
-    session: CompilerSession, pipeline: Pipeline, attributes: Sequence[str] = (), observations: Sequence[str] = ()
+    session: CompilerSession, pipeline: Pipeline, observations: Sequence[str] = ()
 ) -> StepResult:
     """Run `pipeline` on the session's module; `PipelineSyntaxError` with the position if LLVM rejects it."""
     if not pipeline.elements:
-        if attributes:
-            return session.apply(Action("(attributes)", "", kind="pipeline", attributes=tuple(attributes)), observations)
-        measured = session.measure("instruction_count", *observations)
-        return StepResult("(empty pipeline)", False, int(measured["instruction_count"]), 0.0, 0.0,  # type: ignore[arg-type]
-                          {name: measured[name] for name in observations})  # fmt: skip
+        raise PipelineSyntaxError("an empty pipeline runs nothing: LLVM refuses empty text")
     try:
-        return session.apply(pipeline_action(pipeline, attributes), observations)
+        return session.apply(pipeline_action(pipeline), observations)
     except PipelineSyntaxError:
         raise
     except PipelineError as error:
         raise locate_rejection(session, pipeline, error) from error
 
 
-def locate_rejection(session: CompilerSession, pipeline: Pipeline, error: PipelineError) -> PipelineError:
+def locate_rejection(
+    session: CompilerSession, pipeline: Pipeline, error: PipelineError
+) -> PipelineError:
     """LLVM's message, pointed at the first leaf element LLVM rejects when run alone."""
     text = str(pipeline)
     _, positions = parse_with_positions(text)
     leaves = [path for path, element, _ in pipeline.walk() if not element.is_adaptor]
-    probes = [Action(f"probe {i}", wrapped_element(pipeline, path)) for i, path in enumerate(leaves)]
+    probes = [
+        Action(f"probe {i}", wrapped_element(pipeline, path)) for i, path in enumerate(leaves)
+    ]
     message = str(error).rsplit(": ", 1)[-1]
     for path, result in zip(leaves, session.try_actions(probes), strict=True):
         if "error" in result:
             detail = str(result["error"]).rsplit(": ", 1)[-1]
-            return PipelineSyntaxError(f"LLVM rejected {pipeline.at(path)}: {detail}", text, positions[path])
+            return PipelineSyntaxError(
+                f"LLVM rejected {pipeline.at(path)}: {detail}", text, positions[path]
+            )
     return PipelineSyntaxError(f"LLVM rejected the pipeline: {message}", text, 0)
 
 
-# Elements that only compute or drop analyses: what they leave behind is used by the
-# element after them in the same run, so they are never cut off from it.
-_ANALYSIS_ONLY = ("require", "invalidate", "recompute-globalsaa")
-
-
-def _analysis_only(element: Element) -> bool:
-    if element.children is not None:
-        return bool(element.children) and all(_analysis_only(child) for child in element.children)
-    return element.name in _ANALYSIS_ONLY
+def _caches_module_analysis(element: Element) -> bool:
+    """`require<...>` at module level or `recompute-globalsaa`: a module analysis stays cached after it."""
+    return element.name == "recompute-globalsaa" or (
+        element.name == "require" and element.children is None
+    )
 
 
 def segments(pipeline: Pipeline) -> list[Pipeline]:
-    """The pipeline cut between its top-level elements, each analysis-only element kept with the next.
+    """The pipeline cut where running the parts one after another equals running the whole text.
 
-    Running the segments one after another gives the IR of running the whole
-    text (tests/llvm/test_pipelines.py checks -Oz's on every suite program):
-    a cached analysis that a later element depends on (GlobalsAA after
-    `require<globals-aa>` or `recompute-globalsaa`) stays in its segment.
+    Each `LLVMRunPasses` call starts with empty analysis managers, so a cut
+    drops every cached analysis. Most are recomputed to the same result, but
+    GlobalsAA is used only while cached: after `require<globals-aa>` it stays
+    (stale but preserved) through whatever does not invalidate it, which
+    depends on what the passes changed. So the pipeline is cut between its
+    top-level elements only before the first element that caches a module
+    analysis, and just before each `recompute-globalsaa` (which replaces
+    whatever was cached). For -Oz's pipeline that gives the cheap module
+    passes one by one, the inliner's walk, and the late function pipeline.
+    tests/envs/test_pipeline_env.py checks cached compiles against whole
+    ones after random edits.
     """
     cut: list[Pipeline] = []
-    pending: list[Element] = []
+    current: list[Element] = []
+    cached = False
     for element in pipeline.elements:
-        pending.append(element)
-        if not _analysis_only(element):
-            cut.append(Pipeline(tuple(pending)))
-            pending = []
-    if pending:
-        cut.append(Pipeline(tuple(pending)))
+        if current and (not cached or element.name == "recompute-globalsaa"):
+            cut.append(Pipeline(tuple(current)))
+            current = []
+        current.append(element)
+        cached = cached or _caches_module_analysis(element)
+    if current:
+        cut.append(Pipeline(tuple(current)))
     return cut
 
 
@@ -117,7 +123,9 @@ class IncrementalCompiler:
         self.checkpoint_after_s = checkpoint_after_s
         # (segments compiled, a session holding the module after them); the module before any pipeline first.
         self.checkpoints: list[tuple[int, CompilerSession]] = [(0, session.fork())]
-        self.texts: list[str] = []  # the segments of the pipeline the session's module is the result of
+        self.texts: list[
+            str
+        ] = []  # the segments of the pipeline the session's module is the result of
         self.segments_run = 0  # segments compiled so far (a measure of the work done)
 
     def compile(self, pipeline: Pipeline, observations: Sequence[str] = ()) -> dict[str, object]:
@@ -144,7 +152,10 @@ class IncrementalCompiler:
             since_checkpoint_s += time.perf_counter() - started
             self.segments_run += 1
         self.texts = texts
-        return {"instruction_count": self.session.instruction_count, **self.session.measure(*observations)}
+        return {
+            "instruction_count": self.session.instruction_count,
+            **self.session.measure(*observations),
+        }
 
     def fork(self) -> IncrementalCompiler:
         """An independent copy: the current module and the start module are forked, other checkpoints dropped."""

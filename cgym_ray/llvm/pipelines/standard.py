@@ -24,9 +24,17 @@ OZ_ATTRIBUTES = ("minsize", "optsize")
 def read_standard_text(name: str) -> str:
     """The pipeline text of `name` ("O2" or "O3"), without the file's comment lines."""
     if name not in STANDARD_PIPELINE_FILES:
-        raise PipelineError(f"no written-out pipeline {name!r}; choose one of {sorted(STANDARD_PIPELINE_FILES)}")
-    raw = resources.files("cgym_ray.llvm.pipelines").joinpath(f"data/{STANDARD_PIPELINE_FILES[name]}").read_text()
-    return "".join(line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+        raise PipelineError(
+            f"no written-out pipeline {name!r}; choose one of {sorted(STANDARD_PIPELINE_FILES)}"
+        )
+    raw = (
+        resources.files("cgym_ray.llvm.pipelines")
+        .joinpath(f"data/{STANDARD_PIPELINE_FILES[name]}")
+        .read_text()
+    )
+    return "".join(
+        line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 def standard_pipeline(name: str) -> Pipeline:

@@ -207,7 +207,9 @@ class _Parser:
                 raise PipelineSyntaxError(f"'<' after {name!r} is never closed", text, self.pos)
             inside = text[self.pos + 1 : close]
             if any(c in inside for c in "(),<"):
-                raise PipelineSyntaxError(f"unexpected character in the parameters of {name!r}", text, self.pos)
+                raise PipelineSyntaxError(
+                    f"unexpected character in the parameters of {name!r}", text, self.pos
+                )
             params = tuple(inside.split(";"))
             self.pos = close + 1
         children: tuple[Element, ...] | None = None
@@ -221,7 +223,9 @@ class _Parser:
                 raise PipelineSyntaxError(f"'(' after {name!r} is never closed", text, self.pos)
             self.pos += 1
         if self.pos < len(text) and text[self.pos] not in ",)":
-            raise PipelineSyntaxError(f"unexpected {text[self.pos]!r} after {name!r}", text, self.pos)
+            raise PipelineSyntaxError(
+                f"unexpected {text[self.pos]!r} after {name!r}", text, self.pos
+            )
         element = Element(name, params, children)
         self.positions.setdefault(id(element), start)
         return element
