@@ -53,9 +53,17 @@ def process_tree_rss_bytes(pid: int | None = None, proportional: bool = False) -
 class EnvActorImpl:
     """The actor's body, usable without Ray (tests, one-process runs)."""
 
-    def __init__(self, env_config: EnvConfig, store_path: str | None, run_id: str | None, name: str = "") -> None:
+    def __init__(
+        self,
+        env_config: EnvConfig,
+        store_path: str | None,
+        run_id: str | None,
+        name: str = "",
+        observation: str | None = None,
+    ) -> None:
         self.env_config = env_config
         self.name = name or f"actor-{os.getpid()}"
+        self.observation = observation  # what every recorded step holds (the job's store.observations)
         self.writer = None
         if store_path and run_id:
             from cgym_ray.store import TrajectoryStore
@@ -95,8 +103,9 @@ class EnvActorImpl:
         reporter = None
         if self.writer is not None:
             reporter = StoreReporter(
-                self.writer, task.agent, task.params, checkpoint=task.params.get("checkpoint")
-            )
+                self.writer, task.agent, task.params, checkpoint=task.params.get("checkpoint"),
+                observation=self.observation,
+            )  # fmt: skip
 
         def make_env():
             return self._make_env()

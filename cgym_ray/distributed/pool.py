@@ -73,6 +73,7 @@ class EnvPool:
         options: PoolOptions | None = None,
         store_path: str | None = None,
         run_id: str | None = None,
+        observation: str | None = None,
     ) -> None:
         if not ray.is_initialized():
             raise RuntimeError("call ray.init() (or cgym_ray.distributed.init_ray) before making a pool")
@@ -80,6 +81,7 @@ class EnvPool:
         self.options = options or PoolOptions()
         self.store_path = store_path
         self.run_id = run_id
+        self.observation = observation  # recorded with every step (see StoreReporter)
         self._serial = 0
         self.replaced = 0
         self._starting: dict[ray.ObjectRef, _Member] = {}  # created, not yet answered a ping
@@ -100,7 +102,7 @@ class EnvPool:
         self._serial += 1
         name = f"actor-{self._serial}"
         handle = EnvActor.options(num_cpus=self.options.cpus_per_actor, max_concurrency=2).remote(
-            self.env_config, self.store_path, self.run_id, name
+            self.env_config, self.store_path, self.run_id, name, self.observation
         )
         self._starting[handle.ping.remote()] = _Member(handle, name)
 

@@ -13,6 +13,10 @@ class StoreReporter:
     """A search's `report` callback that writes every episode, step by step, to a store writer.
 
     The O0/Oz instruction counts of each benchmark come from the (cached) baselines.
+    With `observation` (a space's name, the job's `store.observations`), the
+    search computes it for every step and each episode's start, and the
+    episode row names the space and holds its Minari JSON, so that
+    `results export rllib|minari` work on the store.
     """
 
     def __init__(
@@ -21,9 +25,12 @@ class StoreReporter:
         agent: str,
         params: dict[str, Any],
         checkpoint: str | None = None,
+        observation: str | None = None,
     ) -> None:
         self.writer = writer
         self.agent = agent
+        self.observation = observation
+        self.observation_space_json = observation_space_json(observation) if observation else None
         self.params = json.dumps(params, sort_keys=True, default=str)
         self._references: dict[str, dict[str, int | None]] = {}
         self.checkpoint = checkpoint
@@ -45,7 +52,11 @@ class StoreReporter:
         episode_id = new_id()
         total = 0.0
         final_count = None
+        observation = outcome.initial_observation
         for index, step in enumerate(outcome.steps):
+            if step.observation is not None or step.error is None:
+                observation = step.observation
+            # else: the step failed and changed nothing, so its observation is the one before it
             total += step.reward
             if step.instruction_count is not None:
                 final_count = step.instruction_count
@@ -63,7 +74,7 @@ class StoreReporter:
                     terminated=step.terminated,
                     truncated=step.truncated,
                     error=step.error,
-                    observation=step.observation,
+                    observation=observation,
                     backend=outcome.state.backend,
                     llvm_version=outcome.state.llvm_version,
                 )
@@ -87,9 +98,21 @@ class StoreReporter:
                 status=outcome.status,
                 error=outcome.error,
                 reward_space=outcome.state.reward_space,
+                observation_space=outcome.observation_space,
+                initial_observation=outcome.initial_observation,
+                observation_space_json=self.observation_space_json if outcome.observation_space else None,
                 agent_params=self.params,
                 checkpoint=self.checkpoint,
             )
         )
         self.steps += len(outcome.steps)
         self.episodes += 1
+
+
+def observation_space_json(name: str) -> str:
+    """The observation space `name` as Minari's space JSON (what export rebuilds it from)."""
+    from minari.serialization import serialize_space
+
+    from cgym_ray.envs.observations import get_observation_spec
+
+    return serialize_space(get_observation_spec(name).space)

@@ -17,7 +17,7 @@ import copy
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ class PlayedStep:
     info: dict[str, Any]
     walltime_s: float
     metric: float | None  # the reward metric's value after the step (None: it failed)
+    observations: dict[str, Any] = field(default_factory=dict)  # those `play(observe=...)` asked for
 
 
 class ResetNeeded(CompilerError):
@@ -375,6 +376,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         time_limit_s: float | None = None,
         overrun_s: float | None = None,
         action_effect: bool = True,
+        observe: Sequence[ObservationSpec] = (),
     ) -> list[PlayedStep]:
         """Apply actions in one request to the compiler; what each step taken did.
 
@@ -389,7 +391,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         hangs); otherwise each step has `step_timeout_s`.
         `action_effect=False` skips the walk that gives
         `info["action_had_no_effect"]` (the key is then absent), for searches
-        that never read it. Only the last state's observation is computed.
+        that never read it. Only the last state's observation is computed,
+        besides the `observe` ones, which every step taken computes in the same
+        request (`PlayedStep.observations`; what a store records).
         """
         session = self._require_session()
         indices = [self._check_action(a) for a in actions]
@@ -397,7 +401,8 @@ class LlvmEnv(gym.Env[Observation, int]):
             return []
         metric = self.reward_spec.metric if self.reward_spec is not None else "instruction_count"
         stop = self._patience_rule(patience, best)
-        names = () if metric == "instruction_count" else (metric,)
+        names = {metric, *(name for spec in observe for name in spec.measurements)}
+        names = tuple(sorted(names - {"instruction_count"}))
         try:
             results, error = session.apply_sequence(
                 indices, names, changes=action_effect, stop=stop, time_limit_s=time_limit_s, overrun_s=overrun_s
@@ -408,7 +413,7 @@ class LlvmEnv(gym.Env[Observation, int]):
             # failing step, when the worker left its index, is not run again.
             self._restore_session()
             known = failure if failure.step_index is not None else None
-            return self._play_stepwise(indices, patience, best, time_limit_s, overrun_s, known)
+            return self._play_stepwise(indices, patience, best, time_limit_s, overrun_s, known, observe)
         played = []
         for index, result in zip(indices, results, strict=False):
             self.actions.append(index)
@@ -420,7 +425,10 @@ class LlvmEnv(gym.Env[Observation, int]):
             info: dict[str, Any] = {"instruction_count": result.instruction_count}
             if action_effect:
                 info["action_had_no_effect"] = not result.changed
-            played.append(PlayedStep(index, reward, False, info, result.walltime_s, float(values[metric])))
+            observations = {spec.name: spec.compute(values, self) for spec in observe}
+            played.append(
+                PlayedStep(index, reward, False, info, result.walltime_s, float(values[metric]), observations)
+            )
         if results:
             self.last_step = results[-1]
             self._last_observation = self.compute_observation(self.observation_spec)
@@ -452,6 +460,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         time_limit_s: float | None,
         overrun_s: float | None = None,
         failure: StepFailed | None = None,
+        observe: Sequence[ObservationSpec] = (),
     ) -> list[PlayedStep]:
         """`play`, one `step` at a time (after a compiler crash inside a sequence).
 
@@ -477,7 +486,10 @@ class LlvmEnv(gym.Env[Observation, int]):
             finally:
                 self.step_timeout_s = timeout_s
             value = None if terminated or tracker is None else tracker.previous
-            played.append(PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value))
+            observations = {} if terminated else {spec.name: self.compute_observation(spec) for spec in observe}
+            played.append(
+                PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value, observations)
+            )
             if terminated:
                 break
             if watch is not None and watch.should_stop(value):

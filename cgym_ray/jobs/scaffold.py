@@ -39,6 +39,7 @@ class JobRun:
     ray: RaySection
     store: TrajectoryStore
     run_id: str
+    observation: str | None = None  # what every recorded step holds (`store.observations`)
 
     @classmethod
     def start(
@@ -57,7 +58,7 @@ class JobRun:
         runtime_env = ray.runtime_env if runtime_env is None else runtime_env
         init_ray(address=ray.address, num_cpus=ray.num_cpus, runtime_env=runtime_env or None)
         opened = TrajectoryStore.open(store.path)
-        return cls(ray, opened, opened.begin_run(config=config, name=name))
+        return cls(ray, opened, opened.begin_run(config=config, name=name), store.observation)
 
     def pool_options(self, num_tasks: int, **options: Any) -> PoolOptions:
         """`ray.num_actors` actors (default: as many as the cluster's CPUs hold), at most one a task."""
@@ -78,7 +79,8 @@ class JobRun:
         """
         tracker = Progress(len(tasks)) if progress else None
         started = time.monotonic()
-        pool = EnvPool(env, self.pool_options(len(tasks), **options), str(self.store.root), self.run_id)
+        pool = EnvPool(env, self.pool_options(len(tasks), **options), str(self.store.root), self.run_id,
+                       observation=self.observation)  # fmt: skip
         try:
             results = pool.run(list(tasks), on_result=tracker.update if tracker else None)
         finally:

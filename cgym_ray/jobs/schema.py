@@ -13,7 +13,7 @@
     budget: {seconds: 10}
     seeds: [0]
     ray: {address: null, num_cpus: 2}
-    store: {path: store}
+    store: {path: store, observations: [Autophase]}   # observations: optional, see StoreSection
     output: {dir: runs/quickstart}
 """
 
@@ -203,7 +203,40 @@ class RaySection(Strict):
 
 
 class StoreSection(Strict):
+    """Where the run is recorded, and which observation each step records besides its reward.
+
+    `observations: [Autophase]` records that observation after every step and
+    at every episode's start, with its space (what `results export rllib` and
+    `results export minari` need); it costs the steps the computing takes.
+    One space for now, a numeric vector (its column is a list of float32);
+    the list leaves room for more, and for graphs in their own columns.
+    """
+
     path: str = "store"
+    observations: list[str] = Field(default_factory=list, max_length=1)
+
+    @field_validator("observations")
+    @classmethod
+    def recordable(cls, names: list[str]) -> list[str]:
+        from gymnasium import spaces
+
+        from cgym_ray.envs.observations import OBSERVATIONS
+
+        vectors = sorted(
+            name for name, spec in OBSERVATIONS.items()
+            if isinstance(spec.space, spaces.Box) and len(spec.space.shape) == 1
+        )  # fmt: skip
+        for name in names:
+            if name not in vectors:
+                raise ValueError(
+                    f"cannot record observation {name!r}; the store records one of: {', '.join(vectors)}"
+                )
+        return names
+
+    @property
+    def observation(self) -> str | None:
+        """The observation space each step records, if any."""
+        return self.observations[0] if self.observations else None
 
 
 class OutputSection(Strict):

@@ -7,7 +7,10 @@ A baseline is a plain function:
 `make_env()` returns a fresh, un-reset `LlvmEnv` (its reward space is what is
 maximised); `benchmark` is a URI; `budget` bounds steps and/or seconds; `seed`
 fixes every random choice; `report`, if given, is called once per episode the
-search plays, so a caller can record it (the trajectory store does).
+search plays, so a caller can record it (the trajectory store does). A report
+with an `observation` attribute (an observation space's name, as
+`StoreReporter` and `EpisodeCollector` have) gets that observation after
+every step and at each episode's start; the search pays for computing it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cgym_ray.envs.llvm_env import LlvmEnv
 from cgym_ray.envs.state import CompilerEnvState
@@ -107,7 +111,7 @@ class StepOutcome:
     terminated: bool = False
     truncated: bool = False
     error: str | None = None
-    observation: list[float] | None = None
+    observation: Any = None  # the report's observation after the step (None: not asked, or it failed)
     metric: float | None = None  # the reward metric's value after the step, where known
 
 
@@ -121,9 +125,27 @@ class EpisodeOutcome:
     state: CompilerEnvState
     status: str = "ok"  # "ok" or "error"
     error: str | None = None
+    observation_space: str | None = None  # the name of the observation the steps hold
+    initial_observation: Any = None  # that observation after reset
 
 
 Report = Callable[[EpisodeOutcome], None]
+
+
+def observation_wanted(report: Report | None) -> str | None:
+    """The observation space a report asks every step for (its `observation` attribute), if any."""
+    return getattr(report, "observation", None)
+
+
+class EpisodeCollector(list):
+    """A report that keeps every episode it is given, with `observation` on each step if named."""
+
+    def __init__(self, observation: str | None = None) -> None:
+        super().__init__()
+        self.observation = observation
+
+    def __call__(self, outcome: EpisodeOutcome) -> None:
+        self.append(outcome)
 
 
 @dataclass

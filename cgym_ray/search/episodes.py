@@ -19,6 +19,10 @@ Budget: each step taken and each action tried (`try_actions`) costs one step.
 A time budget starts after the first reset (loading the benchmark and measuring
 its O0/Oz references is not search); the result's walltime includes that setup.
 
+Observations: when the report names one (`observation_wanted`), each episode
+records it after reset and after every step; a walk computes them in its one
+request to the compiler. A failed step has none (the module did not change).
+
 Behaviour: on a runnable benchmark, a prefix becomes the best only after its
 program ran and printed what the unoptimized one prints (`_consider_best`);
 the time this takes counts against a time budget, not against steps.
@@ -31,8 +35,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from types import TracebackType
+from typing import Any
 
 from cgym_ray.envs.llvm_env import LlvmEnv, PlayedStep
+from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
 from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.envs.state import CompilerEnvState
 from cgym_ray.errors import CompilerError
@@ -44,6 +50,7 @@ from cgym_ray.search.common import (
     Report,
     SearchResult,
     StepOutcome,
+    observation_wanted,
 )
 
 # How long a search waits for a candidate program (or 10 x the original's runtime,
@@ -67,6 +74,7 @@ class Episode:
     # The length of the shortest prefix whose program misbehaved: it and every
     # longer prefix of this episode are not trusted (None: none misbehaved).
     miscompiled_from: int | None = None
+    initial_observation: Any = None  # the report's observation after reset, if it asked for one
 
     @property
     def failed(self) -> bool:
@@ -121,6 +129,8 @@ class SearchRun:
         self.benchmark = benchmark
         self.seed = seed
         self.report = report
+        wanted = observation_wanted(report)
+        self.observe: tuple[ObservationSpec, ...] = (get_observation_spec(wanted),) if wanted else ()
         self.clock = BudgetClock(budget)
         self.overrun_s = None if budget.seconds is None else max(MIN_OVERRUN_S, OVERRUN_FRACTION * budget.seconds)
         self._step_timeout_s: float | None = None  # the envs' own, before the budget bounds it
@@ -251,15 +261,24 @@ class SearchRun:
     def new_episode(self, env: LlvmEnv | None = None) -> Episode:
         """Start an episode on `env` (reset on the benchmark) or on a new environment."""
         if env is None:
-            return Episode(self.open_env())
-        self._reset(env)
-        return Episode(env)
+            env = self.open_env()
+        else:
+            self._reset(env)
+        return Episode(env, initial_observation=self._observe(env))
+
+    def _observe(self, env: LlvmEnv) -> Any:
+        """The report's observation of the env's current state (None if it asked for none)."""
+        if not self.observe:
+            return None
+        if env.observation_spec.name == self.observe[0].name and env._last_observation is not None:
+            return env._last_observation  # reset/step computed it already
+        return env.compute_observation(self.observe[0])
 
     def fork(self, episode: Episode) -> Episode:
         """An independent copy of a running episode (its own compiler process)."""
         child = episode.env.fork()
         self._envs.append(child)
-        return Episode(child, steps=list(episode.steps))
+        return Episode(child, steps=list(episode.steps), initial_observation=episode.initial_observation)
 
     def step(self, episode: Episode, action: int) -> StepOutcome:
         """Apply one action, spend one step of the budget, and remember the best prefix."""
@@ -285,6 +304,7 @@ class SearchRun:
             terminated=bool(terminated),
             truncated=bool(truncated),
             error=None if error is None else describe_error(error),
+            observation=None if error is not None else self._observe(env),
         )
         episode.steps.append(outcome)
         if outcome.error is not None:
@@ -320,7 +340,7 @@ class SearchRun:
         try:
             played = env.play(
                 actions, patience=patience, best=best, time_limit_s=self.clock.seconds_left,
-                overrun_s=self.overrun_s, action_effect=False,
+                overrun_s=self.overrun_s, action_effect=False, observe=self.observe,
             )  # fmt: skip
         except CompilerError as error:  # the compiler could not even be restarted on this state
             played = [PlayedStep(actions[0], 0.0, True, {"error": {"message": str(error)}}, 0.0, None)]
@@ -337,6 +357,7 @@ class SearchRun:
                 walltime_s=step.walltime_s,
                 terminated=step.terminated,
                 error=None if error is None else describe_error(error),
+                observation=step.observations.get(self.observe[0].name) if self.observe else None,
                 metric=step.metric,
             )
             episode.steps.append(outcome)
@@ -390,6 +411,8 @@ class SearchRun:
                 state=episode.env.state,
                 status="error" if episode.failed else "ok",
                 error=episode.error,
+                observation_space=self.observe[0].name if self.observe else None,
+                initial_observation=episode.initial_observation,
             )
         )
 

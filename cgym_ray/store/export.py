@@ -12,6 +12,7 @@ import csv
 import os
 import warnings
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from cgym_ray.store.store import Filter, TrajectoryStore
 
 COMPILERGYM_CSV_HEADER = ("benchmark", "reward", "walltime", "commandline")
+RECORD_HINT = "record them with `store: {observations: [Autophase]}` in the job file"
 RLLIB_COLUMNS = ("eps_id", "obs", "actions", "rewards", "new_obs", "terminateds", "truncateds", "t")
 
 
@@ -87,16 +89,31 @@ def write_rllib(
     missing = table["obs"].null_count + table["new_obs"].null_count
     if missing:
         raise ExportError(
-            f"{missing} transitions have no observation; record observations (and each "
-            "episode's initial_observation) to export for RLlib"
+            f"{missing} transitions have no observation (or no episode initial_observation); "
+            + RECORD_HINT
         )
     table = table.set_column(1, "obs", _fixed_size(table["obs"], "obs"))
     table = table.set_column(4, "new_obs", _fixed_size(table["new_obs"], "new_obs"))
     table = table.set_column(2, "actions", table["actions"].cast(pa.int64()))
+    space = _recorded_space_json(store, table["eps_id"].unique().to_pylist())
+    if space is not None:  # how to rebuild the observation space: minari's deserialize_space
+        table = table.replace_schema_metadata({"cgym.observation_space": space})
     file = path / "transitions.parquet" if path.suffix != ".parquet" else path
     file.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, file, compression="zstd")
     return file
+
+
+def _recorded_space_json(store: TrajectoryStore, episode_ids: list[str]) -> str | None:
+    """The one observation space (Minari JSON) the episodes recorded; None if none says."""
+    episodes = store.episodes(episode_id=episode_ids, columns=["observation_space_json"])
+    spaces = {value for value in episodes["observation_space_json"].to_pylist() if value}
+    if len(spaces) > 1:
+        raise ExportError(
+            f"the selected episodes recorded {len(spaces)} different observation spaces; "
+            "select one run (or benchmark) at a time"
+        )
+    return spaces.pop() if spaces else None
 
 
 def _episode_steps(steps: pa.Table) -> dict[str, pa.Table]:
@@ -158,7 +175,18 @@ def write_minari(
         buffers.append(_episode_buffer(EpisodeBuffer, index, episode, steps))
     observation_length = buffers[0].observations.shape[1]
     if observation_space is None:
-        observation_space = gym.spaces.Box(-np.inf, np.inf, (observation_length,), np.float32)
+        recorded = _recorded_space_json(store, ids)
+        if recorded is not None:
+            from minari.serialization import deserialize_space
+
+            observation_space = deserialize_space(recorded)
+        else:
+            observation_space = gym.spaces.Box(-np.inf, np.inf, (observation_length,), np.float32)
+    if isinstance(observation_space, gym.spaces.Box):  # the store keeps float32: back to the space's type
+        buffers = [
+            replace(buffer, observations=buffer.observations.astype(observation_space.dtype))
+            for buffer in buffers
+        ]
     if action_space is None:
         largest = max(int(buffer.actions.max()) for buffer in buffers if len(buffer.actions))
         action_space = gym.spaces.Discrete(num_actions or largest + 1)
@@ -201,7 +229,7 @@ def _episode_buffer(buffer_class: type, index: int, episode: dict, steps: pa.Tab
         raise ExportError(f"{name}: its recorded steps are not 0..{steps.num_rows - 1}")
     initial = episode["initial_observation"]
     if initial is None or steps["observation"].null_count:
-        raise ExportError(f"{name} has no recorded observations (or no initial_observation)")
+        raise ExportError(f"{name} has no recorded observations (or no initial_observation); {RECORD_HINT}")
     observations = np.vstack(
         [np.asarray(initial, np.float32), np.stack(steps["observation"].to_numpy(False))]
     ).astype(np.float32)

@@ -77,6 +77,7 @@ class EpisodeRecord:
     initial_observation: Sequence[float] | None = None
     agent_params: str | None = None  # JSON text
     checkpoint: str | None = None  # the policy checkpoint that acted, if any
+    observation_space_json: str | None = None  # the space of the observations (Minari's JSON)
     run_id: str = ""  # filled by the writer
 
 

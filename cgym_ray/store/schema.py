@@ -68,6 +68,9 @@ EPISODES_SCHEMA = pa.schema(
         ("initial_observation", OBSERVATION_TYPE),
         ("agent_params", pa.string()),
         ("checkpoint", pa.string()),
+        # The observation space of `initial_observation` and the steps' `observation`, as
+        # Minari's space JSON (minari.serialization.deserialize_space rebuilds it).
+        ("observation_space_json", pa.string()),
     ],
     metadata=_METADATA,
 )
