@@ -401,8 +401,8 @@ class LlvmEnv(gym.Env[Observation, int]):
             return []
         metric = self.reward_spec.metric if self.reward_spec is not None else "instruction_count"
         stop = self._patience_rule(patience, best)
-        names = {metric, *(name for spec in observe for name in spec.measurements)}
-        names = tuple(sorted(names - {"instruction_count"}))
+        measured = {metric, *(name for spec in observe for name in spec.measurements)}
+        names = tuple(sorted(measured - {"instruction_count"}))
         try:
             results, error = session.apply_sequence(
                 indices, names, changes=action_effect, stop=stop, time_limit_s=time_limit_s, overrun_s=overrun_s
