@@ -203,6 +203,7 @@ class LlvmEnv(gym.Env[Observation, int]):
                 f"{type(name).__name__}; to transform observations use a gymnasium.ObservationWrapper"
             )
         self.observation_spec = get_observation_spec(name)
+        self._last_observation = None  # it was of the old space
 
     @property
     def reward_space(self) -> RewardSpec | None:
@@ -623,6 +624,12 @@ class LlvmEnv(gym.Env[Observation, int]):
 
     def compute_observation(self, spec: ObservationSpec) -> Any:
         return spec.compute(self._measure(spec.measurements), self)
+
+    def current_observation(self, spec: ObservationSpec) -> Any:
+        """`spec`'s observation of the current state; free if it is the one reset/step returned."""
+        if spec.name == self.observation_spec.name and self._last_observation is not None:
+            return self._last_observation
+        return self.compute_observation(spec)
 
     def compute_reward(self, spec: RewardSpec) -> float:
         current = float(self._measure([spec.metric])[spec.metric])

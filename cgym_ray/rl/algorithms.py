@@ -15,7 +15,7 @@ from cgym_ray.rl.envs import register_rl_env
 
 
 def env_config(
-    job: TrainJob, benchmarks: list[str], record: dict[str, str] | None = None
+    job: TrainJob, benchmarks: list[str], record: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The plain dict every env runner builds its env from (`envs.make_rl_env`)."""
     return {

@@ -91,7 +91,9 @@ def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
         from cgym_ray.rl.recording import TrainingRecorder
 
         worker = getattr(env_config, "worker_index", 0)
-        env = TrainingRecorder(env, record["store"], record["run_id"], record["agent"], worker)
+        env = TrainingRecorder(
+            env, record["store"], record["run_id"], record["agent"], worker, record.get("observation")
+        )
     if env_config.get("on_compiler_error", "recreate") == "recreate":
         env = RecreateOnCompilerError(env)
     return env

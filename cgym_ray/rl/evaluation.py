@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from cgym_ray.search.common import Budget, EpisodeOutcome
+from cgym_ray.search.common import Budget, EpisodeCollector, EpisodeOutcome
 
 
 @dataclass(frozen=True)
@@ -39,16 +39,23 @@ class EvalResult:
 
 
 def run_eval_task(
-    task: EvalTask, checkpoint: str, env_id: str, env_kwargs: dict[str, Any]
+    task: EvalTask,
+    checkpoint: str,
+    env_id: str,
+    env_kwargs: dict[str, Any],
+    observation: str | None = None,
 ) -> EvalResult:
-    """Play one evaluation task in this process (a Ray task in `evaluate_policy`)."""
+    """Play one evaluation task in this process (a Ray task in `evaluate_policy`).
+
+    With `observation`, every step of its episodes holds that observation.
+    """
     import gymnasium as gym
 
     import cgym_ray  # noqa: F401
     from cgym_ray.rl.agents import policy_agent
     from cgym_ray.rl.policy import load_policy
 
-    episodes: list[EpisodeOutcome] = []
+    episodes = EpisodeCollector(observation)
     raw_observation = load_policy(checkpoint).spec.raw_observation
 
     def make_env():
@@ -62,14 +69,14 @@ def run_eval_task(
             task.benchmark,
             Budget(task.budget_steps, task.budget_seconds),
             task.seed,
-            report=episodes.append,
+            report=episodes,
             checkpoint=checkpoint,
             guided=task.guided,
             temperature=task.temperature,
         )
     except Exception as error:  # one broken benchmark must not lose the others' results
         return EvalResult(
-            task, None, None, error=f"{type(error).__name__}: {error}", episodes=episodes
+            task, None, None, error=f"{type(error).__name__}: {error}", episodes=list(episodes)
         )
     first = episodes[0] if episodes else None
     return EvalResult(
@@ -79,7 +86,7 @@ def run_eval_task(
         best_commandline=result.best_state.commandline,
         steps=result.steps,
         walltime_s=result.walltime_s,
-        episodes=episodes,
+        episodes=list(episodes),
     )
 
 
@@ -91,8 +98,12 @@ def evaluate_policy(
     writer: Any,
     num_workers: int,
     on_result: Any = None,
+    observation: str | None = None,
 ) -> list[EvalResult]:
-    """Run the tasks on Ray (at most `num_workers` at once); record every episode with `writer`."""
+    """Run the tasks on Ray (at most `num_workers` at once); record every episode with `writer`.
+
+    `observation` (the job's `store.observations`) is recorded with every step.
+    """
     import ray
 
     from cgym_ray.distributed.recording import StoreReporter
@@ -105,7 +116,7 @@ def evaluate_policy(
     while pending or running:
         while pending and len(running) < num_workers:
             task = pending.pop(0)
-            running[remote.remote(task, checkpoint, env_id, env_kwargs)] = task
+            running[remote.remote(task, checkpoint, env_id, env_kwargs, observation)] = task
         done, _ = ray.wait(list(running), num_returns=1)
         task = running.pop(done[0])
         try:
@@ -119,7 +130,9 @@ def evaluate_policy(
                 "budget_steps": task.budget_steps,
                 "budget_seconds": task.budget_seconds,
             }
-            reporters[task.agent] = StoreReporter(writer, task.agent, params, checkpoint=checkpoint)
+            reporters[task.agent] = StoreReporter(
+                writer, task.agent, params, checkpoint=checkpoint, observation=observation
+            )
         for episode in result.episodes:
             reporters[task.agent](episode)
         result.episodes = []

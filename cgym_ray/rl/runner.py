@@ -208,6 +208,7 @@ def _build_algorithm(config: TrainJob, job: Any, train_uris: list[str], say: Any
         "store": str(job.store.root),
         "run_id": job.run_id,
         "agent": f"{config.algorithm.name.lower()}-train",
+        "observation": config.store.observation,
     }
     eval_config = (
         env_config(config, config.eval.during_training.resolve()) if config.eval.interval else None
@@ -401,6 +402,7 @@ def _evaluate(
             dict(config.env.kwargs),
             writer,
             num_workers,
+            observation=config.store.observation,
             on_result=lambda r: say(
                 f"  {r.task.split} {r.task.benchmark.rsplit('/', 1)[-1]} {r.task.agent}: "
                 + (

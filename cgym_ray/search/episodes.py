@@ -268,11 +268,7 @@ class SearchRun:
 
     def _observe(self, env: LlvmEnv) -> Any:
         """The report's observation of the env's current state (None if it asked for none)."""
-        if not self.observe:
-            return None
-        if env.observation_spec.name == self.observe[0].name and env._last_observation is not None:
-            return env._last_observation  # reset/step computed it already
-        return env.compute_observation(self.observe[0])
+        return env.current_observation(self.observe[0]) if self.observe else None
 
     def fork(self, episode: Episode) -> Episode:
         """An independent copy of a running episode (its own compiler process)."""

@@ -18,6 +18,15 @@ would multiply the number of small files by the number of benchmarks a writer
 visits between flushes; compaction sorts by benchmark instead, so row-group
 statistics skip other benchmarks' rows.
 
+Observations. A step's `observation` (list<float32>) and an episode's
+`initial_observation` are filled only when the job asks (`store:
+{observations: [Autophase]}`); the episode row names the space
+(`observation_space`) and holds it as Minari's space JSON
+(`observation_space_json`), which the RLlib and Minari exports rebuild it
+from. Observations that are not numeric vectors (graphs, token sequences) are
+meant to get columns of their own, as Arrow lists of node and edge arrays,
+with a schema version bump; `observation` stays the vector one.
+
 Concurrency: one writer per process or actor, its own files, an atomic commit.
 We chose this over a single writer actor. A writer actor would make every step
 loop send its rows over Ray (serialisation and a network hop per batch), make
