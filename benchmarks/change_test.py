@@ -8,7 +8,9 @@ pass, and compare the fingerprint's verdict with the IR text's: a *miss* is
 a step whose IR text changed (other than value names) while the fingerprint
 did not; a *false change* is the converse (an identical instruction rebuilt).
 Times are the thread's CPU time (steadier than walltime on a shared machine).
-Prints a Markdown table.
+Prints a Markdown table. `--env-steps N` also plays N random `env.step`s a
+program in `llvm-v0` and prints the compiler worker's CPU time a step
+(from /proc/PID/schedstat), the walk included.
 """
 
 from __future__ import annotations
@@ -55,10 +57,38 @@ def measure(name: str, bitcode: bytes, steps: int, seed: int) -> dict:
     return row
 
 
+def worker_cpu_per_step(programs: list[str], steps: int, seed: int = 0) -> float:
+    """CPU seconds the compiler worker spends a `step()` (pass, walk, measurements, messages)."""
+    import gymnasium as gym
+
+    import cgym_ray  # noqa: F401
+
+    def on_cpu_s(pid: int) -> float:
+        return int(open(f"/proc/{pid}/schedstat").read().split()[0]) / 1e9
+
+    env = gym.make("llvm-v0").unwrapped
+    rng = random.Random(seed)
+    total_s, taken = 0.0, 0
+    for name in programs:
+        env.reset(options={"benchmark": f"benchmark://cgym-suite-v0/{name}"})
+        pid, played = env._session.worker_pid, 0
+        before = on_cpu_s(pid)
+        for _ in range(steps):
+            if env.step(rng.randrange(env.action_space.n - 4))[2]:  # passes only, not O1-Oz
+                break
+            played += 1
+        if env._session is not None and env._session.alive and env._session.worker_pid == pid:
+            total_s += on_cpu_s(pid) - before
+            taken += played
+    env.close()
+    return total_s / max(taken, 1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--env-steps", type=int, default=0, help="also time N env.step()s a program")
     args = parser.parse_args()
     suite = get_dataset("cgym-suite-v0")
     print("| program | steps | IR changed | misses | false changes | fingerprint µs (median) | pass µs (median) |")
@@ -86,6 +116,9 @@ def main() -> None:
     )
     print(f"\nfingerprint ÷ pass, summed: {sum(fingerprints) / sum(passes):.3f}")
     print(f"actions with a miss: {', '.join(sorted(missed)) or 'none'}")
+    if args.env_steps:
+        per_step_s = worker_cpu_per_step(suite.benchmark_names(), args.env_steps)
+        print(f"worker CPU a step (llvm-v0, {args.env_steps} random passes a program): {per_step_s * 1e6:.0f} µs")
 
 
 if __name__ == "__main__":
