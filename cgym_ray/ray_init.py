@@ -22,7 +22,7 @@ def init_ray(address: str | None = None, num_cpus: int | None = None, **kwargs) 
         return
     runtime_env = dict(kwargs.pop("runtime_env", None) or {})
     env_vars = dict(runtime_env.get("env_vars", {}))
-    for name in ("CGYM_FAULT_INJECTION", "CGYM_CACHE_DIR", "CGYM_LIBLLVM"):
+    for name in ("CGYM_FAULT_INJECTION", "CGYM_CACHE_DIR", "CGYM_DATASETS_DIR", "CGYM_LIBLLVM"):
         if name in os.environ:
             env_vars.setdefault(name, os.environ[name])
     if env_vars:
