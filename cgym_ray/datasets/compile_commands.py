@@ -191,13 +191,15 @@ def _check_new_name(name: str) -> None:
 
 
 def import_compile_commands(name: str, compile_commands: str | Path, progress: bool = True) -> ImportReport:
-    """Build a dataset from a compile_commands.json on the Ray this process is connected to."""
+    """Build a dataset from a compile_commands.json on Ray (this process's, else embedded Ray)."""
     import ray
 
     _check_new_name(name)
     units = read_compile_commands(compile_commands)
     if not ray.is_initialized():
-        raise DatasetError("start Ray first (cgym_ray.ray_init.init_ray); the CLI does it for you")
+        from cgym_ray.ray_init import init_ray
+
+        init_ray()  # embedded Ray on 127.0.0.1, every CPU
     root = datasets_dir()
     root.mkdir(parents=True, exist_ok=True)
     report = ImportReport(name)
