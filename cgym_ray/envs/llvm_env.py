@@ -179,13 +179,14 @@ class LlvmEnv(gym.Env[Observation, int]):
         """The current episode's benchmark (None before the first `reset()`).
 
         Setting it, as in CompilerGym (`env.benchmark = uri`), picks the
-        benchmark of the next `reset()`; the URI is checked now.
+        benchmark of every next `reset()`; the URI is checked now. None goes
+        back to drawing one from `benchmarks`.
         """
         return self._benchmark
 
     @benchmark.setter
-    def benchmark(self, benchmark: str | Benchmark) -> None:
-        if not isinstance(benchmark, Benchmark):
+    def benchmark(self, benchmark: str | Benchmark | None) -> None:
+        if benchmark is not None and not isinstance(benchmark, Benchmark):
             benchmark = get_benchmark(str(benchmark))
         self.default_benchmark = benchmark
 

@@ -63,6 +63,9 @@ def test_setting_the_benchmark_picks_the_next_reset(env):
     assert env.benchmark.uri == DIJKSTRA and env.state.benchmark == DIJKSTRA
     with pytest.raises(CompilerError, match="nope"):
         env.benchmark = "benchmark://cgym-suite-v0/nope"
+    env.benchmark = None  # back to the env's selection (the train split)
+    env.reset(seed=1)
+    assert env.benchmark.uri in env.benchmark_uris
 
 
 def test_setting_the_spaces_on_a_live_env(env):
