@@ -8,6 +8,7 @@ import sys
 
 import gymnasium as gym
 import pyarrow.dataset as ds
+import pytest
 
 import cgym_ray  # noqa: F401
 from cgym_ray.envs import CompilerEnvState, write_csv
@@ -19,6 +20,7 @@ def cgym(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "cgym_ray", *args], capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
+@pytest.mark.slow  # Ray: a search job
 def test_search_one_liner_records_its_run_in_the_store(tmp_path):
     (tmp_path / "prog.c").write_text('#include <stdio.h>\nint main(void){int s=0;for(int i=0;i<9;i++)s+=i*i;'
                                      'printf("%d\\n",s);return 0;}\n')  # fmt: skip

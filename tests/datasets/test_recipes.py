@@ -131,6 +131,7 @@ def ray_session():
     ray.shutdown()
 
 
+@pytest.mark.slow  # Ray: builds a dataset
 def test_installed_program_runs_on_its_input_and_records_its_output_file(installed):
     facts = installed.metadata("sum")
     assert facts["reference"]["exit_status"] == 0
@@ -141,6 +142,7 @@ def test_installed_program_runs_on_its_input_and_records_its_output_file(install
     assert installed.benchmark("sum").runnable
 
 
+@pytest.mark.slow  # Ray: builds a dataset
 def test_oz_build_passes_the_behaviour_check_and_a_wrong_program_is_refused(installed):
     from cgym_ray.llvm import semantics
     from cgym_ray.llvm.baselines import reference_actions
@@ -158,6 +160,7 @@ def test_oz_build_passes_the_behaviour_check_and_a_wrong_program_is_refused(inst
     assert not check.ok and "differs" in check.reason
 
 
+@pytest.mark.slow  # Ray: builds a dataset
 def test_a_tampered_file_fails_its_hash_and_installs_nothing(tmp_path, datasets_dir, ray_session):
     tampered = dict(FILES, **{"prog/sum.c": FILES["prog/sum.c"] + b"/* changed */\n"})
     archive = _archive(tmp_path / "tiny.tar.gz", tampered)
@@ -167,6 +170,7 @@ def test_a_tampered_file_fails_its_hash_and_installs_nothing(tmp_path, datasets_
     assert not is_installed(name) and not (datasets_dir / name).exists()
 
 
+@pytest.mark.slow  # Ray: builds a dataset
 def test_a_link_in_place_of_a_source_file_is_refused(tmp_path, datasets_dir, ray_session):
     archive = _archive(tmp_path / "tiny.tar.gz", FILES, links=("prog/sum.c",))
     name = _recipe(tmp_path, name="linked-src-v0")
@@ -175,6 +179,7 @@ def test_a_link_in_place_of_a_source_file_is_refused(tmp_path, datasets_dir, ray
     assert not is_installed(name)
 
 
+@pytest.mark.slow  # Ray: builds a dataset
 def test_a_program_that_does_not_build_is_refused_with_the_compiler_message(tmp_path, datasets_dir, ray_session):
     programs = [{"name": "bad", "source": "tiny", "directory": "broken", "files": ["bad.c"]}]
     name = _recipe(tmp_path, programs, name="broken-src-v0")
@@ -187,6 +192,7 @@ def test_a_program_that_does_not_build_is_refused_with_the_compiler_message(tmp_
     assert not is_installed(name)
 
 
+@pytest.mark.slow  # Ray: builds a dataset
 def test_sources_are_downloaded_from_their_pinned_url(tmp_path, datasets_dir, ray_session):
     import functools
     import http.server

@@ -39,6 +39,7 @@ def test_at_least_five_programs_are_large(suite_bitcode):
     assert len(large) >= 5, large
 
 
+@pytest.mark.slow  # rebuilds all 45 programs
 def test_shipped_bitcode_matches_the_sources():
     assert check_shipped_bitcode() == []
 

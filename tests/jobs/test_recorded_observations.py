@@ -34,6 +34,7 @@ def recorded(tmp_path_factory) -> TrajectoryStore:
     return _quickstart(tmp_path_factory.mktemp("quickstart"), "store.observations=[Autophase]")
 
 
+@pytest.mark.slow  # Ray: runs the quickstart job
 def test_every_step_and_episode_start_holds_the_observation(recorded):
     episodes = recorded.episodes().to_pylist()
     assert episodes and {e["observation_space"] for e in episodes} == {"Autophase"}
@@ -42,6 +43,7 @@ def test_every_step_and_episode_start_holds_the_observation(recorded):
     assert steps.num_rows > 0 and steps["observation"].null_count == 0
 
 
+@pytest.mark.slow  # Ray: runs the quickstart job
 def test_observations_are_the_real_ones(recorded):
     """The first is the unoptimized module's Autophase; the last is its commandline's replayed."""
     [episode] = recorded.query(
@@ -61,6 +63,7 @@ def test_observations_are_the_real_ones(recorded):
         env.close()
 
 
+@pytest.mark.slow  # Ray: runs the quickstart job
 def test_rllib_export_of_the_store(recorded, tmp_path):
     assert main(["results", "export", "rllib", str(tmp_path / "offline"),
                  "--store", str(recorded.root)]) == 0  # fmt: skip
@@ -76,6 +79,7 @@ def test_rllib_export_of_the_store(recorded, tmp_path):
             assert after["obs"] == before["new_obs"] and after["t"] == before["t"] + 1
 
 
+@pytest.mark.slow  # Ray: runs the quickstart job
 def test_minari_export_of_the_store(recorded, tmp_path, monkeypatch):
     assert main(["results", "export", "minari", "cgym/quickstart-v0", "--store", str(recorded.root),
                  "--minari-root", str(tmp_path / "minari"), "--num-actions", "139"]) == 0  # fmt: skip
@@ -90,6 +94,7 @@ def test_minari_export_of_the_store(recorded, tmp_path, monkeypatch):
         assert episode.observations.dtype == np.int64
 
 
+@pytest.mark.slow  # Ray: runs the quickstart job
 def test_without_the_option_the_exports_say_what_to_add(tmp_path):
     store = _quickstart(tmp_path, "agents=[{name: random}]")
     with pytest.raises(ExportError, match=r"store: \{observations: \[Autophase\]\}"):

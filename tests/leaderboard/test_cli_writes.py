@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from cgym_ray.cli.main import main
 
 
@@ -19,6 +21,7 @@ def _validate(submission, tiny_task, *options: str) -> int:
     )  # fmt: skip
 
 
+@pytest.mark.slow  # Ray: a leaderboard evaluation
 def test_validate_writes_nothing_into_the_submission_by_default(
     submission, tiny_task, ray_session, capsys
 ):
@@ -28,6 +31,7 @@ def test_validate_writes_nothing_into_the_submission_by_default(
     assert "wrote nothing" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # Ray: a leaderboard evaluation
 def test_validate_writes_where_it_is_told(submission, tiny_task, ray_session, tmp_path):
     report = tmp_path / "reports" / "greedy.json"
     assert _validate(submission, tiny_task, "--output", str(report)) == 0
@@ -37,6 +41,7 @@ def test_validate_writes_where_it_is_told(submission, tiny_task, ray_session, tm
     assert json.loads((submission / "validation.json").read_text())["ok"]
 
 
+@pytest.mark.slow  # Ray: a leaderboard evaluation
 def test_render_writes_into_its_own_directory_by_default(
     submission, tiny_task, ray_session, tmp_path, monkeypatch
 ):
