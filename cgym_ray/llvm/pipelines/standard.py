@@ -2,7 +2,7 @@
 
 `default<O2>` and `default<O3>` as LLVM 23.1.4 builds them, in the text the
 pipeline tree parses and prints; with minsize and optsize on every defined
-function, O2's text is our Oz (DESIGN.md). tests/llvm/test_pipelines.py runs
+function, O2's text is our Oz (docs/design.md). tests/llvm/test_pipelines.py runs
 each text against the built-in level on every suite program and requires
 identical IR. The files' header comments say what cannot be written as text
 and how it was handled.
