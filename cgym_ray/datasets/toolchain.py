@@ -126,7 +126,15 @@ class RunSpec:
     compare_exit_status: bool = True
     compare_stdout: bool = True
     compare_stderr: bool = False
+    ignore_lines: tuple[str, ...] = ()  # regexes: stdout/stderr lines (timings) left out of the comparison
     env: tuple[tuple[str, str], ...] = ()
+
+    def _kept(self, output: bytes) -> bytes:
+        if not self.ignore_lines:
+            return output
+        patterns = [re.compile(pattern.encode()) for pattern in self.ignore_lines]
+        lines = output.split(b"\n")
+        return b"\n".join(line for line in lines if not any(p.search(line) for p in patterns))
 
     def differences(self, reference: ProgramRun, run: ProgramRun) -> str:
         """Why `run` does not behave as `reference` ("" if it does)."""
@@ -134,9 +142,9 @@ class RunSpec:
             return "the program did not finish" if run.timed_out else "the reference did not finish"
         if self.compare_exit_status and run.returncode != reference.returncode:
             return f"exit status {run.returncode}, expected {reference.returncode}"
-        if self.compare_stdout and run.stdout != reference.stdout:
+        if self.compare_stdout and self._kept(run.stdout) != self._kept(reference.stdout):
             return "output differs from the unoptimized program's"
-        if self.compare_stderr and run.stderr != reference.stderr:
+        if self.compare_stderr and self._kept(run.stderr) != self._kept(reference.stderr):
             return "stderr differs from the unoptimized program's"
         for name in self.output_files:
             if run.output_files.get(name) != reference.output_files.get(name):

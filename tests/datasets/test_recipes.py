@@ -240,3 +240,22 @@ def test_shipped_recipes_parse_and_pin_commits():
     for name in recipe_names():
         recipe = load_recipe(name)
         assert recipe.programs and all(len(s.commit) == 40 for s in recipe.sources.values())
+
+
+def test_lines_marked_nondeterministic_are_left_out_of_the_comparison():
+    from cgym_ray.datasets.toolchain import ProgramRun, RunSpec
+
+    reference = ProgramRun(0, b"result 42\n Time in seconds = 0.11\n", b"", 0.1)
+    slower = ProgramRun(0, b"result 42\n Time in seconds = 0.70\n", b"", 0.7)
+    wrong = ProgramRun(0, b"result 41\n Time in seconds = 0.11\n", b"", 0.1)
+    spec = RunSpec(ignore_lines=("Time in seconds",))
+    assert spec.differences(reference, slower) == ""
+    assert "output differs" in spec.differences(reference, wrong)
+    assert "output differs" in RunSpec().differences(reference, slower)
+
+
+def test_ignored_lines_need_a_reason(tmp_path):
+    data = json.loads((tmp_path / f"{_recipe(tmp_path)}.json").read_text())
+    data["programs"][0]["run"]["ignore_lines"] = ["Time"]
+    with pytest.raises(RecipeError, match="nondeterministic"):
+        parse_recipe(data)

@@ -49,6 +49,8 @@ def apply_edits(program: ProgramRecipe, folder: Path) -> None:
     for edit in program.edits:
         path = folder / edit.file
         text = path.read_text(errors="surrogateescape")
+        if edit.replace not in text and edit.with_ in text:
+            continue  # a file programs share, edited for an earlier one
         if edit.replace not in text:
             raise RecipeError(f"{program.name}: edit of {edit.file} does not apply: {edit.replace!r} not found")
         path.write_text(text.replace(edit.replace, edit.with_), errors="surrogateescape")
@@ -72,6 +74,7 @@ def run_spec(run: dict, input_dir: Path) -> RunSpec:
         compare_exit_status=run["compare_exit_status"],
         compare_stdout=run["compare_stdout"],
         compare_stderr=run["compare_stderr"],
+        ignore_lines=tuple(run.get("ignore_lines", ())),
     )
 
 

@@ -58,6 +58,7 @@ class RunRecipe:
     compare_exit_status: bool = True
     compare_stdout: bool = True
     compare_stderr: bool = False
+    ignore_lines: tuple[str, ...] = ()  # regexes of output lines not compared (timings)
     nondeterministic: str = ""  # why a part of the behaviour is not compared
 
 
@@ -135,7 +136,7 @@ def _source(name: str, data: dict, where: str) -> Source:
 
 
 def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
-    known = {"args", "stdin", "inputs", "output_files", "compare", "nondeterministic"}
+    known = {"args", "stdin", "inputs", "output_files", "compare", "ignore_lines", "nondeterministic"}
     unknown = set(data) - known
     if unknown:
         raise RecipeError(f"{where}: unknown run field(s) {sorted(unknown)}; known: {sorted(known)}")
@@ -155,6 +156,14 @@ def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
     stdin = data.get("stdin")
     if stdin is not None and stdin not in inputs:
         raise RecipeError(f"{where}: run.stdin {stdin!r} is not one of its inputs")
+    ignore_lines = _strings(data, "ignore_lines", where)
+    for pattern in ignore_lines:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise RecipeError(f"{where}: run.ignore_lines {pattern!r} is not a regex: {error}") from None
+    if ignore_lines and not data.get("nondeterministic"):
+        raise RecipeError(f"{where}: run.ignore_lines needs a 'nondeterministic' saying why")
     outputs = _strings(data, "output_files", where)
     for name in outputs:
         if not _NAME.match(name):
@@ -167,6 +176,7 @@ def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
         compare_exit_status="exit_status" in compare,
         compare_stdout="stdout" in compare,
         compare_stderr="stderr" in compare,
+        ignore_lines=ignore_lines,
         nondeterministic=str(data.get("nondeterministic", "")),
     )
 
