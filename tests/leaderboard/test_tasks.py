@@ -26,6 +26,13 @@ def test_shipped_tasks_include_csmith_seeds_and_cbench():
     assert cbench.remote_datasets[0].sha256.startswith("601fff39")
 
 
+def test_the_source_built_cbench_task_names_its_programs_without_installing(tmp_path, monkeypatch):
+    monkeypatch.setenv("CGYM_DATASETS_DIR", str(tmp_path))
+    uris = load_task("llvm-ic-cbench-src-v1").benchmark_uris()
+    assert len(uris) == 20 and "benchmark://cbench-src-v1/qsort" in uris
+    assert not any(tmp_path.iterdir())
+
+
 def test_unknown_task_lists_the_known_ones():
     with pytest.raises(TaskError, match="llvm-ic-suite-v0"):
         load_task("no-such-task")
