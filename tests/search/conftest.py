@@ -28,7 +28,7 @@ SEQUENCES = [
 # Parameters that keep every baseline fast on crc32 under a few hundred steps.
 AGENT_PARAMS: dict[str, dict[str, object]] = {
     "random": {"actions": ACTIONS, "patience": 10, "max_episode_length": 40},
-    "greedy": {"actions": ACTIONS},
+    "greedy": {"actions": ACTIONS, "start": "O0"},
     "beam": {"actions": ACTIONS, "width": 2},
     "epsilon_greedy": {"actions": ACTIONS, "epsilon": 0.3, "max_episode_length": 20},
     "annealing": {"actions": ACTIONS, "sequence_length": 10},

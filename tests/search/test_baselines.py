@@ -134,7 +134,7 @@ def test_time_budget_stops_the_search(make_env):
 def test_beam_of_width_one_is_greedy(make_env):
     params = dict(AGENT_PARAMS["greedy"])
     greedy = AGENTS["greedy"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, **params)
-    beam = AGENTS["beam"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, width=1, **params)
+    beam = AGENTS["beam"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, width=1, actions=params["actions"])
     assert beam.best_state.commandline == greedy.best_state.commandline
     assert beam.best_reward == greedy.best_reward
 
@@ -161,3 +161,29 @@ def test_an_endless_time_budget_needs_a_step_limit(seconds):
         Budget(seconds=seconds)
     if seconds == 8 * 24 * 3600.0:
         assert Budget(steps=100, seconds=seconds).steps == 100
+
+
+def test_greedy_from_oz_never_ends_worse_than_oz(make_env):
+    params = {**AGENT_PARAMS["greedy"], "start": "Oz"}
+    result = AGENTS["greedy"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, **params)
+    assert result.best_state.commandline.split()[0] == "Oz"
+    assert result.best_reward >= 1.0 - 1e-9
+
+
+def test_greedy_without_macros_never_tries_them(make_env):
+    tried: list[int] = []
+
+    def recording_make_env():
+        env = make_env()
+        original = env.try_actions
+
+        def try_actions(actions):
+            tried.extend(actions)
+            return original(actions)
+
+        env.try_actions = try_actions
+        return env
+
+    AGENTS["greedy"](recording_make_env, CRC32, Budget(steps=400), 0, start="O0", macros=False)
+    catalogue = make_env().action_space.catalogue
+    assert tried and not any(catalogue[index].is_macro for index in tried)
