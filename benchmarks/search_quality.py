@@ -1,6 +1,7 @@
 """Search baselines' quality at a fixed time budget on the built-in suite's test split.
 
     scripts/bench search_quality [--seconds 10] [--agents greedy random ...] [--jobs 2]
+                                 [--variants 'greedy-O0=greedy{"start": "O0", "macros": true}' ...]
                                  [--out results/baselines_quality_10s.md]
 
 Each baseline searches each test program for `--seconds` of walltime (seed 0,
@@ -45,7 +46,18 @@ def geomean(values: list[float]) -> float:
     return math.exp(statistics.fmean(math.log(max(v, 1e-9)) for v in values))
 
 
-def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_s: float) -> dict:
+def parse_variant(text: str) -> tuple[str, str, dict]:
+    """`label=agent{json params}` -> (label, agent, params); a plain agent name is its own label."""
+    label, _, rest = text.partition("=")
+    name, brace, params = (rest or label).partition("{")
+    if name not in AGENTS:
+        raise SystemExit(f"--variants {text!r}: unknown agent {name!r}; known: {', '.join(AGENTS)}")
+    return label, name, json.loads(brace + params) if brace else {}
+
+
+def run_one(
+    agent: str, benchmark: str, seconds: float, seed: int, step_timeout_s: float, variant: str | None = None
+) -> dict:
     load_before = os.getloadavg()[0]
 
     def make_env():
@@ -61,7 +73,8 @@ def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_
             last = episode.steps[-1]
             failures[f"{last.action_name}: {(last.error or '').split(':')[0]}"] += 1
 
-    result = AGENTS[agent](make_env, benchmark, Budget(seconds=seconds), seed, report=report)
+    label, name, params = parse_variant(variant or agent)
+    result = AGENTS[name](make_env, benchmark, Budget(seconds=seconds), seed, report=report, **params)
     env = make_env()
     try:
         env.apply(result.best_state)
@@ -73,7 +86,7 @@ def run_one(agent: str, benchmark: str, seconds: float, seed: int, step_timeout_
     o0, oz = int(references["O0"]), int(references["Oz"])
     final = o0 - round(result.best_reward * max(o0 - oz, 1))
     return {
-        "agent": agent,
+        "agent": label,
         "benchmark": benchmark,
         "reward": result.best_reward,
         "replayed_reward": replayed,
@@ -158,6 +171,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--agents", nargs="+", default=list(AGENTS), choices=list(AGENTS))
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        default=[],
+        help="more rows: LABEL=AGENT{JSON params}, e.g. 'greedy-O0=greedy{\"start\": \"O0\"}'",
+    )
     parser.add_argument("--split", default="test")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--step-timeout-s", type=float, default=10.0)
@@ -187,12 +206,13 @@ def main() -> None:
     # Each search is one process (the search) plus its compiler worker pinned to
     # the same CPU, so --jobs 2 runs two searches side by side on 2 CPUs.
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for agent in args.agents:
+        for agent in args.agents + args.variants:
             started = time.monotonic()
             futures = [
-                pool.submit(run_one, agent, benchmark, args.seconds, args.seed, args.step_timeout_s)
+                pool.submit(run_one, agent, benchmark, args.seconds, args.seed, args.step_timeout_s, agent)
                 for benchmark in benchmarks
             ]
+            agent = parse_variant(agent)[0]
             rows = [future.result() for future in futures]
             if args.raw:
                 with args.raw.open("a") as raw:
