@@ -106,7 +106,7 @@ def test_incremental_compiles_equal_compiling_from_scratch(suite_bitcode):
     pipeline = oz_pipeline()
     with CompilerSession(suite_bitcode["expr_calc"], "expr_calc", attributes=SIZE) as session:
         compiler = IncrementalCompiler(
-            session, checkpoint_after_s=0.0
+            session, every_segment=True
         )  # a checkpoint after every segment
         compiler.compile(pipeline)
         for _ in range(8):
@@ -125,7 +125,7 @@ def test_incremental_compiles_equal_compiling_from_scratch(suite_bitcode):
 
 def test_an_edit_in_the_late_pipeline_recompiles_only_the_late_pipeline(suite_bitcode):
     with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:
-        compiler = IncrementalCompiler(session, checkpoint_after_s=0.0)
+        compiler = IncrementalCompiler(session, every_segment=True)
         pipeline = oz_pipeline()
         compiler.compile(pipeline)
         parts = len(segments(pipeline))

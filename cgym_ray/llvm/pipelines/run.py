@@ -9,7 +9,6 @@ trying each element alone on a throwaway copy of the module.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from cgym_ray.errors import PipelineError
@@ -106,31 +105,39 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     return cut
 
 
+# A segment with at least this many elements (nested ones counted) gets a checkpoint before it.
+LARGE_SEGMENT_ELEMENTS = 16
+
+
 class IncrementalCompiler:
     """Compiles pipelines on a session, reusing the compiled prefix they share with the last one.
 
     Checkpoints are forks of the worker process: a fork holds the module
     exactly as it was, where a cloned module is not the same input to every
     pass (a clone of expr_calc's O0 module gives different IR under -Oz).
-    A fork costs a few milliseconds, so one is kept only after at least
-    `checkpoint_after_s` of compiling since the last one; the next pipeline
-    restarts from the last checkpoint inside the prefix it shares with this
-    one, so an edit late in the pipeline costs only the end.
+    A fork and a round trip each cost milliseconds (tens on a busy machine),
+    so checkpoints go only before large segments (`LARGE_SEGMENT_ELEMENTS`;
+    every segment with `every_segment=True`), and the segments between two
+    checkpoints run in one request. For -Oz's pipeline that is a checkpoint
+    before the inliner's walk and one before the late function pipeline: an
+    edit in the late pipeline recompiles only that.
     """
 
-    def __init__(self, session: CompilerSession, checkpoint_after_s: float = 0.05) -> None:
+    def __init__(self, session: CompilerSession, every_segment: bool = False) -> None:
         self.session = session
-        self.checkpoint_after_s = checkpoint_after_s
-        # (segments compiled, a session holding the module after them); the module before any pipeline first.
+        self.every_segment = every_segment
+        # (segments compiled, a session holding the module after them); the start module first.
         self.checkpoints: list[tuple[int, CompilerSession]] = [(0, session.fork())]
-        self.texts: list[
-            str
-        ] = []  # the segments of the pipeline the session's module is the result of
+        self.texts: list[str] = []  # the segments the session's module is the result of
         self.segments_run = 0  # segments compiled so far (a measure of the work done)
+
+    def _wants_checkpoint(self, segment: Pipeline) -> bool:
+        return self.every_segment or sum(1 for _ in segment.walk()) >= LARGE_SEGMENT_ELEMENTS
 
     def compile(self, pipeline: Pipeline, observations: Sequence[str] = ()) -> dict[str, object]:
         """Compile `pipeline` from the start module; the session's module is then its result."""
-        texts = [str(segment) for segment in segments(pipeline)]
+        parts = segments(pipeline)
+        texts = [str(segment) for segment in parts]
         shared = 0
         while shared < min(len(texts), len(self.texts)) and texts[shared] == self.texts[shared]:
             shared += 1
@@ -142,26 +149,36 @@ class IncrementalCompiler:
             done, base = self.checkpoints[-1]
             self.session.close()
             self.session = base.fork()
-        since_checkpoint_s = 0.0
+        group: list[int] = []
         for index in range(done, len(texts)):
-            if index > self.checkpoints[-1][0] and since_checkpoint_s >= self.checkpoint_after_s:
+            if group and self._wants_checkpoint(parts[index]):
+                self._run(parts, group)
                 self.checkpoints.append((index, self.session.fork()))
-                since_checkpoint_s = 0.0
-            started = time.perf_counter()
-            run_pipeline(self.session, Pipeline.parse(texts[index]))
-            since_checkpoint_s += time.perf_counter() - started
-            self.segments_run += 1
+                group = []
+            group.append(index)
+        self._run(parts, group)
         self.texts = texts
-        return {
-            "instruction_count": self.session.instruction_count,
-            **self.session.measure(*observations),
-        }
+        measured = self.session.measure(*observations)
+        return {"instruction_count": self.session.instruction_count, **measured}
+
+    def _run(self, parts: list[Pipeline], indices: list[int]) -> None:
+        """Run segments one after another in one request to the worker."""
+        if not indices:
+            return
+        actions = [pipeline_action(parts[index]) for index in indices]
+        results, error = self.session.apply_sequence(actions, changes=False)
+        self.segments_run += len(results)
+        if error is not None:
+            failed = parts[indices[len(results)]]
+            if isinstance(error, PipelineError):
+                raise locate_rejection(self.session, failed, error) from error
+            raise error
 
     def fork(self) -> IncrementalCompiler:
-        """An independent copy: the current module and the start module are forked, other checkpoints dropped."""
+        """An independent copy: the current and the start module are forked, other checkpoints dropped."""
         child = IncrementalCompiler.__new__(IncrementalCompiler)
         child.session = self.session.fork()
-        child.checkpoint_after_s = self.checkpoint_after_s
+        child.every_segment = self.every_segment
         child.checkpoints = [(0, self.checkpoints[0][1].fork())]
         child.texts = list(self.texts)
         child.segments_run = self.segments_run
