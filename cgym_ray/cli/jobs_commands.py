@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -52,22 +54,45 @@ def submit(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="cgym-submit-") as scratch:
         job_file = Path(scratch) / "job.yaml"
         job_file.write_text(yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False))
-        client = JobSubmissionClient(args.address)
         entrypoint = f"{sys.executable} -m cgym_ray run job.yaml --quiet"
         if args.summary_json:
             entrypoint += f" --summary-json {args.summary_json}"
-        job_id = client.submit_job(entrypoint=entrypoint, runtime_env={"working_dir": scratch})
+        try:
+            client = JobSubmissionClient(args.address)
+            job_id = client.submit_job(entrypoint=entrypoint, runtime_env={"working_dir": scratch})
+        except Exception as error:  # Ray raises ConnectionError, RuntimeError or requests' errors
+            print(f"cgym-ray submit: no Ray cluster answered at {args.address} ({_reason(error)}); "
+                  "start one with `ray start --head` or give its dashboard address with --address",
+                  file=sys.stderr)  # fmt: skip
+            return 1
     print(f"submitted {job_id} to {args.address}")
     if args.no_wait:
         return 0
-    import time
+    return _follow(client, job_id, args.address)
 
+
+# Unanswered polls in a row before `submit` decides the head is gone (one poll a second).
+HEAD_LOST_AFTER_POLLS = 10
+_RUN_LINE = re.compile(r"cgym-ray: run (\S+) recording into (.+)")
+
+
+def _follow(client, job_id: str, address: str) -> int:
+    """Print the job's output as it comes; say plainly if the cluster's head goes away."""
     from ray.job_submission import JobStatus
 
-    shown = 0
+    shown, logs, unanswered = 0, "", 0
     while True:
-        status = client.get_job_status(job_id)
-        logs = client.get_job_logs(job_id)
+        try:
+            status = client.get_job_status(job_id)
+            logs = client.get_job_logs(job_id)
+            unanswered = 0
+        except Exception as error:
+            unanswered += 1
+            if unanswered < HEAD_LOST_AFTER_POLLS:
+                time.sleep(1)
+                continue
+            print(_head_lost(address, job_id, logs, error), file=sys.stderr, flush=True)
+            return 3
         print(logs[shown:], end="", flush=True)  # follow the job's output as it comes
         shown = len(logs)
         if status in (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.STOPPED):
@@ -75,6 +100,37 @@ def submit(args: argparse.Namespace) -> int:
         time.sleep(1)
     print(f"job {job_id}: {status}")
     return 0 if status == JobStatus.SUCCEEDED else 1
+
+
+def _head_lost(address: str, job_id: str, logs: str, error: Exception) -> str:
+    """One line: what happened, the run, where its partial results are; marks the run interrupted."""
+    from cgym_ray.jobs.tracking import head_lost_message
+    from cgym_ray.store.run_status import mark_interrupted
+
+    found = _RUN_LINE.findall(logs)
+    if not found:
+        return (f"cgym-ray submit: lost the Ray head ({address}: {_reason(error)}) before job "
+                f"{job_id} started a run; nothing was recorded")  # fmt: skip
+    run_id, store = found[-1][0], found[-1][1].strip()
+    status = None
+    if Path(store).is_dir():  # the store is on storage this machine sees, too
+        status = mark_interrupted(Path(store), run_id, f"the Ray head at {address} was lost")
+    message = head_lost_message(f"{address}: {_reason(error)}", run_id, store, status)
+    if status is None:
+        message += "; this machine cannot see the store to mark the run interrupted"
+    return message.replace("cgym-ray:", f"cgym-ray submit: job {job_id}:", 1)
+
+
+def _reason(error: Exception) -> str:
+    """The gist of a connection error: its innermost cause, on one line."""
+    while error.__cause__ is not None or error.__context__ is not None:
+        error = error.__cause__ or error.__context__
+    text = " ".join(str(error).split())
+    if "Connection refused" in text or "Errno 111" in text:
+        return "connection refused"
+    if "Name or service not known" in text or "Failed to resolve" in text:
+        return "unknown host"
+    return (text[:120] + "...") if len(text) > 120 else text or type(error).__name__
 
 
 def envs(args: argparse.Namespace) -> int:

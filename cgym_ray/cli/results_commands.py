@@ -109,11 +109,17 @@ def show(args: argparse.Namespace) -> int:
         print(f"  created {run['created_at']:%Y-%m-%d %H:%M} on {run['host']}, cgym-ray "
               f"{run['package_version']}, git {(run['git_revision'] or 'unknown')[:12]}"
               f"{' (dirty)' if run['git_dirty'] else ''}")  # fmt: skip
+        status = store.run_status(run_id)
+        if status is not None:
+            print(f"  {status.describe()}")
         print()
     _print(summary, args.format)
     episodes, steps = store.unfinished_episodes(run_id)
     if episodes and args.format == "table":
         print(f"\nand {steps} steps in {episodes} episode(s) with no episode row (cut short)")
+    status = store.run_status(run_id)
+    if status is not None and status.effective_state() == "interrupted":
+        print(f"note: run {run_id} is incomplete: {status.describe()}", file=sys.stderr)
     return 0
 
 

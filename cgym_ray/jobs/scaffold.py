@@ -22,6 +22,7 @@ from typing import Any
 from cgym_ray.distributed import EnvConfig, EnvPool, PoolOptions, SearchTask, TaskResult, init_ray
 from cgym_ray.jobs.progress import Progress
 from cgym_ray.jobs.schema import RaySection, StoreSection
+from cgym_ray.jobs.tracking import run_tracked
 from cgym_ray.store import TrajectoryStore
 
 
@@ -75,6 +76,8 @@ class JobRun:
     ) -> tuple[list[TaskResult], float]:
         """Run `tasks` on a pool of env actors recording into this run; results and walltime.
 
+        The run's status is kept in the store (`run_tracked`): finished, or interrupted and why.
+
         options: more `PoolOptions` fields (timeouts).
         """
         tracker = Progress(len(tasks)) if progress else None
@@ -82,7 +85,8 @@ class JobRun:
         pool = EnvPool(env, self.pool_options(len(tasks), **options), str(self.store.root), self.run_id,
                        observation=self.observation)  # fmt: skip
         try:
-            results = pool.run(list(tasks), on_result=tracker.update if tracker else None)
+            results = run_tracked(pool, list(tasks), str(self.store.root), self.run_id,
+                                  tracker.update if tracker else None)  # fmt: skip
         finally:
             pool.close()
         return results, time.monotonic() - started

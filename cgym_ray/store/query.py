@@ -88,19 +88,47 @@ LEFT JOIN step_counts AS s USING (run_id)
 ORDER BY r.created_at, r.run_id
 """
 
+# A search's best result may be a prefix of an episode (it keeps the best state it passed
+# through, the unoptimised program included), so an episode's best is the best of its
+# prefixes: reward 0 before any step, then each step's cumulative reward. This is the
+# best reward the job's summary reports.
 BENCHMARK_SUMMARY = """
+WITH best_step AS (
+    SELECT
+        episode_id,
+        max(cumulative_reward) AS reward,
+        arg_max(step + 1, cumulative_reward) AS steps,
+        arg_max(instruction_count, cumulative_reward) AS instructions
+    FROM steps WHERE run_id = $run_id GROUP BY episode_id
+),
+scored AS (
+    SELECT
+        e.*,
+        CASE WHEN e.status = 'ok' THEN greatest(0.0, e.reward, coalesce(b.reward, 0.0)) END AS best,
+        CASE
+            WHEN b.reward IS NOT NULL AND b.reward > greatest(0.0, e.reward) THEN b.steps
+            WHEN e.reward > 0.0 THEN e.num_steps
+            ELSE 0
+        END AS best_steps,
+        CASE
+            WHEN b.reward IS NOT NULL AND b.reward > greatest(0.0, e.reward) THEN b.instructions
+            WHEN e.reward > 0.0 THEN e.instruction_count_final
+            ELSE e.instruction_count_o0
+        END AS best_instructions
+    FROM episodes AS e LEFT JOIN best_step AS b USING (episode_id)
+    WHERE e.run_id = $run_id
+)
 SELECT
     benchmark,
     count(*) AS episodes,
-    max(reward) AS best_reward,
-    arg_max(num_steps, reward) AS steps_of_best,
-    arg_max(instruction_count_final, reward) AS instructions_of_best,
+    max(best) AS best_reward,
+    arg_max(best_steps, best) AS steps_of_best,
+    arg_max(best_instructions, best) AS instructions_of_best,
     any_value(instruction_count_oz) AS instructions_oz,
     sum(num_steps)::BIGINT AS steps,
     sum(walltime_s) AS walltime_s,
     count(*) FILTER (WHERE status <> 'ok') AS failed
-FROM episodes
-WHERE run_id = $run_id
+FROM scored
 GROUP BY benchmark
 ORDER BY benchmark
 """

@@ -45,6 +45,7 @@ from cgym_ray.store.recovery import (
     repair_store,
     write_manifest,
 )
+from cgym_ray.store.run_status import RunStatus, mark_interrupted, read_run_status
 from cgym_ray.store.schema import RUNS_SCHEMA, SCHEMAS, TABLES, records_to_table
 from cgym_ray.store.writer import TrajectoryWriter
 
@@ -307,12 +308,32 @@ class TrajectoryStore:
         return self._retrying(run)
 
     def run_summaries(self) -> pa.Table:
-        """One row per run: episodes, steps, benchmarks, agents, best/mean reward, failures."""
-        return self.query(sql.RUN_SUMMARIES)
+        """One row per run: status, episodes, steps, benchmarks, agents, best/mean reward, failures.
+
+        `status` is `finished`, `running` or `interrupted` with the tasks done
+        (e.g. `interrupted 7/24`), or null for a run no job driver tracked.
+        """
+        table = self.query(sql.RUN_SUMMARIES)
+        statuses = []
+        for run_id in table["run_id"].to_pylist():
+            status = read_run_status(self.root, run_id)
+            statuses.append(
+                None if status is None
+                else f"{status.effective_state()} {status.tasks_done}/{status.tasks}"
+            )  # fmt: skip
+        return table.add_column(3, "status", pa.array(statuses, pa.string()))
 
     def benchmark_summary(self, run_id: str) -> pa.Table:
         """One row per benchmark of a run: best reward, the steps it took, walltime."""
         return self.query(sql.BENCHMARK_SUMMARY, {"run_id": self.resolve_run(run_id)})
+
+    def run_status(self, run_id: str) -> RunStatus | None:
+        """Whether a run finished, is running, or was interrupted (None: not tracked)."""
+        return read_run_status(self.root, self.resolve_run(run_id))
+
+    def mark_interrupted(self, run_id: str, reason: str) -> RunStatus | None:
+        """Say a run that has not finished was interrupted, and why."""
+        return mark_interrupted(self.root, self.resolve_run(run_id), reason)
 
     def unfinished_episodes(self, run_id: str) -> tuple[int, int]:
         """(episodes, steps) of a run recorded without an episode row (cut short)."""
