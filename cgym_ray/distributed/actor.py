@@ -172,31 +172,31 @@ class EnvActorImpl:
             self.writer = None
 
 
-def watch_head(address: str, on_lost, period_s: float = 1.0) -> threading.Thread | None:
+def watch_head(address: str, on_lost, period_s: float = 1.0) -> threading.Event:
     """Call `on_lost(address)` once the GCS at `host:port` refuses connections for `HEAD_LOST_AFTER_S`.
 
-    A TCP connect is all it takes: no Ray call, which would itself block while the head is away.
+    A TCP connect is all it takes: no Ray call, which would itself block while
+    the head is away. Set the returned event to stop watching.
     """
+    stop = threading.Event()
     host, _, port = (address or "").rpartition(":")
     if not host or not port.isdigit():
-        return None
+        return stop
 
     def watch() -> None:
         unreachable_since = None
-        while True:
-            time.sleep(period_s)
+        while not stop.wait(period_s):
             try:
                 socket.create_connection((host, int(port)), timeout=period_s).close()
                 unreachable_since = None
             except OSError:
                 unreachable_since = unreachable_since or time.monotonic()
-                if time.monotonic() - unreachable_since >= HEAD_LOST_AFTER_S:
+                if time.monotonic() - unreachable_since >= HEAD_LOST_AFTER_S and not stop.is_set():
                     on_lost(address)
                     return
 
-    thread = threading.Thread(target=watch, name="cgym-head-watch", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=watch, name="cgym-head-watch", daemon=True).start()
+    return stop
 
 
 EnvActor = ray.remote(EnvActorImpl)

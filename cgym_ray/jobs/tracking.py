@@ -46,11 +46,14 @@ def run_tracked(
             print(head_lost_message(address, run_id, store_root, tracker.status), file=sys.stderr, flush=True)
             os._exit(HEAD_LOST_EXIT)
 
-        watch_head(address, head_lost)
+        watching = watch_head(address, head_lost)
 
         def update(result: TaskResult) -> None:
             tracker.update(result)
             if on_result is not None:
                 on_result(result)
 
-        return pool.run(tasks, on_result=update)
+        try:
+            return pool.run(tasks, on_result=update)
+        finally:
+            watching.set()  # Ray shuts down at exit; that is no lost head
