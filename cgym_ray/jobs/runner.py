@@ -33,6 +33,7 @@ class JobSummary:
     tasks: int
     errors: int
     steps: int = 0
+    task_episodes: int = 0  # episodes the ok tasks reported: the store holds no more (no attempt twice)
     benchmarks: dict[str, dict] = field(default_factory=dict)
     agents: dict[str, dict] = field(default_factory=dict)
 
@@ -56,6 +57,7 @@ class JobSummary:
             "walltime_s": self.walltime_s,
             "tasks": self.tasks,
             "errors": self.errors,
+            "task_episodes": self.task_episodes,
             "benchmarks": self.benchmarks,
             "agents": self.agents,
         }
@@ -114,6 +116,7 @@ def summarize(
 ) -> JobSummary:
     summary = JobSummary(run_id, store, sum(r.steps for r in results), episodes, walltime_s, len(results),
                          sum(r.status != "ok" for r in results), steps)  # fmt: skip
+    summary.task_episodes = sum(r.episodes for r in results if r.status == "ok")
     by_agent: dict[str, list[TaskResult]] = defaultdict(list)
     for result in results:
         by_agent[result.task.agent].append(result)
