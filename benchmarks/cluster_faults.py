@@ -17,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -25,6 +26,7 @@ CASES = ("none", "worker", "head")
 
 
 def run_case(case: str, seconds: int, kill_after: int) -> dict:
+    time.sleep(15 * CASES.index(case))  # staggered cluster start-ups; the jobs still overlap
     result = subprocess.run(
         [str(ROOT / "scripts/cluster-fault-smoke"), "--measure", case, "--kill-after", str(kill_after)],
         capture_output=True, text=True, env={**os.environ, "CGYM_FAULT_SECONDS": str(seconds)},
