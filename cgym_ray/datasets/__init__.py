@@ -83,7 +83,8 @@ def get_dataset(name: str) -> Dataset:
         register_dataset(InstalledDataset(name, entry))
         return _datasets()[name]
     if is_installed(name):  # an imported project
-        return InstalledDataset(name)
+        register_dataset(InstalledDataset(name))
+        return _datasets()[name]
     raise unknown_dataset(name)
 
 

@@ -38,6 +38,7 @@ from cgym_ray.scratch import atomic_write_bytes
 FB = "https://dl.fbaipublicfiles.com/compiler_gym/"
 VERIFIED = "URL and sha256 copied from CompilerGym 00cd50fd; archive not downloaded (host unreachable)"
 COMPILE_TIMEOUT_S = 300
+HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".inc", ".def")
 
 CHSTONE_SOURCES = {
     "adpcm": "adpcm/adpcm.c",
@@ -68,7 +69,8 @@ def install_source_archive(context: InstallContext) -> None:
     options = context.entry.options
     suffix = str(options["suffix"])
     archive = context.fetch()
-    extract(archive, context.sources_dir, context.name, (suffix,), str(options.get("strip_prefix", "")))
+    # Headers too: CHStone's programs include their own.
+    extract(archive, context.sources_dir, context.name, (suffix, *HEADER_SUFFIXES), str(options.get("strip_prefix", "")))
     for url, sha256, destination in options.get("helpers", ()):  # type: ignore[union-attr]
         helper = context.fetch(url, sha256)
         if destination.endswith("/"):

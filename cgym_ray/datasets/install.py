@@ -302,10 +302,12 @@ class InstalledDataset(Dataset):
     @property
     def manifest(self) -> dict[str, Any]:
         """The installed manifest (installing the dataset first if need be)."""
-        if self._manifest is None or self._manifest.get("_directory") != str(self.directory):
-            self.require()
-            manifest = json.loads((self.directory / MANIFEST).read_text())
-            manifest["_directory"] = str(self.directory)
+        self.require()
+        path = self.directory / MANIFEST
+        stamp = f"{path}@{path.stat().st_mtime_ns}"  # reinstalled, or another CGYM_DATASETS_DIR
+        if self._manifest is None or self._manifest.get("_stamp") != stamp:
+            manifest = json.loads(path.read_text())
+            manifest["_stamp"] = stamp
             self._manifest = manifest
             if not self.description:
                 self.description = str(manifest.get("dataset", {}).get("description", ""))

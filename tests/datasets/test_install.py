@@ -46,6 +46,11 @@ def test_cli_lists_installs_and_removes(served_bitcode_dataset, datasets_root):
     assert listed()["served-test-v0"] == "available" and listed()["npb-v0"] == "available"
     assert main(["datasets", "install", "served-test-v0", "--quiet"]) == 0
     assert listed()["served-test-v0"] == "installed"
+    shown = json.loads(run_cli(main, ["datasets", "show", "served-test-v0", "--json"]))
+    assert shown["installed"] and shown["licence"] == "MIT" and len(shown["benchmarks"]) == 3
+    assert sum(shown["splits"].values()) == 3 and shown["origin"] == served_bitcode_dataset.url
+    table = run_cli(main, ["datasets", "show", "served-test-v0"])
+    assert "crc32" in table and "sha256" in table
     assert main(["datasets", "remove", "served-test-v0"]) == 0
     assert listed()["served-test-v0"] == "available" and not (datasets_root / "served-test-v0").exists()
 
