@@ -232,7 +232,9 @@ ENTRIES = [
                 "opencl.h",
             ),
         ],
-        flags=["-xcl", "-isystem", "{dir}/libclc", "-include", "{dir}/opencl.h", "-target", "nvptx64-nvidia-nvcl"],
+        # CompilerGym compiled for nvptx64-nvidia-nvcl; the libLLVM here has no NVPTX backend,
+        # so kernels are compiled for the host, with CompilerGym's headers.
+        flags=["-xcl", "-isystem", "{dir}/libclc", "-include", "{dir}/opencl.h"],
     ),
     _bitcode(
         "github-v0",

@@ -82,3 +82,23 @@ def test_cxx_solutions_get_compilergym_s_prelude(tmp_path, datasets_root):
            prelude=POJ104_PRELUDE, flags=["-xc++", "-std=c++11"])
     install("poj-test-v1", progress=False)
     assert get_benchmark("benchmark://poj-test-v1/1/1000").bitcode().startswith(b"BC\xc0\xde")
+
+
+def test_opencl_kernels_compile_for_the_host_and_step_in_an_env(tmp_path, datasets_root):
+    import gymnasium as gym
+
+    kernel = b"__kernel void A(__global float* a, __global float* b, const int c) {\n"
+    kernel += b"  int d = get_global_id(0);\n  if (d < c) a[d] = a[d] * b[d];\n}\n"
+    archive = tmp_path / "clgen.tar.bz2"
+    sha256 = make_archive(archive, {"clgen-1000/kernels/abc.cl": kernel})
+    # clgen-v0 adds CompilerGym's libclc and opencl.h; clang's own OpenCL header stands in here.
+    _entry("clgen-test-v0", archive.as_uri(), sha256, suffix=".cl", strip_prefix="clgen-1000/kernels",
+           flags=["-xcl", "-Xclang", "-finclude-default-header"])
+    install("clgen-test-v0", progress=False)
+    env = gym.make("llvm-ic-v0", benchmark="benchmark://clgen-test-v0/abc")
+    try:
+        env.reset()
+        _, reward, terminated, _, _ = env.step(env.unwrapped.action_space.names.index("mem2reg"))
+        assert not terminated and reward > 0
+    finally:
+        env.close()
