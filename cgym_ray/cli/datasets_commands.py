@@ -29,10 +29,10 @@ def list_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(described))
         return 0
-    print(f"{'dataset':18s} {'status':10s} {'benchmarks':>10s} {'download':>9s}  {'licence':22s} description")
+    print(f"{'dataset':18s} {'status':10s} {'benchmarks':>10s} {'size':>9s}  {'licence':22s} description")
     for entry in described:
-        size = entry.get("size_bytes")
-        download = f"{size / 1024**2:.0f} MiB" if isinstance(size, int) else ""
+        size = entry.get("installed_bytes") or entry.get("size_bytes")  # on disk, else the download
+        download = f"{size / 1024**2:.1f} MiB" if isinstance(size, int) else ""
         licence = str(entry.get("licence") or "")[:22]
         print(
             f"{entry['name']:18s} {entry['status']:10s} {_count(entry):>10s} {download:>9s}  "

@@ -205,3 +205,14 @@ def test_concurrent_installs_from_ray_actors(served_bitcode_dataset, datasets_ro
         ray.shutdown()
     assert get_dataset("served-test-v0").installed
     assert not list((datasets_root / ".staging").iterdir())
+
+
+def test_benchmark_names_may_have_folders_but_never_escape():
+    from cgym_ray.datasets import BenchmarkError, BenchmarkUri
+
+    parsed = BenchmarkUri.parse("benchmark://linux-v0/drivers/net/loopback.c")
+    assert (parsed.dataset, parsed.name) == ("linux-v0", "drivers/net/loopback.c")
+    for bad in ("benchmark://linux-v0/drivers/../../etc", "benchmark://linux-v0//x", "benchmark://linux-v0/a/",
+                "generator://csmith-v0/1/2"):
+        with pytest.raises(BenchmarkError, match="malformed benchmark URI"):
+            BenchmarkUri.parse(bad)
