@@ -168,3 +168,16 @@ def test_a_pipeline_action_runs_like_the_built_in_level(suite_bitcode):
         other.apply(pipeline_action(oz_pipeline()))
         assert session.measure("ir_sha1") == other.measure("ir_sha1")
         other.close()
+
+
+def test_a_rejected_element_is_pointed_at_in_the_whole_text(suite_bitcode):
+    from cgym_ray.llvm.pipelines import PipelineSyntaxError
+
+    text = "sroa-is-not-here,globaldce,function(simplifycfg<keep-loops;bogus>)"
+    pipeline = Pipeline(oz_pipeline().elements + Pipeline.parse(text).elements[1:])
+    with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:
+        compiler = IncrementalCompiler(session)
+        with pytest.raises(PipelineSyntaxError, match="bogus") as caught:
+            compiler.compile(pipeline)
+        assert caught.value.position == str(pipeline).index("simplifycfg<keep-loops;bogus>")
+        compiler.close()

@@ -152,26 +152,25 @@ class IncrementalCompiler:
         group: list[int] = []
         for index in range(done, len(texts)):
             if group and self._wants_checkpoint(parts[index]):
-                self._run(parts, group)
+                self._run(pipeline, parts, group)
                 self.checkpoints.append((index, self.session.fork()))
                 group = []
             group.append(index)
-        self._run(parts, group)
+        self._run(pipeline, parts, group)
         self.texts = texts
         measured = self.session.measure(*observations)
         return {"instruction_count": self.session.instruction_count, **measured}
 
-    def _run(self, parts: list[Pipeline], indices: list[int]) -> None:
-        """Run segments one after another in one request to the worker."""
+    def _run(self, pipeline: Pipeline, parts: list[Pipeline], indices: list[int]) -> None:
+        """Run segments of `pipeline` one after another in one request to the worker."""
         if not indices:
             return
         actions = [pipeline_action(parts[index]) for index in indices]
         results, error = self.session.apply_sequence(actions, changes=False)
         self.segments_run += len(results)
         if error is not None:
-            failed = parts[indices[len(results)]]
-            if isinstance(error, PipelineError):
-                raise locate_rejection(self.session, failed, error) from error
+            if isinstance(error, PipelineError):  # point at the element in the whole text
+                raise locate_rejection(self.session, pipeline, error) from error
             raise error
 
     def fork(self) -> IncrementalCompiler:
