@@ -96,13 +96,41 @@ def test_install_from_a_local_file_checks_its_hash(served_bitcode_dataset, http_
     assert json.loads((dataset.directory / "manifest.json").read_text())["origin"] == str(copy)
 
 
-def test_offline_error_names_dataset_url_and_install_from(datasets_root):
+@pytest.fixture
+def offline_entry():
+    """npb-v0's entry with its URL on a closed port of 127.0.0.1: offline, whatever the machine's network."""
+    import dataclasses
+    import socket
+
+    from cgym_ray.datasets.catalogue import add_entry, find_entry
+
+    with socket.socket() as probe:  # a port nobody listens on once closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    entry = dataclasses.replace(
+        find_entry("npb-v0"), name="offline-npb-v0", url=f"http://127.0.0.1:{port}/llvm_bitcodes-10.0.0-npb-v0.tar.bz2"
+    )
+    add_entry(entry)
+    return entry
+
+
+def test_offline_error_names_dataset_url_and_install_from(offline_entry, datasets_root):
     with pytest.raises(DatasetError) as raised:
-        require("npb-v0", progress=False)
+        require("offline-npb-v0", progress=False)
     message = str(raised.value)
-    assert "npb-v0" in message and "https://dl.fbaipublicfiles.com/compiler_gym/llvm_bitcodes-10.0.0-npb-v0.tar.bz2" in message
-    assert "cgym-ray datasets install npb-v0 --from" in message
-    assert not (datasets_root / "npb-v0").exists()
+    assert message.startswith(f"offline-npb-v0: could not download {offline_entry.url}: ")
+    assert "cgym-ray datasets install offline-npb-v0 --from /path/to/llvm_bitcodes-10.0.0-npb-v0.tar.bz2" in message
+    assert not (datasets_root / "offline-npb-v0").exists()
+
+
+def test_offline_reset_on_a_missing_dataset_says_what_to_do(offline_entry, datasets_root):
+    env = gym.make("llvm-ic-v0", benchmark="benchmark://offline-npb-v0/BT")
+    try:
+        with pytest.raises(DatasetError, match=r"offline-npb-v0: could not download .*install offline-npb-v0 --from"):
+            env.reset()
+    finally:
+        env.close()
+    assert not (datasets_root / "offline-npb-v0").exists()
 
 
 def test_unknown_dataset_is_refused_by_name(datasets_root):
