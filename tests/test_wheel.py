@@ -92,6 +92,9 @@ def venv(wheel, tmp_path_factory) -> Path:
     ]
     wheelhouse = cache_dir() / "wheelhouse"
     wheelhouse.mkdir(parents=True, exist_ok=True)
+    # Dependencies only: an older cgym-ray wheel there would stand in for this one's metadata.
+    for stale in wheelhouse.glob("cgym_ray-*"):
+        stale.unlink()
     offline = [*pip, "--no-index", "--find-links", wheelhouse, wheel]
     if subprocess.run([str(c) for c in offline], cwd=home, capture_output=True).returncode != 0:
         download = [
@@ -105,6 +108,7 @@ def venv(wheel, tmp_path_factory) -> Path:
             wheel,
         ]
         run(sys.executable, "-m", *download, cwd=home)
+        (wheelhouse / wheel.name).unlink(missing_ok=True)
         run(*offline, cwd=home)
     return home / "venv"
 
