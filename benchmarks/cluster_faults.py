@@ -38,18 +38,30 @@ def run_case(case: str, seconds: int, kill_after: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=8, help="budget.seconds of each task")
-    parser.add_argument("--kill-after", type=int, default=20, help="seconds into the run before the kill")
+    parser.add_argument(
+        "--kill-after", type=int, default=20, help="seconds into the run before the kill"
+    )
     parser.add_argument("--output", default=str(ROOT / "results/cluster.md"))
     args = parser.parse_args()
     load_before = os.getloadavg()
     with ThreadPoolExecutor(len(CASES)) as pool:
-        rows = dict(zip(CASES, pool.map(lambda c: run_case(c, args.seconds, args.kill_after), CASES), strict=True))
+        rows = dict(
+            zip(
+                CASES,
+                pool.map(lambda c: run_case(c, args.seconds, args.kill_after), CASES),
+                strict=True,
+            )
+        )
     load_after = os.getloadavg()
     for case, row in rows.items():
         print(case, json.dumps(row), file=sys.stderr)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     base = rows["none"]["submit_s"]
 
     def ratio(case: str) -> str:
@@ -81,13 +93,19 @@ def main() -> None:
         f"| traceback printed | {_yes(rows['none'])} | {_yes(worker)} | {_yes(head)} |",
         "",
         "What the pool did when the worker node went: "
-        + ("; ".join(worker["pool"]) or "(nothing logged)") + ".",
+        + ("; ".join(worker["pool"]) or "(nothing logged)")
+        + ".",
         "",
         "Rows lost with the killed attempt, as the store reports them: "
-        + ("; ".join(worker["writers_lost"]) or "no writer died with rows uncommitted "
-           "(the actor's writer committed what it had as its process exited)") + ".",
+        + (
+            "; ".join(worker["writers_lost"])
+            or "no writer died with rows uncommitted "
+            "(the actor's writer committed what it had as its process exited)"
+        )
+        + ".",
         "",
-        "What `cgym-ray submit` said when the head went: " + (" ".join(head["message"]) or "(nothing)"),
+        "What `cgym-ray submit` said when the head went: "
+        + (" ".join(head["message"]) or "(nothing)"),
         "",
     ]
     Path(args.output).write_text("\n".join(lines))

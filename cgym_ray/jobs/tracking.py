@@ -43,7 +43,11 @@ def run_tracked(
 
         def head_lost(_address: str) -> None:
             tracker.interrupt(f"the Ray head at {address} was lost")
-            print(head_lost_message(address, run_id, store_root, tracker.status), file=sys.stderr, flush=True)
+            print(
+                head_lost_message(address, run_id, store_root, tracker.status),
+                file=sys.stderr,
+                flush=True,
+            )
             os._exit(HEAD_LOST_EXIT)
 
         watching = watch_head(address, head_lost)

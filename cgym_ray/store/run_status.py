@@ -90,8 +90,8 @@ def mark_interrupted(root: Path, run_id: str, reason: str) -> RunStatus | None:
 class RunTracker:
     """The driver's side: `running` with a heartbeat, then `finished` or `interrupted`.
 
-        >>> with RunTracker(store.root, run_id, tasks=24) as tracker:  # doctest: +SKIP
-        ...     pool.run(tasks, on_result=tracker.update)
+    >>> with RunTracker(store.root, run_id, tasks=24) as tracker:  # doctest: +SKIP
+    ...     pool.run(tasks, on_result=tracker.update)
     """
 
     def __init__(self, root: Path, run_id: str, tasks: int) -> None:
@@ -143,6 +143,8 @@ class RunTracker:
         else:
             self.status.state = INTERRUPTED
             self.status.reason = (
-                f"{kind.__name__}: {error}" if error is not None else "it stopped before every task ran"
+                f"{kind.__name__}: {error}"
+                if error is not None
+                else "it stopped before every task ran"
             )[:300]
         self._write()

@@ -22,4 +22,7 @@ def test_submit_to_an_address_where_no_cluster_answers(tmp_path):
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("cgym-ray")]
     assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.stderr and f"no Ray cluster answered at http://127.0.0.1:{port}" in lines[0]
+    assert (
+        "Traceback" not in result.stderr
+        and f"no Ray cluster answered at http://127.0.0.1:{port}" in lines[0]
+    )

@@ -43,3 +43,10 @@ def test_search_job_end_to_end(tmp_path):
         assert entry["best_reward"] > 0 and entry["best_commandline"]
     steps = ds.dataset(tmp_path / "store" / "steps", partitioning="hive").to_table()
     assert steps.num_rows == summary["steps"]
+    # `results show` agrees with the summary: each benchmark's best reward, and the run finished.
+    from cgym_ray.store import TrajectoryStore
+
+    store = TrajectoryStore.open(tmp_path / "store", create=False)
+    shown = {row["benchmark"]: row["best_reward"] for row in store.benchmark_summary(summary["run_id"]).to_pylist()}
+    assert shown == pytest.approx({uri: entry["best_reward"] for uri, entry in summary["benchmarks"].items()})
+    assert store.run_status(summary["run_id"]).describe() == "finished: 4 of 4 tasks done"

@@ -20,7 +20,10 @@ def test_a_tracked_run_that_ran_every_task_is_finished(store, run_id, capsys):
         tracker.update(SimpleNamespace(status="ok"))
         tracker.update(SimpleNamespace(status="error"))
     status = store.run_status(run_id)
-    assert status.effective_state() == "finished" and (status.tasks_done, status.tasks_failed) == (2, 1)
+    assert status.effective_state() == "finished" and (status.tasks_done, status.tasks_failed) == (
+        2,
+        1,
+    )
     assert cli("list", "--store", str(store.root), "--format", "json") == 0
     [row] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert row["status"] == "finished 2/2"
@@ -42,7 +45,9 @@ def test_a_run_cut_short_by_an_error_is_interrupted(store, run_id, capsys):
 
 def test_a_run_whose_driver_died_silently_reads_as_interrupted(store, run_id, capsys):
     # A driver that was killed (kill -9, or its node went away) never wrote "finished".
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
     with RunTracker(store.root, run_id, tasks=5) as tracker:
         tracker.update(SimpleNamespace(status="ok"))
         status = read_run_status(store.root, run_id)
