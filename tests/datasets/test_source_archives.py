@@ -74,6 +74,7 @@ def test_a_named_source_missing_from_the_archive_is_refused(tmp_path, datasets_r
     assert not (datasets_root / "chstone-short-v0").exists()
 
 
+@pytest.mark.slow  # <bits/stdc++.h> takes clang about ten seconds here
 def test_cxx_solutions_get_compilergym_s_prelude(tmp_path, datasets_root):
     archive = tmp_path / "poj.tar.gz"
     solution = b"void main() { vector<int> v(3); cout << v.size() << endl; }\n"
