@@ -138,7 +138,7 @@ class PipelineEnv(gym.Env):
             attributes=SIZE_ATTRIBUTES,
             timeout_s=self.step_timeout_s,
         )
-        self._compiler = IncrementalCompiler(session)
+        self._compiler = IncrementalCompiler(session, bitcode, SIZE_ATTRIBUTES)
         self.pipeline = oz_pipeline() if start == "oz" else Pipeline()
         values = self._compile(self.pipeline)
         self._value = float(values[self.reward_spec.metric])

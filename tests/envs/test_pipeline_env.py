@@ -100,14 +100,15 @@ def test_fork_is_independent(env):
     child.close()
 
 
-def test_incremental_compiles_equal_compiling_from_scratch(suite_bitcode):
+@pytest.mark.parametrize(
+    "every_segment", [True, False], ids=["checkpoint-every-segment", "default"]
+)
+def test_incremental_compiles_equal_compiling_from_scratch(suite_bitcode, every_segment):
     """After each random edit, the cached compile gives the IR of compiling the whole text afresh."""
     rng = random.Random(3)
     pipeline = oz_pipeline()
     with CompilerSession(suite_bitcode["expr_calc"], "expr_calc", attributes=SIZE) as session:
-        compiler = IncrementalCompiler(
-            session, every_segment=True
-        )  # a checkpoint after every segment
+        compiler = IncrementalCompiler(session, suite_bitcode["expr_calc"], SIZE, every_segment)
         compiler.compile(pipeline)
         for _ in range(8):
             pipeline, _ = apply_edit(
@@ -125,7 +126,7 @@ def test_incremental_compiles_equal_compiling_from_scratch(suite_bitcode):
 
 def test_an_edit_in_the_late_pipeline_recompiles_only_the_late_pipeline(suite_bitcode):
     with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:
-        compiler = IncrementalCompiler(session, every_segment=True)
+        compiler = IncrementalCompiler(session, suite_bitcode["crc32"], SIZE, every_segment=True)
         pipeline = oz_pipeline()
         compiler.compile(pipeline)
         parts = len(segments(pipeline))
@@ -142,7 +143,7 @@ def test_an_edit_in_the_late_pipeline_recompiles_only_the_late_pipeline(suite_bi
 def test_a_pipeline_that_crashes_llvm_raises_step_failed(suite_bitcode):
     # licm outside loop-mssa makes LLVM abort; the table refuses it, so build the tree by hand.
     with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:
-        compiler = IncrementalCompiler(session)
+        compiler = IncrementalCompiler(session, suite_bitcode["crc32"], SIZE)
         with pytest.raises(StepFailed) as caught:
             compiler.compile(Pipeline.parse("function(loop(licm))"))
         assert caught.value.cause == "abort"
@@ -176,7 +177,7 @@ def test_a_rejected_element_is_pointed_at_in_the_whole_text(suite_bitcode):
     text = "sroa-is-not-here,globaldce,function(simplifycfg<keep-loops;bogus>)"
     pipeline = Pipeline(oz_pipeline().elements + Pipeline.parse(text).elements[1:])
     with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:
-        compiler = IncrementalCompiler(session)
+        compiler = IncrementalCompiler(session, suite_bitcode["crc32"], SIZE)
         with pytest.raises(PipelineSyntaxError, match="bogus") as caught:
             compiler.compile(pipeline)
         assert caught.value.position == str(pipeline).index("simplifycfg<keep-loops;bogus>")

@@ -105,34 +105,62 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     return cut
 
 
-# A segment with at least this many elements (nested ones counted) gets a checkpoint before it.
+# A segment with at least this many elements (nested ones counted) is large.
 LARGE_SEGMENT_ELEMENTS = 16
 
 
 class IncrementalCompiler:
     """Compiles pipelines on a session, reusing the compiled prefix they share with the last one.
 
-    Checkpoints are forks of the worker process: a fork holds the module
-    exactly as it was, where a cloned module is not the same input to every
-    pass (a clone of expr_calc's O0 module gives different IR under -Oz).
-    A fork and a round trip each cost milliseconds (tens on a busy machine),
-    so checkpoints go only before large segments (`LARGE_SEGMENT_ELEMENTS`;
-    every segment with `every_segment=True`), and the segments between two
-    checkpoints run in one request. For -Oz's pipeline that is a checkpoint
-    before the inliner's walk and one before the late function pipeline: an
-    edit in the late pipeline recompiles only that.
+    Going back to the start is a reload of the bitcode into the same worker
+    (a few ms, and exactly the module a fresh load gives). A checkpoint
+    inside the pipeline is a fork of the worker process: a fork holds the
+    module exactly as it was, where a cloned module is not the same input to
+    every pass (a clone of expr_calc's O0 module gives different IR under
+    -Oz). A fork costs tens of ms or more, so there is one checkpoint, before
+    the last large segment (`LARGE_SEGMENT_ELEMENTS`; for -Oz's pipeline the
+    late function pipeline), or one before every segment with
+    `every_segment=True`; the segments between checkpoints run in one request.
     """
 
-    def __init__(self, session: CompilerSession, every_segment: bool = False) -> None:
+    def __init__(
+        self,
+        session: CompilerSession,
+        bitcode: bytes,
+        attributes: Sequence[str] = (),
+        every_segment: bool = False,
+    ) -> None:
         self.session = session
+        self.bitcode = bitcode
+        self.attributes = tuple(attributes)
         self.every_segment = every_segment
-        # (segments compiled, a session holding the module after them); the start module first.
-        self.checkpoints: list[tuple[int, CompilerSession]] = [(0, session.fork())]
+        # (segments compiled, a session holding the module after them).
+        self.checkpoints: list[tuple[int, CompilerSession]] = []
         self.texts: list[str] = []  # the segments the session's module is the result of
         self.segments_run = 0  # segments compiled so far (a measure of the work done)
 
-    def _wants_checkpoint(self, segment: Pipeline) -> bool:
-        return self.every_segment or sum(1 for _ in segment.walk()) >= LARGE_SEGMENT_ELEMENTS
+    def _checkpoint_before(self, parts: list[Pipeline]) -> set[int]:
+        if self.every_segment:
+            return set(range(1, len(parts)))
+        large = [
+            i
+            for i, part in enumerate(parts)
+            if sum(1 for _ in part.walk()) >= LARGE_SEGMENT_ELEMENTS
+        ]
+        return {large[-1]} if large and large[-1] > 0 else set()
+
+    def _restart(self) -> None:
+        """Back to the start module: reload it, in a new worker if this one cannot."""
+        if not self.session.reload(self.bitcode, self.session.benchmark, self.attributes):
+            old = self.session
+            self.session = CompilerSession(
+                self.bitcode,
+                old.benchmark,
+                backend=old.backend,
+                attributes=self.attributes,
+                timeout_s=old.timeout_s,
+            )
+            old.close()
 
     def compile(self, pipeline: Pipeline, observations: Sequence[str] = ()) -> dict[str, object]:
         """Compile `pipeline` from the start module; the session's module is then its result."""
@@ -142,16 +170,21 @@ class IncrementalCompiler:
         while shared < min(len(texts), len(self.texts)) and texts[shared] == self.texts[shared]:
             shared += 1
         done = len(self.texts)
-        if shared < len(self.texts):
+        if shared < len(self.texts) or not self.session.alive:
             for _, stale in [c for c in self.checkpoints if c[0] > shared]:
                 stale.close()
             self.checkpoints = [c for c in self.checkpoints if c[0] <= shared]
-            done, base = self.checkpoints[-1]
-            self.session.close()
-            self.session = base.fork()
+            if self.checkpoints:
+                done, base = self.checkpoints[-1]
+                self.session.close()
+                self.session = base.fork()
+            else:
+                done = 0
+                self._restart()
+        wanted = self._checkpoint_before(parts)
         group: list[int] = []
         for index in range(done, len(texts)):
-            if group and self._wants_checkpoint(parts[index]):
+            if group and index in wanted and all(c[0] != index for c in self.checkpoints):
                 self._run(pipeline, parts, group)
                 self.checkpoints.append((index, self.session.fork()))
                 group = []
@@ -174,11 +207,10 @@ class IncrementalCompiler:
             raise error
 
     def fork(self) -> IncrementalCompiler:
-        """An independent copy: the current and the start module are forked, other checkpoints dropped."""
-        child = IncrementalCompiler.__new__(IncrementalCompiler)
-        child.session = self.session.fork()
-        child.every_segment = self.every_segment
-        child.checkpoints = [(0, self.checkpoints[0][1].fork())]
+        """An independent copy: the current module is forked; the checkpoints stay with this one."""
+        child = IncrementalCompiler(
+            self.session.fork(), self.bitcode, self.attributes, self.every_segment
+        )
         child.texts = list(self.texts)
         child.segments_run = self.segments_run
         return child
