@@ -149,11 +149,18 @@ def test_the_installed_package_runs_outside_the_repository(venv, tmp_path):
 
 def test_the_installed_package_runs_its_own_quickstart_job(venv, tmp_path):
     env = clean_env(tmp_path)
-    # Ray's default 30 s for its raylet to register is short on a loaded 2-core machine.
-    env["RAY_raylet_start_wait_time_s"] = "120"
     summary = tmp_path / "summary.json"
-    job = ["run", "quickstart", "budget.seconds=1", "--quiet", "--summary-json", summary]
-    run(venv / "bin" / "cgym-ray", *job, cwd=tmp_path, env=env)
+    job = [venv / "bin" / "cgym-ray", "run", "quickstart", "budget.seconds=1", "--quiet"]
+    job += ["--summary-json", summary]
+    first = subprocess.run(
+        [str(c) for c in job], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=1800
+    )
+    # Ray gives its raylet a fixed 30 s to register; on an overloaded machine it can
+    # miss that before the job starts. That is Ray's start-up, not the package: once more.
+    if first.returncode != 0 and "timed out during startup" in first.stderr:
+        run(*job, cwd=tmp_path, env=env)
+    else:
+        assert first.returncode == 0, first.stderr[-3000:]
     result = json.loads(summary.read_text())
     assert result["errors"] == 0, result
     assert (tmp_path / "store").is_dir()
