@@ -20,7 +20,7 @@ DOCUMENTED_EPISODE_COLUMNS = {
     "run_id", "episode_id", "benchmark", "agent", "seed", "num_steps", "reward", "commandline",
     "instruction_count_final", "instruction_count_o0", "instruction_count_oz", "backend",
     "llvm_version", "package_version", "started_at", "walltime_s", "status", "error",
-    "agent_params", "checkpoint", "observation_space",
+    "agent_params", "checkpoint", "observation_space", "initial_observation", "observation_space_json",
 }  # fmt: skip
 
 
