@@ -39,8 +39,12 @@ def install_in_fresh_process(name: str, source: Path, root: Path, num_cpus: int)
         f"init_ray(num_cpus={num_cpus}); install({name!r}, source={str(source)!r}, progress=False)"
     )
     env = dict(os.environ, CGYM_DATASETS_DIR=str(root))
-    subprocess.run([sys.executable, "-c", code], env=env, check=True, stderr=subprocess.DEVNULL)
-    return json.loads((root / name / "recipe-build.json").read_text())
+    for attempt in range(3):  # on a loaded machine Ray's start-up can time out
+        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        if done.returncode == 0:
+            return json.loads((root / name / "recipe-build.json").read_text())
+        print(f"install of {name} failed (attempt {attempt + 1}): {done.stderr.strip()[-500:]}", file=sys.stderr)
+    raise RuntimeError(f"could not install {name} from {source}")
 
 
 def directory_bytes(path: Path) -> int:
