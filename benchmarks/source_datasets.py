@@ -111,6 +111,10 @@ def measure(name: str, source: Path) -> dict:
     return row
 
 
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1024**2:.1f} MiB" if n_bytes >= 1024**2 else f"{n_bytes / 1024:.0f} KiB"
+
+
 def render(rows: list[dict], command: str) -> str:
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
     load = os.getloadavg()
@@ -136,7 +140,7 @@ def render(rows: list[dict], command: str) -> str:
         t = row["totals"]
         lines.append(
             f"| {row['dataset']} | {row['programs']} | {t['O0']:,} | {t['Oz']:,} | {t['O3']:,} "
-            f"| {row['install_bytes'] / 1024**2:.1f} MiB | {row['build_s_1cpu']:.0f} s | {row['build_s_2cpu']:.0f} s "
+            f"| {_size(row['install_bytes'])} | {row['build_s_1cpu']:.0f} s | {row['build_s_2cpu']:.0f} s "
             f"| {row['runs']} | {row['deterministic']} | {row['validates_at_oz']} |"
         )
     lines += ["", "## Sources and what is not compared", ""]
