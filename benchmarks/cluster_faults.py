@@ -26,7 +26,7 @@ CASES = ("none", "worker", "head")
 
 
 def run_case(case: str, seconds: int, kill_after: int) -> dict:
-    time.sleep(15 * CASES.index(case))  # staggered cluster start-ups; the jobs still overlap
+    time.sleep(40 * CASES.index(case))  # staggered cluster start-ups; the jobs still overlap
     result = subprocess.run(
         [str(ROOT / "scripts/cluster-fault-smoke"), "--measure", case, "--kill-after", str(kill_after)],
         capture_output=True, text=True, env={**os.environ, "CGYM_FAULT_SECONDS": str(seconds)},
@@ -77,9 +77,11 @@ def main() -> None:
         "`cgym-ray submit` to a three-node Ray cluster (head + 2 workers, 1 CPU each, 3 actors, as in "
         "scripts/cluster-smoke), one cluster per case in its own network and PID namespaces. The three "
         f"cases ran side by side on a 2-core machine shared with other work: load average "
-        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after. The kill (`kill -9`) came "
-        f"{args.kill_after} s after the job began its run. Times are `cgym-ray submit`'s wall time, "
-        "from submission to exit.",
+        f"{load_before[0]:.1f} before, {load_after[0]:.1f} after (1-minute averages). The kill "
+        f"(`kill -9`) came {args.kill_after} s after the job began its run, or later once a search "
+        f"was running on that node: the worker node's raylet {worker.get('kill_s_into_run')} s in, the "
+        f"head's processes {head.get('kill_s_into_run')} s in. Times are `cgym-ray submit`'s wall "
+        "time, from submission to exit.",
         "",
         "| | undisturbed | worker node's raylet killed | head killed |",
         "|---|---|---|---|",

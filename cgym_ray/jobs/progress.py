@@ -51,6 +51,8 @@ class Progress:
                 self._draw()
         else:
             reward = "error: " + (result.error or "") if result.status != "ok" else f"{result.best_reward:.4f}"
+            if result.note:  # e.g. its actor died and what it had committed stands
+                reward += f" [{result.note}]"
             print(
                 f"[{self.done}/{self.total}] {result.task.agent} {_short(result.task.benchmark)} "
                 f"seed {result.task.seed}: {reward} ({result.steps} steps, {result.walltime_s:.1f} s) "
