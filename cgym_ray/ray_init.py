@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 
+from cgym_ray.faults import FAULT_INJECTION_VARIABLE
+
 
 def init_ray(address: str | None = None, num_cpus: int | None = None, **kwargs) -> None:
     """Start embedded Ray (address None) or join a cluster (`"auto"`, `"ray://..."`).
@@ -22,7 +24,7 @@ def init_ray(address: str | None = None, num_cpus: int | None = None, **kwargs) 
         return
     runtime_env = dict(kwargs.pop("runtime_env", None) or {})
     env_vars = dict(runtime_env.get("env_vars", {}))
-    for name in ("CGYM_FAULT_INJECTION", "CGYM_CACHE_DIR", "CGYM_DATASETS_DIR", "CGYM_LIBLLVM"):
+    for name in (FAULT_INJECTION_VARIABLE, "CGYM_CACHE_DIR", "CGYM_DATASETS_DIR", "CGYM_LIBLLVM"):
         if name in os.environ:
             env_vars.setdefault(name, os.environ[name])
     if env_vars:
@@ -46,4 +48,8 @@ def _loopback_only() -> None:
     from ray._private import ray_constants
 
     os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
-    ray_constants.ENABLE_RAY_CLUSTER = os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] not in ("0", "false", "False")
+    ray_constants.ENABLE_RAY_CLUSTER = os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] not in (
+        "0",
+        "false",
+        "False",
+    )

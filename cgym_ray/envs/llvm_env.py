@@ -522,7 +522,8 @@ class LlvmEnv(gym.Env[Observation, int]):
                 None if i == failure.step_index else self._try_one(int(a)) for i, a in enumerate(actions)
             ]
         return [
-            None if "error" in r else tracker.reward_for(float(r[metric])) for r in results
+            None if r.error is not None else tracker.reward_for(float(r.measurement(metric)))
+            for r in results
         ]
 
     def _try_one(self, action: int) -> float | None:
@@ -533,9 +534,10 @@ class LlvmEnv(gym.Env[Observation, int]):
         except StepFailed:
             self._restore_session()
             return None
-        if "error" in result:
+        if result.error is not None:
             return None
-        return self._trackers[self.reward_spec.name].reward_for(float(result[self.reward_spec.metric]))
+        metric = self.reward_spec.metric
+        return self._trackers[self.reward_spec.name].reward_for(float(result.measurement(metric)))
 
     @property
     def _load_attributes(self) -> tuple[str, ...]:

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from cgym_ray import errors
 from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.actions import Action, ActionCatalogue
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.patience import PatienceRule
+from cgym_ray.llvm.protocol import StepResult
 from cgym_ray.llvm.worker import MEASUREMENTS, WorkerServer
 from cgym_ray.llvm.workers import WorkerProcess, new_worker
 
@@ -33,18 +32,6 @@ DEFAULT_STEP_TIMEOUT_S = 60.0
 RELOADS_PER_WORKER = 200
 LOAD_TIMEOUT_S = 120.0
 ISOLATION_MODES = ("process", "none")
-
-
-@dataclass
-class StepResult:
-    """What one action did."""
-
-    action: str
-    changed: bool
-    instruction_count: int
-    pass_time_s: float
-    walltime_s: float
-    observations: dict[str, Any] = field(default_factory=dict)
 
 
 class _InProcessWorker:
@@ -61,8 +48,8 @@ class _InProcessWorker:
         self.alive = True
         self.pid = 0
 
-    def call(self, command: str, *args: object, **_: object) -> Any:
-        return getattr(self.server, f"do_{command}")(*args)
+    def call(self, command: str, args: dict[str, Any], **_: object) -> Any:
+        return getattr(self.server, f"do_{command}")(**args)
 
     def fork(self) -> _InProcessWorker:
         raise CompilerError("fork() needs isolation='process'")
@@ -101,10 +88,15 @@ class CompilerSession:
         )
         # Loading is not a step: it gets its own, generous limit.
         self._module_id = self._call(
-            "load", bitcode, benchmark, tuple(attributes), action="(load)", timeout_s=self._load_timeout_s
+            "load",
+            data=bitcode,
+            name=benchmark,
+            attributes=tuple(attributes),
+            action="(load)",
+            timeout_s=self._load_timeout_s,
         )
         self.instruction_count: int = self._call(
-            "measure", self._module_id, ("instruction_count",), timeout_s=self._load_timeout_s
+            "measure", module_id=self._module_id, names=("instruction_count",), timeout_s=self._load_timeout_s
         )["instruction_count"]
 
     @property
@@ -123,9 +115,14 @@ class CompilerSession:
         if not self.alive or self.loads >= RELOADS_PER_WORKER:
             return False
         self._module_id, self.instruction_count = self._call(
-            "reload", self._module_id, bitcode, benchmark, tuple(attributes),
-            action="(load)", timeout_s=self._load_timeout_s,
-        )  # fmt: skip
+            "reload",
+            module_id=self._module_id,
+            data=bitcode,
+            name=benchmark,
+            attributes=tuple(attributes),
+            action="(load)",
+            timeout_s=self._load_timeout_s,
+        )
         self.benchmark = benchmark
         self.history = []
         self.loads += 1
@@ -156,10 +153,11 @@ class CompilerSession:
         benchmark = get_benchmark(uri)
         return cls(benchmark.bitcode(), benchmark.uri, **kwargs)  # type: ignore[arg-type]
 
-    def _call(self, command: str, *args: object, action: str = "", timeout_s: float | None = None) -> Any:
+    def _call(self, command: str, *, action: str = "", timeout_s: float | None = None, **args: Any) -> Any:
+        """The worker's answer to `command` with the named `args` (see `WorkerServer.do_<command>`)."""
         return self._worker.call(
             command,
-            *args,
+            args,
             timeout_s=self.timeout_s if timeout_s is None else timeout_s,
             benchmark=self.benchmark,
             action=action or command,
@@ -187,21 +185,19 @@ class CompilerSession:
         resolved = self.resolve(action)
         names = tuple(observations)
         started = time.perf_counter()
-        reply = self._call(
-            "apply", self._module_id, resolved.pipeline, resolved.attributes, names,
+        result: StepResult = self._call(
+            "apply",
+            module_id=self._module_id,
+            pipeline=resolved.pipeline,
+            attributes=resolved.attributes,
+            names=names,
             action=resolved.name,
-        )  # fmt: skip
-        walltime_s = time.perf_counter() - started
-        self.history.append(resolved.name)
-        self.instruction_count = reply["instruction_count"]
-        return StepResult(
-            action=resolved.name,
-            changed=reply["changed"],
-            instruction_count=reply["instruction_count"],
-            pass_time_s=reply["pass_time_s"],
-            walltime_s=walltime_s,
-            observations={name: reply[name] for name in names},
         )
+        result.walltime_s = time.perf_counter() - started
+        result.action = resolved.name
+        self.history.append(resolved.name)
+        self.instruction_count = result.instruction_count
+        return result
 
     def apply_many(self, actions: Iterable[Action | int | str]) -> list[StepResult]:
         return [self.apply(action) for action in actions]
@@ -234,59 +230,62 @@ class CompilerSession:
         resolved = [self.resolve(action) for action in actions]
         names = tuple(observations)
         started = time.perf_counter()
-        replies = self._call(
-            "apply_sequence", self._module_id, [(a.pipeline, a.attributes) for a in resolved], names,
-            changes, self.timeout_s, stop, time_limit_s, overrun_s,
+        replies: list[StepResult] = self._call(
+            "apply_sequence",
+            module_id=self._module_id,
+            actions=[(a.pipeline, a.attributes) for a in resolved],
+            names=names,
+            changes=changes,
+            step_timeout_s=self.timeout_s,
+            stop=stop,
+            time_limit_s=time_limit_s,
+            overrun_s=overrun_s,
             action=f"{len(resolved)} actions from {resolved[0].name if resolved else '-'}",
             timeout_s=self.timeout_s * max(len(resolved), 1) + 5.0,
-        )  # fmt: skip
-        overhead_s = (time.perf_counter() - started - sum(r.get("step_time_s", 0.0) for r in replies)) / max(
-            len(replies), 1
         )
+        # The round trip, shared out: each step's walltime is the worker's step time plus its share.
+        overhead_s = (time.perf_counter() - started - sum(r.walltime_s for r in replies)) / max(len(replies), 1)
         results: list[StepResult] = []
         error: CompilerError | None = None
-        for action, reply in zip(resolved, replies, strict=False):
-            if "error" in reply:
-                error_class = getattr(errors, str(reply["error"]), None)
-                if not (isinstance(error_class, type) and issubclass(error_class, CompilerError)):
-                    error_class = CompilerError
-                error = error_class(f"{action.name}: {reply['message']}")
+        for action, result in zip(resolved, replies, strict=False):
+            if result.error is not None:
+                error = result.error.to_exception(prefix=f"{action.name}: ")
                 break
             self.history.append(action.name)
-            self.instruction_count = reply["instruction_count"]
-            results.append(
-                StepResult(
-                    action=action.name,
-                    changed=reply.get("changed", True),
-                    instruction_count=reply["instruction_count"],
-                    pass_time_s=reply["pass_time_s"],
-                    walltime_s=reply["step_time_s"] + overhead_s,
-                    observations={name: reply[name] for name in names},
-                )
-            )
+            self.instruction_count = result.instruction_count
+            result.action = action.name
+            result.walltime_s += overhead_s
+            results.append(result)
         return results, error
 
     def try_actions(
         self, actions: Sequence[Action | int | str], observations: Iterable[str] = ()
-    ) -> list[dict[str, Any]]:
+    ) -> list[StepResult]:
         """Apply each action to a throwaway copy of the current module; this one is unchanged.
 
         Each action has the step timeout; one that overruns it kills the
         worker and raises `CompilerTimeout` with the action's `step_index`.
         """
         resolved = [self.resolve(action) for action in actions]
-        return self._call(
-            "try_actions", self._module_id, [(a.pipeline, a.attributes) for a in resolved],
-            tuple(observations), self.timeout_s, action=f"try {len(resolved)} actions",
+        results: list[StepResult] = self._call(
+            "try_actions",
+            module_id=self._module_id,
+            actions=[(a.pipeline, a.attributes) for a in resolved],
+            names=tuple(observations),
+            step_timeout_s=self.timeout_s,
+            action=f"try {len(resolved)} actions",
             timeout_s=self.timeout_s * max(len(resolved), 1) + 5.0,
-        )  # fmt: skip
+        )
+        for action, result in zip(resolved, results, strict=True):
+            result.action = action.name
+        return results
 
     def measure(self, *names: str) -> dict[str, Any]:
         """Measurements of the current module, e.g. `measure("autophase", "ir_sha1")`."""
         unknown = [name for name in names if name not in MEASUREMENTS]
         if unknown:
             raise CompilerError(f"unknown measurement(s) {unknown}; known: {sorted(MEASUREMENTS)}")
-        return self._call("measure", self._module_id, names)
+        return self._call("measure", module_id=self._module_id, names=names)
 
     def fork(self) -> CompilerSession:
         """An independent copy, in its own process, of this session's current state."""

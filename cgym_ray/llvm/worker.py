@@ -12,7 +12,6 @@ Run as `python -m cgym_ray.llvm.worker FD BACKEND OWNER_PID`.
 
 from __future__ import annotations
 
-import ctypes
 import faulthandler
 import hashlib
 import math
@@ -25,17 +24,24 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from cgym_ray.errors import CompilerError
+from cgym_ray.faults import inject_if_asked
 from cgym_ray.llvm import host
 from cgym_ray.llvm.backend import Module, get_backend
 from cgym_ray.llvm.patience import PatienceRule
-from cgym_ray.llvm.protocol import ChannelClosed, receive_message, send_message
-
-# Pipelines that simulate compiler failures, for tests of the isolation.
-# They work only when CGYM_FAULT_INJECTION=1 is set in the worker's environment.
-INJECT_PREFIX = "cgym-inject-"
+from cgym_ray.llvm.protocol import (
+    PROTOCOL_VERSION,
+    ChannelClosed,
+    Reply,
+    Request,
+    StepResult,
+    WorkerError,
+    pack_reply,
+    receive_message,
+    send_message,
+    unpack_request,
+)
 
 # What a worker writes on stderr before it ends itself for a step that overran.
 STEP_TIMEOUT_MARKER = "cgym: step timeout"
@@ -111,23 +117,6 @@ class StepProgress:
         self._map.close()
 
 
-def _inject(pipeline: str) -> None:
-    if os.environ.get("CGYM_FAULT_INJECTION") != "1":
-        raise CompilerError(f"{pipeline!r}: fault injection is off (set CGYM_FAULT_INJECTION=1)")
-    kind = pipeline[len(INJECT_PREFIX) :]
-    libc = ctypes.CDLL(None)
-    if kind == "abort":
-        sys.stderr.write("LLVM ERROR: injected fatal error (cgym fault injection)\n")
-        sys.stderr.flush()
-        libc.abort()
-    elif kind == "hang":
-        libc.pause()  # blocks inside C, like a pass that never returns
-    elif kind == "segfault":
-        ctypes.string_at(0)
-    else:
-        raise CompilerError(f"unknown fault injection {kind!r}")
-
-
 class WorkerServer:
     """Owns the modules of one worker process and answers requests."""
 
@@ -176,30 +165,40 @@ class WorkerServer:
 
     def serve(self) -> None:
         while True:
-            message: Any
             try:
                 message, fds = receive_message(self.sock, with_fds=True)
             except ChannelClosed:
                 return
-            command, args, cpu = message
-            self.follow(cpu)
-            if command == "fork":
-                self._fork(fds, *args)  # the child goes on serving its own channel
+            request = unpack_request(message)
+            if request.version != PROTOCOL_VERSION:
+                text = (
+                    f"the worker speaks protocol version {PROTOCOL_VERSION}, the request "
+                    f"{request.version}: caller and worker come from different cgym-ray versions"
+                )
+                error = WorkerError("ProtocolError", text)
+                send_message(self.sock, pack_reply(Reply(error=error)))
                 continue
-            reply: tuple[Any, ...]
+            self.follow(request.cpu)
+            if request.command == "fork":
+                self._fork(fds, **request.args)  # the child goes on serving its own channel
+                continue
+            reply = self.answer(request)
             try:
-                reply = ("ok", getattr(self, f"do_{command}")(*args))
-            except MemoryError:  # past the memory limit: half-built state, so end here
-                os.write(2, f"{OUT_OF_MEMORY_MARKER} in {command}\n".encode())
-                os._exit(137)
-            except Exception as error:  # reported to the caller, the worker lives on
-                reply = ("error", type(error).__name__, str(error), traceback.format_exc(limit=3))
-            try:
-                send_message(self.sock, reply)
+                send_message(self.sock, pack_reply(reply))
             except ChannelClosed:
                 return
-            if command == "shutdown":
+            if request.command == "shutdown":
                 return
+
+    def answer(self, request: Request) -> Reply:
+        """Run one request; an exception becomes the reply's `WorkerError`."""
+        try:
+            return Reply(getattr(self, f"do_{request.command}")(**request.args))
+        except MemoryError:  # past the memory limit: half-built state, so end here
+            os.write(2, f"{OUT_OF_MEMORY_MARKER} in {request.command}\n".encode())
+            os._exit(137)
+        except Exception as error:  # reported to the caller, the worker lives on
+            return Reply(error=WorkerError.of(error, traceback.format_exc(limit=3)))
 
     def _add(self, module: Module) -> int:
         self.next_id += 1
@@ -224,7 +223,7 @@ class WorkerServer:
             _watch_owner(self.owner_pid)
             self.start_step_watch()
             host.limit_address_space(memory_limit_mb)  # where the system has no such limit: none
-            send_message(self.sock, ("ok", os.getpid()))
+            send_message(self.sock, pack_reply(Reply(os.getpid())))
             return
         os.close(child_fd)
         os.close(progress_fd)
@@ -267,8 +266,8 @@ class WorkerServer:
         pipeline: str,
         attributes: Sequence[str],
         names: Sequence[str],
-    ) -> dict[str, object]:
-        """Run one action; return whether it changed the module, and measurements."""
+    ) -> StepResult:
+        """Run one action; whether it changed the module, and the measurements `names`."""
         return self._apply(module_id, pipeline, attributes, names, changes=True)
 
     def _apply(
@@ -278,30 +277,30 @@ class WorkerServer:
         attributes: Sequence[str],
         names: Sequence[str],
         changes: bool,
-    ) -> dict[str, object]:
+    ) -> StepResult:
         module = self.modules[module_id]
         # The fingerprint after one step is the one before the next: walk once a step.
         before = self.fingerprints.pop(module_id, None)
         if changes and before is None:
             before, _ = module.fingerprint()
         started = time.perf_counter()
-        if pipeline.startswith(INJECT_PREFIX):
-            _inject(pipeline)
+        inject_if_asked(pipeline)
         if attributes:
             module.add_function_attributes(attributes)
         module.run_pipeline(pipeline)
         pass_time_s = time.perf_counter() - started
-        result: dict[str, object] = {"pass_time_s": pass_time_s}
+        changed = True
         if changes:
-            after, result["instruction_count"] = module.fingerprint()
-            result["changed"] = after != before
+            after, instruction_count = module.fingerprint()
+            changed = after != before
             self.fingerprints[module_id] = after
         else:
-            result["instruction_count"] = module.instruction_count()
-        for name in names:
-            if name not in result:
-                result[name] = MEASUREMENTS[name](module)
-        return result
+            instruction_count = module.instruction_count()
+        observations = {
+            name: instruction_count if name == "instruction_count" else MEASUREMENTS[name](module)
+            for name in names
+        }
+        return StepResult(pipeline, changed, instruction_count, pass_time_s, pass_time_s, observations)
 
     def do_apply_sequence(
         self,
@@ -313,10 +312,10 @@ class WorkerServer:
         stop: PatienceRule | None,
         time_limit_s: float | None,
         overrun_s: float | None = None,
-    ) -> list[dict[str, object]]:
+    ) -> list[StepResult]:
         """Run actions one after another in one request; a result for each step taken.
 
-        Stops early at the first action that fails (its entry holds "error"),
+        Stops early at the first action that fails (its result holds the `error`),
         when `time_limit_s` has passed, or by the patience rule `stop`. Each step
         has `step_timeout_s`, and with `overrun_s` must also end by
         `time_limit_s + overrun_s`; a step that overruns ends this process
@@ -327,7 +326,7 @@ class WorkerServer:
         try:
             started = time.monotonic()
             watch = stop.watch() if stop is not None else None
-            results: list[dict[str, object]] = []
+            results: list[StepResult] = []
             last_end = None
             if time_limit_s is not None and overrun_s is not None:
                 last_end = started + time_limit_s + overrun_s
@@ -337,13 +336,13 @@ class WorkerServer:
                 try:
                     result = self._apply(module_id, pipeline, attributes, names, changes)
                 except CompilerError as error:
-                    results.append({"error": type(error).__name__, "message": str(error)})
+                    results.append(_failed(pipeline, error))
                     break
                 finally:
                     self._step_deadline = None
-                result["step_time_s"] = time.perf_counter() - step_started
+                result.walltime_s = time.perf_counter() - step_started
                 results.append(result)
-                if watch is not None and watch.should_stop(float(result[watch.rule.metric])):  # type: ignore[arg-type]
+                if watch is not None and watch.should_stop(float(result.measurement(watch.rule.metric))):
                     break
                 if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
                     break
@@ -357,7 +356,7 @@ class WorkerServer:
         actions: Sequence[tuple[str, Sequence[str]]],
         names: Sequence[str],
         step_timeout_s: float = math.inf,
-    ) -> list[dict[str, object]]:
+    ) -> list[StepResult]:
         """Apply each action to a fresh clone of the module and measure it (greedy search).
 
         Each action is timed, and its index kept, as a step of a sequence is.
@@ -371,7 +370,7 @@ class WorkerServer:
                 try:
                     results.append(self.do_apply(clone_id, pipeline, attributes, names))
                 except CompilerError as error:
-                    results.append({"error": str(error)})
+                    results.append(_failed(pipeline, error))
                 finally:
                     self._step_deadline = None
                     self.do_dispose(clone_id)
@@ -400,6 +399,11 @@ class WorkerServer:
         for module in self.modules.values():
             module.dispose()
         self.modules.clear()
+
+
+def _failed(pipeline: str, error: CompilerError) -> StepResult:
+    """The result of an action that failed in a sequence, the worker living on."""
+    return StepResult(pipeline, False, -1, 0.0, 0.0, error=WorkerError.of(error))
 
 
 _WARM_UP_IR = b"""
@@ -444,10 +448,10 @@ def main(argv: list[str]) -> None:
     try:
         server = WorkerServer(sock, backend_name, owner_pid)
     except Exception as error:
-        send_message(sock, ("error", type(error).__name__, str(error), traceback.format_exc()))
+        send_message(sock, pack_reply(Reply(error=WorkerError.of(error, traceback.format_exc()))))
         return
     _warm_up(server)
-    send_message(sock, ("ok", server.do_ping()))
+    send_message(sock, pack_reply(Reply(server.do_ping())))
     server.serve()
 
 

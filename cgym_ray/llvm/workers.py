@@ -21,7 +21,16 @@ from typing import Any
 
 from cgym_ray import errors
 from cgym_ray.llvm import host
-from cgym_ray.llvm.protocol import ChannelClosed, ChannelTimeout, receive_message, send_message
+from cgym_ray.llvm.protocol import (
+    PROTOCOL_VERSION,
+    ChannelClosed,
+    ChannelTimeout,
+    Request,
+    pack_request,
+    receive_message,
+    send_message,
+    unpack_reply,
+)
 from cgym_ray.llvm.worker import OUT_OF_MEMORY_MARKER, STEP_TIMEOUT_MARKER, StepProgress
 from cgym_ray.scratch import scratch_dir
 
@@ -123,11 +132,10 @@ class WorkerProcess:
         stderr_path = scratch_dir() / f"worker-{os.getpid()}-{id(parent_sock):x}.stderr"
         progress, progress_fd = StepProgress.create()
         try:
-            send_message(
-                self.sock,
-                ("fork", (str(stderr_path), memory_limit_mb()), current_cpu()),
-                fds=[child_sock.fileno(), progress_fd],
+            request = Request(
+                "fork", {"stderr_path": str(stderr_path), "memory_limit_mb": memory_limit_mb()}, current_cpu()
             )
+            send_message(self.sock, pack_request(request), fds=[child_sock.fileno(), progress_fd])
         except ChannelClosed:
             progress.close()
             self._died("(fork)", "fork")
@@ -142,12 +150,13 @@ class WorkerProcess:
     def call(
         self,
         command: str,
-        *args: object,
+        args: dict[str, object],
+        *,
         timeout_s: float | None = None,
         benchmark: str = "",
         action: str = "",
     ) -> Any:
-        """Send a request and wait for its reply.
+        """Send the request `command` with `args` (see `protocol.Request`) and wait for its reply.
 
         A worker that dies raises `CompilerAbort` or `StepFailed`; one that
         overruns `timeout_s` is killed and raises `CompilerTimeout`. Either way
@@ -159,15 +168,14 @@ class WorkerProcess:
                 f"the compiler worker for {benchmark or 'this session'} has already died"
             )
         try:
-            send_message(self.sock, (command, args, current_cpu()))
+            send_message(self.sock, pack_request(Request(command, args, current_cpu())))
         except ChannelClosed:
             self._died(benchmark, action or command)
         return self._receive(timeout_s, benchmark, action or command)
 
     def _receive(self, timeout_s: float | None, benchmark: str, action: str) -> Any:
-        reply: Any
         try:
-            reply, _ = receive_message(self.sock, timeout_s)
+            message, _ = receive_message(self.sock, timeout_s)
         except ChannelTimeout:
             step_index = self._step_index()
             self.kill()
@@ -176,14 +184,16 @@ class WorkerProcess:
             raise error from None
         except ChannelClosed:
             self._died(benchmark, action)
-        status = reply[0]
-        if status == "ok":
-            return reply[1]
-        _, name, message, _trace = reply
-        error_class = getattr(errors, name, None)
-        if isinstance(error_class, type) and issubclass(error_class, errors.CompilerError):
-            raise error_class(message)
-        raise errors.CompilerError(f"{name}: {message}")
+        reply = unpack_reply(message)
+        if reply.version != PROTOCOL_VERSION:
+            self.kill()
+            raise errors.CompilerError(
+                f"the compiler worker answered in another protocol (expected version {PROTOCOL_VERSION}): "
+                "caller and worker come from different cgym-ray versions"
+            )
+        if reply.error is not None:
+            raise reply.error.to_exception()
+        return reply.value
 
     def _died(self, benchmark: str, action: str) -> None:
         self.alive = False

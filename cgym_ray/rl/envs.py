@@ -135,7 +135,10 @@ def policy_observation(
 
 
 class FaultInjection(gym.Wrapper):
-    """For tests (needs CGYM_FAULT_INJECTION=1): every N-th step runs an injected abort or hang."""
+    """For tests (needs CGYM_FAULT_INJECTION=1): every N-th step runs an injected abort or hang.
+
+    The faults themselves are `cgym_ray.faults`'.
+    """
 
     def __init__(self, env: gym.Env, every_n_steps: int, kind: str = "abort") -> None:
         super().__init__(env)
@@ -144,6 +147,7 @@ class FaultInjection(gym.Wrapper):
         self.steps = 0
 
     def step(self, action):
+        from cgym_ray.faults import INJECT_PREFIX
         from cgym_ray.llvm.actions import Action
 
         self.steps += 1
@@ -151,7 +155,7 @@ class FaultInjection(gym.Wrapper):
         if self.steps % self.every_n_steps or session is None:
             return self.env.step(action)
         original = session.resolve
-        session.resolve = lambda _: Action(f"inject-{self.kind}", f"cgym-inject-{self.kind}")
+        session.resolve = lambda _: Action(f"inject-{self.kind}", f"{INJECT_PREFIX}{self.kind}")
         try:
             return self.env.step(action)
         finally:

@@ -31,6 +31,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from cgym_ray.faults import store_pause_point
 from cgym_ray.store.errors import StoreWriteError
 from cgym_ray.store.files import write_data_file
 from cgym_ray.store.leases import LIVENESS_RENEW_S, Lease, lease_path, write_lease
@@ -44,19 +45,8 @@ DEFAULT_FLUSH_INTERVAL_S = 5.0
 DEFAULT_MAX_PENDING_ROWS = 200_000
 LEASE_RENEW_S = 1.0  # how stale the next open's "rows lost" count can be
 
-# Tests stop a writer at one of these points of its Nth batch to kill it there:
-# "before_write:N", "before_commit:N", "after_commit:N" (tests/store/test_crash_safety.py).
-_PAUSE_AT = os.environ.get("CGYM_STORE_PAUSE_AT", "")
-
 _open_writers: weakref.WeakSet[TrajectoryWriter] = weakref.WeakSet()
 _CONVERSION_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError)
-
-
-def _pause_point(stage: str, seq: int) -> None:
-    if _PAUSE_AT and _PAUSE_AT == f"{stage}:{seq}":
-        sys.stderr.write(f"cgym-store: paused at {stage}\n")
-        sys.stderr.flush()
-        time.sleep(3600)
 
 
 class TrajectoryWriter:
@@ -239,7 +229,7 @@ class TrajectoryWriter:
 
     def _write_batch(self, steps: list[StepRecord], episodes: list[EpisodeRecord]) -> None:
         seq = self._progress.seq + 1
-        _pause_point("before_write", seq)
+        store_pause_point("before_write", seq)
         name = f"part-{self.writer_id}-{seq:08d}.parquet"
         metadata = {"cgym.writer": self.writer_id, "cgym.seq": str(seq)}
         step_table = self._convert(steps, STEPS_SCHEMA, self._step_fill())
@@ -250,7 +240,7 @@ class TrajectoryWriter:
                 added.append(
                     write_data_file(self.root, table_name, self.run_id, name, table, metadata)
                 )
-        _pause_point("before_commit", seq)
+        store_pause_point("before_commit", seq)
         progress = WriterProgress(
             seq, self._progress.steps + step_table.num_rows,
             self._progress.episodes + episode_table.num_rows,
@@ -258,7 +248,7 @@ class TrajectoryWriter:
         if added:
             self._log.commit("append", add=added, writer_id=self.writer_id, progress=progress)
         self._progress = progress
-        _pause_point("after_commit", seq)
+        store_pause_point("after_commit", seq)
 
     def _step_fill(self) -> dict[str, Callable[[list[Any]], list[Any]]]:
         fill: dict[str, Callable[[list[Any]], list[Any]]] = {"run_id": self._run_ids}

@@ -35,7 +35,7 @@ def test_commandline_round_trip():
 def test_every_action_keeps_every_program_valid(name, suite_bitcode):
     with CompilerSession(suite_bitcode[name], name, timeout_s=120) as session:
         results = session.try_actions(list(range(len(CATALOGUE))), observations=("verify",))
-    broken = {CATALOGUE[i].name: r for i, r in enumerate(results) if r.get("error") or r["verify"]}
+    broken = {CATALOGUE[i].name: r for i, r in enumerate(results) if r.error or r.observations["verify"]}
     assert broken == {}
 
 

@@ -117,7 +117,7 @@ def test_every_pass_on_a_prepared_program(name, suite_bitcode):
     with _session(suite_bitcode[name], name) as session:
         session.apply_many(PREPARED)
         results = session.try_actions([a.name for a in PASSES], observations=("verify",))
-    broken = {PASSES[i].name: r for i, r in enumerate(results) if r.get("error") or r["verify"]}
+    broken = {PASSES[i].name: r for i, r in enumerate(results) if r.error or r.observations["verify"]}
     assert broken == {}
 
 

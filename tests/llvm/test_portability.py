@@ -65,7 +65,9 @@ env.close()
 """
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="proves the fallbacks where the facilities exist")
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="proves the fallbacks where the facilities exist"
+)
 def test_an_llvmlite_env_runs_without_memfd_sched_getcpu_affinity_or_rlimits(tmp_path):
     (tmp_path / "sitecustomize.py").write_text(SITECUSTOMIZE)
     pids = tmp_path / "pids"
@@ -75,7 +77,11 @@ def test_an_llvmlite_env_runs_without_memfd_sched_getcpu_affinity_or_rlimits(tmp
         "CGYM_TEST_PIDS": str(pids),
     }
     result = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(SCRIPT)], env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", textwrap.dedent(SCRIPT)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("ok "), result.stdout

@@ -49,8 +49,8 @@ def test_measurements(session):
 def test_try_actions_leaves_the_session_unchanged(session):
     before = session.measure("ir_sha1")["ir_sha1"]
     results = session.try_actions(["sroa", "O3", "mem2reg"], observations=("verify",))
-    assert [r["verify"] for r in results] == ["", "", ""]
-    assert results[1]["instruction_count"] < session.instruction_count
+    assert [r.observations["verify"] for r in results] == ["", "", ""]
+    assert results[1].instruction_count < session.instruction_count
     assert session.measure("ir_sha1")["ir_sha1"] == before
 
 
