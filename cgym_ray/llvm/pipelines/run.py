@@ -61,8 +61,8 @@ def locate_rejection(
     ]
     message = str(error).rsplit(": ", 1)[-1]
     for path, result in zip(leaves, session.try_actions(probes), strict=True):
-        if "error" in result:
-            detail = str(result["error"]).rsplit(": ", 1)[-1]
+        if result.error is not None:
+            detail = result.error.message.rsplit(": ", 1)[-1]
             return PipelineSyntaxError(
                 f"LLVM rejected {pipeline.at(path)}: {detail}", text, positions[path]
             )
