@@ -127,8 +127,21 @@ def test_every_env_opened_or_forked_is_closed(make_env, monkeypatch, name):
 
 
 def test_time_budget_stops_the_search(make_env):
-    result = AGENTS["random"](make_env, CRC32, Budget(seconds=1.0), 0, **AGENT_PARAMS["random"])
-    assert result.walltime_s < 3.0 and result.steps > 0
+    # No step limit: only the time budget can end this search. The thread's join limit only turns
+    # a search that never stops into a failure instead of a hang; it is no claim about speed.
+    import threading
+
+    results = []
+    search = threading.Thread(
+        target=lambda: results.append(
+            AGENTS["random"](make_env, CRC32, Budget(seconds=1.0), 0, **AGENT_PARAMS["random"])
+        )
+    )
+    search.start()
+    search.join(timeout=300)
+    assert not search.is_alive(), "the search did not stop at its time budget"
+    (result,) = results
+    assert result.steps > 0
 
 
 def test_beam_of_width_one_is_greedy(make_env):
