@@ -239,9 +239,8 @@ class PipelineEnv(gym.Env):
 
     # State, fork, validation.
 
-    @property
     def commandline(self) -> str:
-        """The current pipeline's canonical text."""
+        """The current pipeline's canonical text (a method, as on `LlvmEnv` and in CompilerGym)."""
         return str(self.pipeline)
 
     @property
@@ -250,7 +249,7 @@ class PipelineEnv(gym.Env):
             raise ResetNeeded("call reset() first")
         return CompilerEnvState(
             benchmark=self.benchmark.uri,
-            commandline=self.commandline,
+            commandline=self.commandline(),
             reward=self.episode_reward,
             walltime=time.monotonic() - self.episode_start,
             backend=self.backend,
@@ -293,7 +292,7 @@ class PipelineEnv(gym.Env):
         return child
 
     def render(self):
-        return self.commandline if self.render_mode == "ansi" else None
+        return self.commandline() if self.render_mode == "ansi" else None
 
     def close(self) -> None:
         if self._compiler is not None:

@@ -45,7 +45,7 @@ def test_an_episode_from_empty_starts_at_o0(env, suite_bitcode):
     _, info = env.reset(options={"start": "empty"})
     references = reference_counts(suite_bitcode["crc32"], CRC32, "libllvm", SIZE)
     assert info["score"] == 0.0 and info["instruction_count"] == references["O0"]
-    assert env.commandline == ""
+    assert env.commandline() == ""
 
 
 def test_gymnasium_check_env_passes():
@@ -94,7 +94,7 @@ def test_fork_is_independent(env):
         if e.head == "function<eager-inv>" and i > 20
     )
     child.step(np.array([1, position, 0]))
-    assert child.commandline != env.commandline
+    assert child.commandline() != env.commandline()
     assert env.score == 1.0
     env.step(np.array([0, 0, 0]))
     child.close()
