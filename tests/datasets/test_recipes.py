@@ -212,6 +212,16 @@ def test_sources_are_downloaded_from_their_pinned_url(tmp_path, datasets_dir, ra
     assert dataset.benchmark_names() == ["seven", "sum"]
 
 
+def test_without_network_the_error_names_every_url_and_install_from(tmp_path, datasets_dir):
+    from cgym_ray.datasets import DownloadError
+
+    url = "http://127.0.0.1:9/tiny.tar.gz"  # the discard port: nothing listens
+    name = _recipe(tmp_path, name="offline-src-v0", url=url)
+    with pytest.raises(DownloadError, match=rf"(?s){url}.*install offline-src-v0 --from FOLDER"):
+        install(name, progress=False)
+    assert not is_installed(name)
+
+
 def test_missing_sources_name_the_url_and_commit(tmp_path, datasets_dir):
     name = _recipe(tmp_path, name="missing-src-v0")
     with pytest.raises(RecipeError, match=rf"example.invalid.*{COMMIT}"):

@@ -146,15 +146,27 @@ def build_programs(recipe: Recipe, roots: dict[str, Path], staging: Path) -> lis
     return entries
 
 
+def _download_sources(recipe: Recipe, context: InstallContext) -> list[Path]:
+    """Each source's archive from its pinned URL (its files are hashed once gathered, not the archive)."""
+    from cgym_ray.datasets.archives import DownloadError
+
+    try:
+        return [context.fetch(source.url, sha256="") for source in recipe.sources.values()]
+    except DownloadError as error:
+        urls = "\n".join(f"  {s.url}" for s in recipe.sources.values())
+        raise DownloadError(
+            f"{error}\n{recipe.name} needs these archives; download them into one folder and run "
+            f"`cgym-ray datasets install {recipe.name} --from FOLDER`:\n{urls}"
+        ) from None
+
+
 def install_recipe(recipe: Recipe, context: InstallContext) -> None:
     """Kind `source-recipe`: gather the pinned files (from `--from` or each source's URL), build, run.
 
     `install --from PATH` takes a folder holding each source as an archive or
     a folder (or one archive, for a recipe of one source).
     """
-    from_paths = [context.source] if context.source is not None else [
-        context.fetch(source.url, sha256="") for source in recipe.sources.values()  # files are hashed below
-    ]
+    from_paths = [context.source] if context.source is not None else _download_sources(recipe, context)
     scratch = Path(tempfile.mkdtemp(prefix="cgym-recipe-sources-"))
     try:
         roots = gather_sources(recipe, from_paths, scratch)
