@@ -228,6 +228,21 @@ def test_missing_sources_name_the_url_and_commit(tmp_path, datasets_dir):
         install(name, source=tmp_path, progress=False)
 
 
+def test_a_truncated_archive_is_refused_naming_the_file(tmp_path, datasets_dir):
+    import os
+
+    name = _recipe(tmp_path, name="truncated-src-v0")
+    upstream = tmp_path / "upstream"
+    upstream.mkdir()
+    # Incompressible padding after the wanted files, cut off half-way: an interrupted download.
+    whole = _archive(tmp_path / "whole.tar.gz", {**FILES, "zz/padding.bin": os.urandom(256 * 1024)})
+    data = whole.read_bytes()
+    (upstream / "tiny.tar.gz").write_bytes(data[: len(data) // 2])
+    with pytest.raises(RecipeError, match=r"tiny\.tar\.gz: not a readable archive"):
+        install(name, source=upstream, progress=False)
+    assert not is_installed(name)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [

@@ -9,8 +9,10 @@ absolute paths, links or devices are never written anywhere.
 from __future__ import annotations
 
 import hashlib
+import lzma
 import tarfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from cgym_ray.datasets.archives import sha256_of
@@ -27,6 +29,14 @@ def _strip_root(name: str, root: str) -> str | None:
 
 def _archive_members(path: Path, source: Source) -> dict[str, bytes] | None:
     """The manifest's files found in an archive, or None if it holds none of them."""
+    try:
+        return _read_archive_members(path, source)
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError) as error:
+        # A truncated download or a damaged copy: name the file, not tarfile's internals.
+        raise RecipeError(f"{path}: not a readable archive ({type(error).__name__}: {error})") from None
+
+
+def _read_archive_members(path: Path, source: Source) -> dict[str, bytes] | None:
     wanted = set(source.files)
     found: dict[str, bytes] = {}
     if zipfile.is_zipfile(path):
