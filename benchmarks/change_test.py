@@ -29,7 +29,15 @@ def measure(name: str, bitcode: bytes, steps: int, seed: int) -> dict:
     passes = [a for a in backend.actions if not a.is_macro]
     rng = random.Random(seed)
     module = backend.load(bitcode, name)
-    row = {"fingerprint_s": [], "pass_s": [], "steps": 0, "changed": 0, "misses": 0, "false_changes": 0, "missed": set()}
+    row = {
+        "fingerprint_s": [],
+        "pass_s": [],
+        "steps": 0,
+        "changed": 0,
+        "misses": 0,
+        "false_changes": 0,
+        "missed": set(),
+    }
     before, _ = module.fingerprint()
     text = ir_without_value_names(module.ir_text())
     for _ in range(steps):
@@ -88,10 +96,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--env-steps", type=int, default=0, help="also time N env.step()s a program")
+    parser.add_argument(
+        "--env-steps", type=int, default=0, help="also time N env.step()s a program"
+    )
     args = parser.parse_args()
     suite = get_dataset("cgym-suite-v0")
-    print("| program | steps | IR changed | misses | false changes | fingerprint µs (median) | pass µs (median) |")
+    print(
+        "| program | steps | IR changed | misses | false changes | fingerprint µs (median) | pass µs (median) |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|")
     totals = {"steps": 0, "changed": 0, "misses": 0, "false_changes": 0}
     fingerprints, passes, missed = [], [], set()
@@ -118,7 +130,9 @@ def main() -> None:
     print(f"actions with a miss: {', '.join(sorted(missed)) or 'none'}")
     if args.env_steps:
         per_step_s = worker_cpu_per_step(suite.benchmark_names(), args.env_steps)
-        print(f"worker CPU a step (llvm-v0, {args.env_steps} random passes a program): {per_step_s * 1e6:.0f} µs")
+        print(
+            f"worker CPU a step (llvm-v0, {args.env_steps} random passes a program): {per_step_s * 1e6:.0f} µs"
+        )
 
 
 if __name__ == "__main__":

@@ -28,9 +28,17 @@ CASES = ("none", "worker", "head")
 def run_case(case: str, seconds: int, kill_after: int) -> dict:
     time.sleep(40 * CASES.index(case))  # staggered cluster start-ups; the jobs still overlap
     result = subprocess.run(
-        [str(ROOT / "scripts/cluster-fault-smoke"), "--measure", case, "--kill-after", str(kill_after)],
-        capture_output=True, text=True, env={**os.environ, "CGYM_FAULT_SECONDS": str(seconds)},
-    )  # fmt: skip
+        [
+            str(ROOT / "scripts/cluster-fault-smoke"),
+            "--measure",
+            case,
+            "--kill-after",
+            str(kill_after),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CGYM_FAULT_SECONDS": str(seconds)},
+    )
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if not lines:
         raise SystemExit(f"case {case} failed (exit {result.returncode}):\n{result.stderr[-3000:]}")

@@ -45,13 +45,16 @@ def measure_program(backend_name: str, name: str, bitcode: bytes, steps: int, se
         action = rng.choice(passes)
         if action.attributes:
             module.add_function_attributes(action.attributes)
-        samples["pass"].append(_timed(lambda pipeline=action.pipeline: module.run_pipeline(pipeline)))
+        samples["pass"].append(
+            _timed(lambda pipeline=action.pipeline: module.run_pipeline(pipeline))
+        )
         samples["instruction_count"].append(_timed(module.instruction_count))
         samples["inst_count"].append(_timed(module.inst_count))
         samples["autophase"].append(_timed(module.autophase))
         samples["clone"].append(_timed(lambda: module.clone().dispose()))
     return {key: statistics.median(values) for key, values in samples.items()} | {
-        f"{key}_p90": sorted(values)[int(0.9 * (len(values) - 1))] for key, values in samples.items()
+        f"{key}_p90": sorted(values)[int(0.9 * (len(values) - 1))]
+        for key, values in samples.items()
     }
 
 
@@ -87,7 +90,9 @@ def us(seconds: float) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("results/compiler.md"))
@@ -123,14 +128,20 @@ def main() -> None:
             f"{refs['O0']} | {refs['O3']} | {refs['Oz']} | {lite['O3']} |"
         )
     totals = {level: sum(r[2][level] for r in rows) for level in ("O0", "O3", "Oz")}
-    lines.append(f"| **total** ({len(rows)}) | | | {sum(r[1]['lines_of_c'] for r in rows)} | "
-                 f"{totals['O0']} | {totals['O3']} | {totals['Oz']} | |")  # fmt: skip
+    lines.append(
+        f"| **total** ({len(rows)}) | | | {sum(r[1]['lines_of_c'] for r in rows)} | "
+        f"{totals['O0']} | {totals['O3']} | {totals['Oz']} | |"
+    )
 
     for backend in ("libllvm", "llvmlite"):
-        lines += ["", f"## Per-step cost, {backend} backend", "",
-                  "| program | O0 | pass | pass p90 | instruction count | InstCount | Autophase | clone | "
-                  "count ÷ pass | Autophase ÷ pass |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
+        lines += [
+            "",
+            f"## Per-step cost, {backend} backend",
+            "",
+            "| program | O0 | pass | pass p90 | instruction count | InstCount | Autophase | clone | "
+            "count ÷ pass | Autophase ÷ pass |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         ratios_count, ratios_autophase = [], []
         for name, _entry, refs, _lite in sorted(rows, key=lambda r: r[2]["O0"]):
             cost = costs[(backend, name)]
@@ -144,20 +155,29 @@ def main() -> None:
                 f"{us(cost['instruction_count'])} | {us(cost['inst_count'])} | {us(cost['autophase'])} | "
                 f"{us(cost['clone'])} | {ratios_count[-1]:.1%} | {ratios_autophase[-1]:.1%} |"
             )
-        lines += ["", f"Median over programs: instruction count = {statistics.median(ratios_count):.1%} "
-                  f"of the pass, Autophase = {statistics.median(ratios_autophase):.1%} of the pass."]  # fmt: skip
+        lines += [
+            "",
+            f"Median over programs: instruction count = {statistics.median(ratios_count):.1%} "
+            f"of the pass, Autophase = {statistics.median(ratios_autophase):.1%} of the pass.",
+        ]
 
-    lines += ["", "## Cost of isolation (worker process) per step", "",
-              "| program | O0 | step in-process | step through a worker | overhead |",
-              "|---|---:|---:|---:|---:|"]  # fmt: skip
+    lines += [
+        "",
+        "## Cost of isolation (worker process) per step",
+        "",
+        "| program | O0 | step in-process | step through a worker | overhead |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name in ("crc32", "dijkstra", "stack_vm", "linalg_kit"):
         if name not in names:
             continue
         bitcode = suite.benchmark(name).bitcode()
         overhead = isolation_overhead(bitcode, name)
         o0 = reference_counts(bitcode, suite.uri(name))["O0"]
-        lines.append(f"| {name} | {o0} | {us(overhead['none'])} | {us(overhead['process'])} | "
-                     f"{us(overhead['process'] - overhead['none'])} |")  # fmt: skip
+        lines.append(
+            f"| {name} | {o0} | {us(overhead['none'])} | {us(overhead['process'])} | "
+            f"{us(overhead['process'] - overhead['none'])} |"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print(f"wrote {args.out}")

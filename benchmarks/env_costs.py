@@ -54,7 +54,9 @@ def measure(name: str, steps: int, seed: int) -> dict:
         counts.append(info["instruction_count"])
         worker_pass.append(env.last_step.pass_time_s)
     # The same steps with the compiler in this process: what the process boundary costs.
-    inproc = gym.make("llvm-v0", benchmark=uri, reward_space="IrInstructionCountOz", isolation="none").unwrapped
+    inproc = gym.make(
+        "llvm-v0", benchmark=uri, reward_space="IrInstructionCountOz", isolation="none"
+    ).unwrapped
     inproc.reset()
     inproc_times = []
     for action in actions:
@@ -121,7 +123,11 @@ def small_program_throughput(seconds: float = 10.0) -> tuple[float, float, int]:
     deadline = time.monotonic() + seconds
     small = [n for n in ("crc32", "lzw", "md5", "sha256", "lz77", "adler_fletcher", "nbody")]
     while time.monotonic() < deadline:
-        env.reset(options={"benchmark": f"benchmark://cgym-suite-v0/{small[int(rng.integers(len(small)))]}"})
+        env.reset(
+            options={
+                "benchmark": f"benchmark://cgym-suite-v0/{small[int(rng.integers(len(small)))]}"
+            }
+        )
         env.step(sroa)
         for _ in range(50):
             count = env._session.instruction_count
@@ -138,7 +144,9 @@ def small_program_throughput(seconds: float = 10.0) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("results/envs.md"))
@@ -172,7 +180,7 @@ def main() -> None:
         f"| the same actions in one `play` request: step ÷ raw pass (per-program median) | "
         f"{statistics.median([r['play_ratio_median'] for r in rows]):.2f} | "
         f"{percentile([r['play_ratio_median'] for r in rows], 90):.2f} |",
-        f"| the same steps with the compiler in this process (`isolation=\"none\"`): step ÷ raw pass | "
+        f'| the same steps with the compiler in this process (`isolation="none"`): step ÷ raw pass | '
         f"{statistics.median([r['inproc_ratio_median'] for r in rows]):.2f} | "
         f"{percentile([r['inproc_ratio_median'] for r in rows], 90):.2f} |",
         f"| the pass alone, timed inside the worker, ÷ raw pass | "

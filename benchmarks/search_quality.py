@@ -56,7 +56,12 @@ def parse_variant(text: str) -> tuple[str, str, dict]:
 
 
 def run_one(
-    agent: str, benchmark: str, seconds: float, seed: int, step_timeout_s: float, variant: str | None = None
+    agent: str,
+    benchmark: str,
+    seconds: float,
+    seed: int,
+    step_timeout_s: float,
+    variant: str | None = None,
 ) -> dict:
     load_before = os.getloadavg()[0]
 
@@ -74,7 +79,9 @@ def run_one(
             failures[f"{last.action_name}: {(last.error or '').split(':')[0]}"] += 1
 
     label, name, params = parse_variant(variant or agent)
-    result = AGENTS[name](make_env, benchmark, Budget(seconds=seconds), seed, report=report, **params)
+    result = AGENTS[name](
+        make_env, benchmark, Budget(seconds=seconds), seed, report=report, **params
+    )
     env = make_env()
     try:
         env.apply(result.best_state)
@@ -175,13 +182,15 @@ def main() -> None:
         "--variants",
         nargs="+",
         default=[],
-        help="more rows: LABEL=AGENT{JSON params}, e.g. 'greedy-O0=greedy{\"start\": \"O0\"}'",
+        help='more rows: LABEL=AGENT{JSON params}, e.g. \'greedy-O0=greedy{"start": "O0"}\'',
     )
     parser.add_argument("--split", default="test")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--step-timeout-s", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=Path("results/baselines_quality_10s.md"))
-    parser.add_argument("--jobs", type=int, default=1, help="searches run side by side (one per CPU)")
+    parser.add_argument(
+        "--jobs", type=int, default=1, help="searches run side by side (one per CPU)"
+    )
     parser.add_argument("--raw", type=Path, default=None, help="also write one JSON line a run")
     parser.add_argument(
         "--keep",
@@ -209,7 +218,9 @@ def main() -> None:
         for agent in args.agents + args.variants:
             started = time.monotonic()
             futures = [
-                pool.submit(run_one, agent, benchmark, args.seconds, args.seed, args.step_timeout_s, agent)
+                pool.submit(
+                    run_one, agent, benchmark, args.seconds, args.seed, args.step_timeout_s, agent
+                )
                 for benchmark in benchmarks
             ]
             agent = parse_variant(agent)[0]
@@ -225,6 +236,7 @@ def main() -> None:
                 f"  walltime {s['walltime_mean_s']:.1f} s/program  ({time.monotonic() - started:.0f} s)",
                 flush=True,
             )
+
 
 if __name__ == "__main__":
     main()

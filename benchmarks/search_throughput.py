@@ -34,20 +34,43 @@ ACTION_SETS = {
     "passes only": [a.name for a in get_backend("libllvm").actions if not a.is_macro],
 }
 
-SMALL = ["crc32", "md5", "lzw", "sha256", "adler_fletcher", "nbody"]  # 1,100-1,600 instructions at O0
+SMALL = [
+    "crc32",
+    "md5",
+    "lzw",
+    "sha256",
+    "adler_fletcher",
+    "nbody",
+]  # 1,100-1,600 instructions at O0
 
 
 def run_pool(
-    num_actors: int, seconds: float, repeats: int, store: TrajectoryStore, label: str, actions: list[str] | None
+    num_actors: int,
+    seconds: float,
+    repeats: int,
+    store: TrajectoryStore,
+    label: str,
+    actions: list[str] | None,
 ) -> dict:
-    run_id = store.begin_run(config={"benchmark": "search_throughput", "actors": num_actors}, name=label)
-    pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=num_actors), str(store.root), run_id)
+    run_id = store.begin_run(
+        config={"benchmark": "search_throughput", "actors": num_actors}, name=label
+    )
+    pool = EnvPool(
+        EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=num_actors), str(store.root), run_id
+    )
     ray.get([actor.ping.remote() for actor in pool.actors])  # actors up before the clock starts
     tasks = [
-        SearchTask(f"{label}-{name}-{r}", f"benchmark://cgym-suite-v0/{name}", "random", r,
-                   budget_seconds=seconds, params={"patience": 50, "actions": actions})
-        for r in range(repeats) for name in SMALL
-    ]  # fmt: skip
+        SearchTask(
+            f"{label}-{name}-{r}",
+            f"benchmark://cgym-suite-v0/{name}",
+            "random",
+            r,
+            budget_seconds=seconds,
+            params={"patience": 50, "actions": actions},
+        )
+        for r in range(repeats)
+        for name in SMALL
+    ]
     started = time.monotonic()
     results = pool.run(tasks)
     walltime = time.monotonic() - started
@@ -56,18 +79,32 @@ def run_pool(
     store.refresh()
     recorded = store.steps(run_id=run_id, columns=["step", "instruction_count"])
     counts = recorded.column("instruction_count").to_pylist()
-    return {"actors": num_actors, "steps": steps, "walltime_s": walltime, "steps_per_s": steps / walltime,
-            "recorded": recorded.num_rows, "median_size": statistics.median(counts),
-            "errors": sum(r.status != "ok" for r in results)}  # fmt: skip
+    return {
+        "actors": num_actors,
+        "steps": steps,
+        "walltime_s": walltime,
+        "steps_per_s": steps / walltime,
+        "recorded": recorded.num_rows,
+        "median_size": statistics.median(counts),
+        "errors": sum(r.status != "ok" for r in results),
+    }
 
 
-def memory_over_time(minutes: float, actors: int, store: TrajectoryStore) -> tuple[list[tuple], dict]:
+def memory_over_time(
+    minutes: float, actors: int, store: TrajectoryStore
+) -> tuple[list[tuple], dict]:
     """Run 10 s random searches for `minutes`; sample each actor's RSS and PSS every 30 s."""
     run_id = store.begin_run(config={"benchmark": "memory"}, name="memory")
     pool = EnvPool(EnvConfig("llvm-ic-v0"), PoolOptions(num_actors=actors), str(store.root), run_id)
     names = SMALL + ["dijkstra", "json_parser", "stack_vm", "linalg_kit"]
     tasks = [
-        SearchTask(f"m{i}", f"benchmark://cgym-suite-v0/{names[i % len(names)]}", "random", i, budget_seconds=10)
+        SearchTask(
+            f"m{i}",
+            f"benchmark://cgym-suite-v0/{names[i % len(names)]}",
+            "random",
+            i,
+            budget_seconds=10,
+        )
         for i in range(int(minutes * 60 / 10 * actors) + actors)
     ]
     samples: list[tuple[float, list[int], list[int]]] = []
@@ -96,12 +133,18 @@ def memory_over_time(minutes: float, actors: int, store: TrajectoryStore) -> tup
     for text in errors:
         cause = next((c for c in causes if c in text), "other")
         causes[cause] = causes.get(cause, 0) + 1
-    totals = {"steps": sum(r.steps for r in results), "episodes": len(episodes),
-              "failed tasks": sum(r.status != "ok" for r in results), **{f"episodes ended by {k}": v for k, v in causes.items()}}  # fmt: skip
+    totals = {
+        "steps": sum(r.steps for r in results),
+        "episodes": len(episodes),
+        "failed tasks": sum(r.status != "ok" for r in results),
+        **{f"episodes ended by {k}": v for k, v in causes.items()},
+    }
     return samples, totals
 
 
-def memory_report(samples: list[tuple], totals: dict, minutes: float, actors: int, csv_path: Path) -> list[str]:
+def memory_report(
+    samples: list[tuple], totals: dict, minutes: float, actors: int, csv_path: Path
+) -> list[str]:
     """A table of PSS (median, max) and RSS (max) per actor, by window; raw samples to `csv_path`."""
     with csv_path.open("w") as out:
         out.write("minute,actor,rss_mib,pss_mib\n")
@@ -110,11 +153,19 @@ def memory_report(samples: list[tuple], totals: dict, minutes: float, actors: in
                 out.write(f"{elapsed / 60:.2f},{i},{r / 2**20:.0f},{p / 2**20:.0f}\n")
     window = max(1.0, minutes / 12)
     mib = 2**20
-    lines = ["", f"Actor memory (MiB, each actor with its compiler workers) over {minutes:g} minutes of 10 s "
-             f"random searches on 10 programs, {actors} actor(s), sampled every 30 s (raw: `{csv_path}`). "
-             "PSS splits pages shared by forked workers; RSS sums them per process.", "",
-             "| minutes | " + " | ".join(f"actor {i} PSS median / max | actor {i} RSS max" for i in range(1, actors + 1)) + " |",
-             "|---|" + "---:|---:|" * actors]  # fmt: skip
+    lines = [
+        "",
+        f"Actor memory (MiB, each actor with its compiler workers) over {minutes:g} minutes of 10 s "
+        f"random searches on 10 programs, {actors} actor(s), sampled every 30 s (raw: `{csv_path}`). "
+        "PSS splits pages shared by forked workers; RSS sums them per process.",
+        "",
+        "| minutes | "
+        + " | ".join(
+            f"actor {i} PSS median / max | actor {i} RSS max" for i in range(1, actors + 1)
+        )
+        + " |",
+        "|---|" + "---:|---:|" * actors,
+    ]
     start = 0.0
     while start < (samples[-1][0] / 60 if samples else 0):
         rows = [s for s in samples if start <= s[0] / 60 < start + window]
@@ -122,7 +173,9 @@ def memory_report(samples: list[tuple], totals: dict, minutes: float, actors: in
             cells = []
             for i in range(actors):
                 pss = [s[2][i] for s in rows]
-                cells.append(f"{statistics.median(pss) / mib:,.0f} / {max(pss) / mib:,.0f} | {max(s[1][i] for s in rows) / mib:,.0f}")
+                cells.append(
+                    f"{statistics.median(pss) / mib:,.0f} / {max(pss) / mib:,.0f} | {max(s[1][i] for s in rows) / mib:,.0f}"
+                )
             lines.append(f"| {start:g}–{start + window:g} | " + " | ".join(cells) + " |")
         start += window
     lines += ["", "Totals: " + ", ".join(f"{k} {v:,}" for k, v in totals.items()) + "."]
@@ -130,29 +183,46 @@ def memory_report(samples: list[tuple], totals: dict, minutes: float, actors: in
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="budget of each random search")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--memory-minutes", type=float, default=0.0)
     parser.add_argument("--cluster", action="store_true", help="a head and two 1-CPU worker nodes")
     parser.add_argument("--memory-actors", type=int, default=2)
     parser.add_argument("--skip-throughput", action="store_true", help="only the memory run")
-    parser.add_argument("--out", type=Path, default=None, help="default: results/baselines_throughput[_cluster|_memory].md")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="default: results/baselines_throughput[_cluster|_memory].md",
+    )
     args = parser.parse_args()
     suffix = "_cluster" if args.cluster else "_memory" if args.skip_throughput else ""
     out = args.out or Path(f"results/baselines_throughput{suffix}.md")
-    header = ["| setting | actions | steps | walltime (s) | steps/s | median instructions |", "|---|---|---:|---:|---:|---:|"]
+    header = [
+        "| setting | actions | steps | walltime (s) | steps/s | median instructions |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
     load = open("/proc/loadavg").read().split()[0]
     if args.skip_throughput:
-        lines = [f"Measured by `scripts/bench search_throughput --skip-throughput --memory-minutes "
-                 f"{args.memory_minutes:g} --memory-actors {args.memory_actors}` (load before: {load})."]  # fmt: skip
+        lines = [
+            f"Measured by `scripts/bench search_throughput --skip-throughput --memory-minutes "
+            f"{args.memory_minutes:g} --memory-actors {args.memory_actors}` (load before: {load})."
+        ]
     else:
-        lines = [f"Measured by `scripts/bench search_throughput{' --cluster' if args.cluster else ''}` "
-                 f"({args.seconds:g} s random searches, patience 50, on {', '.join(SMALL)}; load before: {load}).", ""]  # fmt: skip
+        lines = [
+            f"Measured by `scripts/bench search_throughput{' --cluster' if args.cluster else ''}` "
+            f"({args.seconds:g} s random searches, patience 50, on {', '.join(SMALL)}; load before: {load}).",
+            "",
+        ]
 
     def row(setting: str, actions: str, r: dict) -> str:
-        return (f"| {setting} | {actions} | {r['steps']} | {r['walltime_s']:.1f} | {r['steps_per_s']:,.0f} | "
-                f"{r['median_size']:.0f} |")  # fmt: skip
+        return (
+            f"| {setting} | {actions} | {r['steps']} | {r['walltime_s']:.1f} | {r['steps_per_s']:,.0f} | "
+            f"{r['median_size']:.0f} |"
+        )
 
     with tempfile.TemporaryDirectory(prefix="cgym-throughput-") as scratch:
         store = TrajectoryStore.open(Path(scratch) / "store")
@@ -167,7 +237,13 @@ def main() -> None:
             lines += header
             for label, actions in ACTION_SETS.items():
                 r = run_pool(2, args.seconds, args.repeats, store, "cluster", actions)
-                lines.append(row(f"local cluster: {len(nodes)} nodes (head + 2 workers of 1 CPU), 2 actors", label, r))
+                lines.append(
+                    row(
+                        f"local cluster: {len(nodes)} nodes (head + 2 workers of 1 CPU), 2 actors",
+                        label,
+                        r,
+                    )
+                )
             ray.shutdown()
             cluster.shutdown()
         else:
@@ -178,15 +254,26 @@ def main() -> None:
                 for label, actions in ACTION_SETS.items():
                     one = run_pool(1, args.seconds, args.repeats, store, "one", actions)
                     two = run_pool(2, args.seconds, args.repeats, store, "two", actions)
-                    lines += [row("embedded Ray, 1 actor", label, one), row("embedded Ray, 2 actors", label, two)]
+                    lines += [
+                        row("embedded Ray, 1 actor", label, one),
+                        row("embedded Ray, 2 actors", label, two),
+                    ]
                     scaling.append(f"{label}: **{two['steps_per_s'] / one['steps_per_s']:.2f}×**")
                     recorded += one["recorded"] + two["recorded"]
-                lines += ["", f"Scaling from 1 to 2 actors: {'; '.join(scaling)}. "
-                          f"Every step is recorded in the store ({recorded} rows written)."]  # fmt: skip
+                lines += [
+                    "",
+                    f"Scaling from 1 to 2 actors: {'; '.join(scaling)}. "
+                    f"Every step is recorded in the store ({recorded} rows written).",
+                ]
             if args.memory_minutes:
                 samples, totals = memory_over_time(args.memory_minutes, args.memory_actors, store)
-                lines += memory_report(samples, totals, args.memory_minutes, args.memory_actors,
-                                       out.with_name(out.stem + "_samples.csv"))
+                lines += memory_report(
+                    samples,
+                    totals,
+                    args.memory_minutes,
+                    args.memory_actors,
+                    out.with_name(out.stem + "_samples.csv"),
+                )
             ray.shutdown()
     text = "\n".join([provenance_line(), "", *lines]) + "\n"
     print(text)

@@ -43,7 +43,10 @@ def install_in_fresh_process(name: str, source: Path, root: Path, num_cpus: int)
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         if done.returncode == 0:
             return json.loads((root / name / "recipe-build.json").read_text())
-        print(f"install of {name} failed (attempt {attempt + 1}): {done.stderr.strip()[-500:]}", file=sys.stderr)
+        print(
+            f"install of {name} failed (attempt {attempt + 1}): {done.stderr.strip()[-500:]}",
+            file=sys.stderr,
+        )
     raise RuntimeError(f"could not install {name} from {source}")
 
 
@@ -116,7 +119,9 @@ def _size(n_bytes: int) -> str:
 
 
 def render(rows: list[dict], command: str) -> str:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
+    ).stdout
     load = os.getloadavg()
     lines = [
         "# Source-built datasets",
@@ -155,10 +160,19 @@ def render(rows: list[dict], command: str) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--from", dest="sources", action="append", required=True, metavar="NAME=DIR")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--from", dest="sources", action="append", required=True, metavar="NAME=DIR"
+    )
     parser.add_argument("--out", type=Path, default=None, help="write the Markdown report here")
-    parser.add_argument("--rows", type=Path, default=None, help="keep measured rows in this JSON file (re-measured datasets replace theirs)")
+    parser.add_argument(
+        "--rows",
+        type=Path,
+        default=None,
+        help="keep measured rows in this JSON file (re-measured datasets replace theirs)",
+    )
     args = parser.parse_args()
     kept = json.loads(args.rows.read_text()) if args.rows and args.rows.exists() else []
     rows = []
@@ -166,7 +180,10 @@ def main() -> int:
         name, _, folder = spec.partition("=")
         started = time.perf_counter()
         rows.append(measure(name, Path(folder)))
-        print(f"{name}: {json.dumps(rows[-1], default=str)} ({time.perf_counter() - started:.0f} s)", flush=True)
+        print(
+            f"{name}: {json.dumps(rows[-1], default=str)} ({time.perf_counter() - started:.0f} s)",
+            flush=True,
+        )
     measured = {row["dataset"] for row in rows}
     rows = [row for row in kept if row["dataset"] not in measured] + rows
     if args.rows:

@@ -40,7 +40,9 @@ PROGRAMS = ("crc32", "dijkstra", "sha256", "quicksort", "matmul", "md5", "heapso
 Episode = list[tuple[int, str, int, list[int]]]  # (action, action name, instructions, Autophase)
 
 
-def real_episodes(count: int, seed: int = 0) -> tuple[list[tuple[str, list[int], Episode]], list[str]]:
+def real_episodes(
+    count: int, seed: int = 0
+) -> tuple[list[tuple[str, list[int], Episode]], list[str]]:
     """Real trajectories: random pass sequences on suite programs, Autophase after each step."""
     from cgym_ray.llvm.session import CompilerSession
 
@@ -85,19 +87,32 @@ def records(
             total, previous = total + reward, instructions
             step_records.append(
                 StepRecord(
-                    episode_id=episode_id, step=step, benchmark=uri, action=action,
-                    action_name=name, reward=reward, cumulative_reward=total,
-                    instruction_count=instructions, walltime_s=rng.uniform(1e-4, 3e-4),
+                    episode_id=episode_id,
+                    step=step,
+                    benchmark=uri,
+                    action=action,
+                    action_name=name,
+                    reward=reward,
+                    cumulative_reward=total,
+                    instruction_count=instructions,
+                    walltime_s=rng.uniform(1e-4, 3e-4),
                     truncated=step == len(steps) - 1,
                     observation=autophase if observations else None,
                 )
-            )  # fmt: skip
+            )
         episode = EpisodeRecord(
-            episode_id=episode_id, benchmark=uri, agent="random", num_steps=len(steps),
-            reward=total, seed=index, commandline=",".join(s.action_name for s in step_records),
-            instruction_count_final=previous, backend="libllvm", llvm_version="23.1.4",
+            episode_id=episode_id,
+            benchmark=uri,
+            agent="random",
+            num_steps=len(steps),
+            reward=total,
+            seed=index,
+            commandline=",".join(s.action_name for s in step_records),
+            instruction_count_final=previous,
+            backend="libllvm",
+            llvm_version="23.1.4",
             initial_observation=initial if observations else None,
-        )  # fmt: skip
+        )
         yield step_records, episode
 
 
@@ -164,9 +179,11 @@ def query_times(root: Path, repeats: int = 5) -> dict[str, float]:
         "duckdb_s": timed(lambda: store.query(summary)),
         "pyarrow_s": timed(with_pyarrow),
         "one_benchmark_s": timed(
-            lambda: store.steps(benchmark="benchmark://cgym-suite-v0/program07",
-                                columns=["episode_id", "step", "reward"])
-        ),  # fmt: skip
+            lambda: store.steps(
+                benchmark="benchmark://cgym-suite-v0/program07",
+                columns=["episode_id", "step", "reward"],
+            )
+        ),
     }
 
 
@@ -192,11 +209,18 @@ class StepLoop:
             if writer is not None:
                 writer.add_step(
                     StepRecord(
-                        episode_id=episode_id, step=index, benchmark=benchmark, action=action,
-                        action_name=name, reward=1.0, cumulative_reward=total,
-                        instruction_count=count, walltime_s=0.0002, observation=observation,
+                        episode_id=episode_id,
+                        step=index,
+                        benchmark=benchmark,
+                        action=action,
+                        action_name=name,
+                        reward=1.0,
+                        cumulative_reward=total,
+                        instruction_count=count,
+                        walltime_s=0.0002,
+                        observation=observation,
                     )
-                )  # fmt: skip
+                )
             wall += time.perf_counter() - wall_started
             cpu += time.process_time() - cpu_started
         if writer is not None:  # every row written and committed counts against recording
@@ -279,11 +303,15 @@ def slowdown(loop: StepLoop, pairs: int, steps: int, store: TrajectoryStore) -> 
     cpu_off, cpu_on = statistics.median(cpu[False]), statistics.median(cpu[True])
     off = statistics.median(wall[False])
     return {
-        "off_us": off * 1e6, "on_us": statistics.median(wall[True]) * 1e6,
-        "slowdown": statistics.median(ratios) - 1, "slowdown_range": (min(ratios) - 1, max(ratios) - 1),
-        "cpu_off_us": cpu_off * 1e6, "cpu_on_us": cpu_on * 1e6,
-        "cpu_overhead_us": (cpu_on - cpu_off) * 1e6, "cpu_slowdown_of_wall": (cpu_on - cpu_off) / off,
-    }  # fmt: skip
+        "off_us": off * 1e6,
+        "on_us": statistics.median(wall[True]) * 1e6,
+        "slowdown": statistics.median(ratios) - 1,
+        "slowdown_range": (min(ratios) - 1, max(ratios) - 1),
+        "cpu_off_us": cpu_off * 1e6,
+        "cpu_on_us": cpu_on * 1e6,
+        "cpu_overhead_us": (cpu_on - cpu_off) * 1e6,
+        "cpu_slowdown_of_wall": (cpu_on - cpu_off) / off,
+    }
 
 
 def main() -> None:
@@ -317,12 +345,18 @@ def main() -> None:
         store = TrajectoryStore.open(root / "loops")
         loops = []
         for label, loop, steps in (
-            ("compiler in-process (`isolation=\"none\"`): apply + Autophase",
-             CompilerReplay(episodes, "none"), args.run_steps),
-            ("compiler in a worker process (default): apply + Autophase",
-             CompilerReplay(episodes, "process"), args.run_steps),
+            (
+                'compiler in-process (`isolation="none"`): apply + Autophase',
+                CompilerReplay(episodes, "none"),
+                args.run_steps,
+            ),
+            (
+                "compiler in a worker process (default): apply + Autophase",
+                CompilerReplay(episodes, "process"),
+                args.run_steps,
+            ),
             ("simulated: 200 us of Python CPU a step", BusyStep(), args.run_steps),
-        ):  # fmt: skip
+        ):
             print(f"step loop: {label} ...", flush=True)
             loops.append((label, slowdown(loop, args.pairs, steps, store)))
 

@@ -10,7 +10,13 @@ from cgym_ray.datasets import InstalledDataset, get_dataset, install, list_datas
 
 def _count(entry: dict) -> str:
     count = entry.get("benchmarks")
-    return f"{count:,}" if isinstance(count, int) else "unbounded" if entry["scheme"] == "generator" else "?"
+    return (
+        f"{count:,}"
+        if isinstance(count, int)
+        else "unbounded"
+        if entry["scheme"] == "generator"
+        else "?"
+    )
 
 
 def _status(dataset) -> str:
@@ -29,7 +35,9 @@ def list_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(described))
         return 0
-    print(f"{'dataset':18s} {'status':10s} {'benchmarks':>10s} {'size':>9s}  {'licence':22s} description")
+    print(
+        f"{'dataset':18s} {'status':10s} {'benchmarks':>10s} {'size':>9s}  {'licence':22s} description"
+    )
     for entry in described:
         size = entry.get("installed_bytes") or entry.get("size_bytes")  # on disk, else the download
         download = f"{size / 1024**2:.1f} MiB" if isinstance(size, int) else ""
@@ -45,7 +53,9 @@ def show(args: argparse.Namespace) -> int:
     name, _, split = args.name.partition(":")
     dataset = get_dataset(name)
     described = dataset.describe()
-    listable = dataset.size is not None and not (isinstance(dataset, InstalledDataset) and not dataset.installed)
+    listable = dataset.size is not None and not (
+        isinstance(dataset, InstalledDataset) and not dataset.installed
+    )
     names = dataset.benchmark_names(split or None) if listable else []
     if split:
         described["split"] = split
@@ -98,24 +108,52 @@ def import_command(args: argparse.Namespace) -> int:
 
 
 def register(commands) -> None:
-    parser = commands.add_parser("datasets", help="benchmark datasets: list, install, remove, import")
+    parser = commands.add_parser(
+        "datasets", help="benchmark datasets: list, install, remove, import"
+    )
     sub = parser.add_subparsers(dest="datasets_command", metavar="COMMAND", required=True)
 
     def add(name: str, help: str, example: str, handler) -> argparse.ArgumentParser:  # noqa: A002
         p = sub.add_parser(
-            name, help=help, epilog=f"example:\n  {example}", formatter_class=argparse.RawDescriptionHelpFormatter
+            name,
+            help=help,
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         p.set_defaults(handler=handler)
         return p
 
-    p = add("list", "every dataset: built in, installed, or available to install", "cgym-ray datasets list --json", list_command)
+    p = add(
+        "list",
+        "every dataset: built in, installed, or available to install",
+        "cgym-ray datasets list --json",
+        list_command,
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = add("show", "describe one dataset and its benchmarks", "cgym-ray datasets show cgym-suite-v0", show)
-    p.add_argument("name", help="dataset name, with a split to list only its benchmarks: cgym-suite-v0, cgym-suite-v0:test, csmith-v0")
+    p = add(
+        "show",
+        "describe one dataset and its benchmarks",
+        "cgym-ray datasets show cgym-suite-v0",
+        show,
+    )
+    p.add_argument(
+        "name",
+        help="dataset name, with a split to list only its benchmarks: cgym-suite-v0, cgym-suite-v0:test, csmith-v0",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
-    p = add("install", "download (or read --from) and install a catalogued dataset", "cgym-ray datasets install npb-v0 --from ~/llvm_bitcodes-10.0.0-npb-v0.tar.bz2", install_command)
+    p = add(
+        "install",
+        "download (or read --from) and install a catalogued dataset",
+        "cgym-ray datasets install npb-v0 --from ~/llvm_bitcodes-10.0.0-npb-v0.tar.bz2",
+        install_command,
+    )
     p.add_argument("name", help="a dataset of `cgym-ray datasets list`")
-    p.add_argument("--from", dest="source", metavar="PATH", help="the dataset's archive, downloaded elsewhere (its sha256 is checked)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        metavar="PATH",
+        help="the dataset's archive, downloaded elsewhere (its sha256 is checked)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p = add("remove", "uninstall a dataset", "cgym-ray datasets remove npb-v0", remove_command)
     p.add_argument("name")
@@ -126,7 +164,14 @@ def register(commands) -> None:
         import_command,
     )
     p.add_argument("name", help="the new dataset's name, with a version: myproject-v0")
-    p.add_argument("--compile-commands", required=True, metavar="PATH", help="compile_commands.json (CMake, bear)")
+    p.add_argument(
+        "--compile-commands",
+        required=True,
+        metavar="PATH",
+        help="compile_commands.json (CMake, bear)",
+    )
     p.add_argument("--num-cpus", type=int, default=None, help="Ray CPUs for the parallel build")
-    p.add_argument("--address", default=None, help="Ray address (default: embedded Ray on 127.0.0.1)")
+    p.add_argument(
+        "--address", default=None, help="Ray address (default: embedded Ray on 127.0.0.1)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")

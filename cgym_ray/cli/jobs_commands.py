@@ -35,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from cgym_ray.jobs.kinds import runner_for
 
-    summary = runner_for(config.kind)(config, progress=not args.quiet, summary_json=args.summary_json)
+    summary = runner_for(config.kind)(
+        config, progress=not args.quiet, summary_json=args.summary_json
+    )
     print(summary.table())
     return 0 if summary.errors == 0 else 1
 
@@ -61,9 +63,11 @@ def submit(args: argparse.Namespace) -> int:
             client = JobSubmissionClient(args.address)
             job_id = client.submit_job(entrypoint=entrypoint, runtime_env={"working_dir": scratch})
         except Exception as error:  # Ray raises ConnectionError, RuntimeError or requests' errors
-            print(f"cgym-ray submit: no Ray cluster answered at {args.address} ({_reason(error)}); "
-                  "start one with `ray start --head` or give its dashboard address with --address",
-                  file=sys.stderr)  # fmt: skip
+            print(
+                f"cgym-ray submit: no Ray cluster answered at {args.address} ({_reason(error)}); "
+                "start one with `ray start --head` or give its dashboard address with --address",
+                file=sys.stderr,
+            )
             return 1
     print(f"submitted {job_id} to {args.address}")
     if args.no_wait:
@@ -109,8 +113,10 @@ def _head_lost(address: str, job_id: str, logs: str, error: Exception) -> str:
 
     found = _RUN_LINE.findall(logs)
     if not found:
-        return (f"cgym-ray submit: lost the Ray head ({address}: {_reason(error)}) before job "
-                f"{job_id} started a run; nothing was recorded")  # fmt: skip
+        return (
+            f"cgym-ray submit: lost the Ray head ({address}: {_reason(error)}) before job "
+            f"{job_id} started a run; nothing was recorded"
+        )
     run_id, store = found[-1][0], found[-1][1].strip()
     status = None
     if Path(store).is_dir():  # the store is on storage this machine sees, too
@@ -146,27 +152,47 @@ def envs(args: argparse.Namespace) -> int:
 
 
 def register(commands) -> None:
-    p = commands.add_parser("run", help="run a YAML job (search, eval)", description="Run a YAML job.",
-                            epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    p.add_argument("config", help="the job file, or a built-in job by name (quickstart, ppo-smoke, ...)")
+    p = commands.add_parser(
+        "run",
+        help="run a YAML job (search, eval)",
+        description="Run a YAML job.",
+        epilog=RUN_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "config", help="the job file, or a built-in job by name (quickstart, ppo-smoke, ...)"
+    )
     p.add_argument("overrides", nargs="*", help="key.sub=value overrides")
     p.add_argument("--dry-run", action="store_true", help="print the resolved config and stop")
     p.add_argument("--summary-json", help="also write the summary as JSON here")
     p.add_argument("--quiet", action="store_true", help="no live progress")
     p.set_defaults(handler=run)
 
-    p = commands.add_parser("submit", help="submit a YAML job to a Ray cluster (Ray Jobs API)",
-                            description="Submit a job to a Ray cluster.", epilog=SUBMIT_EPILOG,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p = commands.add_parser(
+        "submit",
+        help="submit a YAML job to a Ray cluster (Ray Jobs API)",
+        description="Submit a job to a Ray cluster.",
+        epilog=SUBMIT_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("config", help="the job file")
     p.add_argument("overrides", nargs="*", help="key.sub=value overrides")
-    p.add_argument("--address", required=True, help="the cluster's dashboard address, e.g. http://127.0.0.1:8265")
-    p.add_argument("--summary-json", help="where the job writes its summary (a path on the cluster)")
+    p.add_argument(
+        "--address",
+        required=True,
+        help="the cluster's dashboard address, e.g. http://127.0.0.1:8265",
+    )
+    p.add_argument(
+        "--summary-json", help="where the job writes its summary (a path on the cluster)"
+    )
     p.add_argument("--no-wait", action="store_true", help="return once submitted")
     p.set_defaults(handler=submit)
 
-    p = commands.add_parser("envs", help="the registered environment ids",
-                            epilog="example:\n  cgym-ray envs --json",
-                            formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    p = commands.add_parser(
+        "envs",
+        help="the registered environment ids",
+        epilog="example:\n  cgym-ray envs --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=envs)

@@ -130,9 +130,14 @@ def register(commands) -> None:
     )
     sub = group.add_subparsers(dest="leaderboard_command", metavar="COMMAND", required=True)
 
-    p = _command(sub, "eval", EVAL_EPILOG, evaluate,
-                 "run an agent on every benchmark of a task; write a submission",
-                 "Evaluate an agent on a leaderboard task.")  # fmt: skip
+    p = _command(
+        sub,
+        "eval",
+        EVAL_EPILOG,
+        evaluate,
+        "run an agent on every benchmark of a task; write a submission",
+        "Evaluate an agent on a leaderboard task.",
+    )
     p.add_argument(
         "--task", required=True, help="a task name (configs/leaderboard/<name>.yaml) or a task file"
     )
@@ -163,8 +168,14 @@ def register(commands) -> None:
     _ray_options(p)
     p.add_argument("--quiet", action="store_true", help="no live progress")
 
-    p = _command(sub, "validate", VALIDATE_EPILOG, validate,
-                 "replay a submission and check every number", "Validate a submission directory.")  # fmt: skip
+    p = _command(
+        sub,
+        "validate",
+        VALIDATE_EPILOG,
+        validate,
+        "replay a submission and check every number",
+        "Validate a submission directory.",
+    )
     p.add_argument("directory", help="the submission directory (results.csv, metadata.json)")
     p.add_argument(
         "--task",
@@ -182,8 +193,14 @@ def register(commands) -> None:
     )
     _ray_options(p)
 
-    p = _command(sub, "render", RENDER_EPILOG, render,
-                 "build the leaderboard page from validated submissions", "Render README.md and index.html.")  # fmt: skip
+    p = _command(
+        sub,
+        "render",
+        RENDER_EPILOG,
+        render,
+        "build the leaderboard page from validated submissions",
+        "Render README.md and index.html.",
+    )
     p.add_argument(
         "--submissions", default="results/leaderboard/submissions", help="the submissions directory"
     )
@@ -198,15 +215,24 @@ def register(commands) -> None:
     )
 
 
-def _command(sub, name: str, epilog: str, handler, help_text: str, description: str) -> argparse.ArgumentParser:
+def _command(
+    sub, name: str, epilog: str, handler, help_text: str, description: str
+) -> argparse.ArgumentParser:
     parser = sub.add_parser(
-        name, help=help_text, description=description, epilog=epilog,
+        name,
+        help=help_text,
+        description=description,
+        epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-    )  # fmt: skip
+    )
     parser.set_defaults(handler=handler)
     return parser
 
 
 def _ray_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--num-cpus", type=int, default=None, help="CPUs of embedded Ray (default: all)")
-    parser.add_argument("--address", default=None, help="a Ray cluster to join (default: embedded Ray)")
+    parser.add_argument(
+        "--num-cpus", type=int, default=None, help="CPUs of embedded Ray (default: all)"
+    )
+    parser.add_argument(
+        "--address", default=None, help="a Ray cluster to join (default: embedded Ray)"
+    )

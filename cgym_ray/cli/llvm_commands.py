@@ -24,9 +24,11 @@ def _add(commands, name: str, help_text: str, example: str, handler) -> argparse
 
 def _backend_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--backend", choices=BACKEND_NAMES, default=None,
+        "--backend",
+        choices=BACKEND_NAMES,
+        default=None,
         help="compiler backend (default: libllvm when a shared libLLVM loads, else llvmlite)",
-    )  # fmt: skip
+    )
 
 
 def _read(path: str) -> bytes:
@@ -64,7 +66,9 @@ def count(args: argparse.Namespace) -> int:
     from cgym_ray.llvm.actions import Action
     from cgym_ray.llvm.session import CompilerSession
 
-    with CompilerSession(_read(args.file), args.file, backend=args.backend or default_backend_name()) as session:
+    with CompilerSession(
+        _read(args.file), args.file, backend=args.backend or default_backend_name()
+    ) as session:
         if args.pipeline:
             session.apply(Action(name="pipeline", pipeline=args.pipeline))
         print(session.instruction_count)
@@ -82,7 +86,9 @@ def baselines(args: argparse.Namespace) -> int:
         print(json.dumps(values))
     else:
         for key, value in values.items():
-            print(f"{key:13s} {value if value is not None else 'n/a (not computable on this backend)'}")
+            print(
+                f"{key:13s} {value if value is not None else 'n/a (not computable on this backend)'}"
+            )
     return 0
 
 
@@ -90,26 +96,44 @@ def register(commands) -> None:
     parser = commands.add_parser("llvm", help="the compiler: backend, actions, counts, baselines")
     sub = parser.add_subparsers(dest="llvm_command", metavar="COMMAND", required=True)
 
-    p = _add(sub, "info", "backend, LLVM version, library path and action count", "cgym-ray llvm info", info)
+    p = _add(
+        sub,
+        "info",
+        "backend, LLVM version, library path and action count",
+        "cgym-ray llvm info",
+        info,
+    )
     _backend_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = _add(sub, "actions", "the action catalogue in index order", "cgym-ray llvm actions --json", actions)
+    p = _add(
+        sub,
+        "actions",
+        "the action catalogue in index order",
+        "cgym-ray llvm actions --json",
+        actions,
+    )
     _backend_option(p)
     p.add_argument("--json", action="store_true", help="print the names as a JSON list")
 
     p = _add(
-        sub, "count", "instruction count of a module (after a pipeline, if given)",
-        "cgym-ray llvm count prog.bc --pipeline 'function(sroa)'", count,
-    )  # fmt: skip
+        sub,
+        "count",
+        "instruction count of a module (after a pipeline, if given)",
+        "cgym-ray llvm count prog.bc --pipeline 'function(sroa)'",
+        count,
+    )
     p.add_argument("file", help="bitcode (.bc) or IR text (.ll)")
     p.add_argument("--pipeline", help="new-pass-manager pipeline text to run first")
     _backend_option(p)
 
     p = _add(
-        sub, "baselines", "O0, O3 and Oz instruction counts of a module",
-        "cgym-ray llvm baselines prog.bc --json", baselines,
-    )  # fmt: skip
+        sub,
+        "baselines",
+        "O0, O3 and Oz instruction counts of a module",
+        "cgym-ray llvm baselines prog.bc --json",
+        baselines,
+    )
     p.add_argument("file", help="bitcode (.bc) or IR text (.ll)")
     p.add_argument("--json", action="store_true", help="print JSON")
     _backend_option(p)

@@ -106,9 +106,11 @@ def show(args: argparse.Namespace) -> int:
     if args.format == "table":
         run = store.runs().filter(pc.field("run_id") == run_id).to_pylist()[0]
         print(f"run {run_id} {run['name'] or ''}".rstrip())
-        print(f"  created {run['created_at']:%Y-%m-%d %H:%M} on {run['host']}, cgym-ray "
-              f"{run['package_version']}, git {(run['git_revision'] or 'unknown')[:12]}"
-              f"{' (dirty)' if run['git_dirty'] else ''}")  # fmt: skip
+        print(
+            f"  created {run['created_at']:%Y-%m-%d %H:%M} on {run['host']}, cgym-ray "
+            f"{run['package_version']}, git {(run['git_revision'] or 'unknown')[:12]}"
+            f"{' (dirty)' if run['git_dirty'] else ''}"
+        )
         status = store.run_status(run_id)
         if status is not None:
             print(f"  {status.describe()}")
@@ -163,8 +165,10 @@ def export(args: argparse.Namespace) -> int:
         dataset = store.export_minari(
             args.output, num_actions=args.num_actions, minari_root=args.minari_root, **filters
         )
-        print(f"created Minari dataset {args.output}: {dataset.total_episodes} episodes, "
-              f"{dataset.total_steps} steps")  # fmt: skip
+        print(
+            f"created Minari dataset {args.output}: {dataset.total_episodes} episodes, "
+            f"{dataset.total_steps} steps"
+        )
     return 0
 
 
@@ -177,18 +181,22 @@ def _add(commands, name: str, help_text: str, examples: list[str], handler):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "--store", metavar="PATH", default=None,
+        "--store",
+        metavar="PATH",
+        default=None,
         help="the trajectory store (default: $CGYM_STORE, else ./store)",
-    )  # fmt: skip
+    )
     parser.set_defaults(handler=handler)
     return parser
 
 
 def _format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--format", choices=("table", "csv", "json"), default="table",
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
         help="output format (json: one object per line)",
-    )  # fmt: skip
+    )
 
 
 def register(commands) -> None:
@@ -201,40 +209,53 @@ def register(commands) -> None:
     _format_option(p)
 
     p = _add(
-        sub, "show", "per-benchmark table of a run: best reward, its steps, walltime",
-        ["cgym-ray results show 3f2a9c", "cgym-ray results show random-crc32 --format csv"], show,
-    )  # fmt: skip
+        sub,
+        "show",
+        "per-benchmark table of a run: best reward, its steps, walltime",
+        ["cgym-ray results show 3f2a9c", "cgym-ray results show random-crc32 --format csv"],
+        show,
+    )
     p.add_argument("run", help="run id, unique id prefix, or run name")
     _format_option(p)
 
     p = _add(
-        sub, "query", "SQL (DuckDB) over the views runs, steps, episodes, transitions",
+        sub,
+        "query",
+        "SQL (DuckDB) over the views runs, steps, episodes, transitions",
         ['cgym-ray results query "SELECT benchmark, max(reward) FROM episodes GROUP BY ALL"'],
         query,
-    )  # fmt: skip
+    )
     p.add_argument("sql", help="one SQL statement")
     _format_option(p)
 
     _add(
-        sub, "repair", "rebuild a damaged store; reports every file it could not keep",
-        ["cgym-ray results repair --store ./store"], repair,
-    )  # fmt: skip
+        sub,
+        "repair",
+        "rebuild a damaged store; reports every file it could not keep",
+        ["cgym-ray results repair --store ./store"],
+        repair,
+    )
 
     p = _add(
-        sub, "compact", "merge small files and fold the commit log (safe while writing)",
-        ["cgym-ray results compact", "cgym-ray results compact --run 3f2a9c"], compact,
-    )  # fmt: skip
+        sub,
+        "compact",
+        "merge small files and fold the commit log (safe while writing)",
+        ["cgym-ray results compact", "cgym-ray results compact --run 3f2a9c"],
+        compact,
+    )
     p.add_argument("--run", help="only this run (default: all)")
 
     p = _add(
-        sub, "export", "episodes as CompilerGym CSV, RLlib offline Parquet, or a Minari dataset",
+        sub,
+        "export",
+        "episodes as CompilerGym CSV, RLlib offline Parquet, or a Minari dataset",
         [
             "cgym-ray results export compilergym-csv random.csv --run 3f2a9c",
             "cgym-ray results export rllib offline/ --benchmark benchmark://cgym-suite-v0/crc32",
             "cgym-ray results export minari cgym/crc32-random-v0 --num-actions 124",
         ],
         export,
-    )  # fmt: skip
+    )
     p.add_argument("to", choices=("compilergym-csv", "rllib", "minari"), help="output format")
     p.add_argument("output", help="CSV file, RLlib directory, or Minari dataset id")
     p.add_argument("--run", action="append", help="a run to export (repeatable; default: all)")

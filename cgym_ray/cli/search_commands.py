@@ -40,15 +40,24 @@ def search(args: argparse.Namespace) -> int:
     from cgym_ray.jobs.loading import JobConfigError, job_from_options
 
     if not args.benchmark and not args.dataset:
-        raise JobConfigError("cgym-ray search: name what to search with --benchmark URI_OR_FILE or --dataset NAME[:SPLIT]")
+        raise JobConfigError(
+            "cgym-ray search: name what to search with --benchmark URI_OR_FILE or --dataset NAME[:SPLIT]"
+        )
     if args.seconds is None and args.steps is None:
         raise JobConfigError("cgym-ray search: give a budget: --seconds, --steps or both")
-    budget = {key: value for key, value in (("seconds", args.seconds), ("steps", args.steps)) if value is not None}
+    budget = {
+        key: value
+        for key, value in (("seconds", args.seconds), ("steps", args.steps))
+        if value is not None
+    }
     data = {
         "kind": "search",
         "name": args.name or f"search-{args.agent}",
         "env": {"id": args.env},
-        "benchmarks": {"uris": [_benchmark_uri(b) for b in args.benchmark], "datasets": args.dataset},
+        "benchmarks": {
+            "uris": [_benchmark_uri(b) for b in args.benchmark],
+            "datasets": args.dataset,
+        },
         "agents": [{"name": args.agent, "params": _params(args.param)}],
         "budget": budget,
         "seeds": args.seed or [0],
@@ -72,20 +81,46 @@ def register(commands) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("agent", help="a search agent: random, greedy, beam, genetic, annealing, ...")
-    p.add_argument("--benchmark", action="append", default=[], metavar="URI_OR_FILE",
-                   help="a benchmark URI or a .c/.bc/.ll file (repeat for several)")  # fmt: skip
-    p.add_argument("--dataset", action="append", default=[], metavar="NAME[:SPLIT]",
-                   help="every benchmark of a dataset (split), e.g. cgym-suite-v0:test")  # fmt: skip
+    p.add_argument(
+        "--benchmark",
+        action="append",
+        default=[],
+        metavar="URI_OR_FILE",
+        help="a benchmark URI or a .c/.bc/.ll file (repeat for several)",
+    )
+    p.add_argument(
+        "--dataset",
+        action="append",
+        default=[],
+        metavar="NAME[:SPLIT]",
+        help="every benchmark of a dataset (split), e.g. cgym-suite-v0:test",
+    )
     p.add_argument("--seconds", type=float, help="time budget per benchmark and seed")
     p.add_argument("--steps", type=int, help="step budget per benchmark and seed")
-    p.add_argument("--env", default="llvm-ic-v0", help="environment id (its reward is maximised); default llvm-ic-v0")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="an agent parameter (repeatable)")
-    p.add_argument("--seed", action="append", type=int, default=None, help="a seed (repeatable; default 0)")
+    p.add_argument(
+        "--env",
+        default="llvm-ic-v0",
+        help="environment id (its reward is maximised); default llvm-ic-v0",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an agent parameter (repeatable)",
+    )
+    p.add_argument(
+        "--seed", action="append", type=int, default=None, help="a seed (repeatable; default 0)"
+    )
     p.add_argument("--store", default="store", help="the trajectory store (default: ./store)")
     p.add_argument("--output", default=None, help="run directory (default: runs/<name>)")
     p.add_argument("--name", default=None, help="the run's name (default: search-<agent>)")
-    p.add_argument("--num-cpus", type=int, default=None, help="CPUs of the embedded Ray (default: all)")
-    p.add_argument("--address", default=None, help="a Ray cluster to join (default: embedded Ray on 127.0.0.1)")
+    p.add_argument(
+        "--num-cpus", type=int, default=None, help="CPUs of the embedded Ray (default: all)"
+    )
+    p.add_argument(
+        "--address", default=None, help="a Ray cluster to join (default: embedded Ray on 127.0.0.1)"
+    )
     p.add_argument("--summary-json", help="also write the summary as JSON here")
     p.add_argument("--quiet", action="store_true", help="no live progress")
     p.set_defaults(handler=search)

@@ -29,7 +29,9 @@ def validate_states(args: argparse.Namespace) -> int:
     from cgym_ray.errors import CompilerError
 
     if args.env not in ENV_SPECS:
-        raise CompilerError(f"--env: unknown environment {args.env!r}; known: {', '.join(sorted(ENV_SPECS))}")
+        raise CompilerError(
+            f"--env: unknown environment {args.env!r}; known: {', '.join(sorted(ENV_SPECS))}"
+        )
     _, reward_space = ENV_SPECS[args.env]
     states = read_csv(sys.stdin if args.csv == "-" else args.csv)
     if not states:
@@ -43,19 +45,35 @@ def validate_states(args: argparse.Namespace) -> int:
         results.append(result)
         if args.json:
             continue
-        verdict = "ok" if result.ok else "FAILED " + "; ".join(f"{f.kind}: {f.message}" for f in result.failures)
+        verdict = (
+            "ok"
+            if result.ok
+            else "FAILED " + "; ".join(f"{f.kind}: {f.message}" for f in result.failures)
+        )
         if result.ok and result.behaviour_checked:
             verdict += " (behaviour checked)"
-        print(f"{number:>3d}  {state.benchmark:44s} {_reward(state.reward):>9s} {_reward(result.reward):>9s}  {verdict}",
-              flush=True)  # fmt: skip
+        print(
+            f"{number:>3d}  {state.benchmark:44s} {_reward(state.reward):>9s} {_reward(result.reward):>9s}  {verdict}",
+            flush=True,
+        )
     failed = sum(not r.ok for r in results)
     if args.json:
-        print(json.dumps([
-            {"benchmark": r.state.benchmark, "commandline": r.state.commandline, "claimed_reward": r.state.reward,
-             "reward": r.reward, "ok": r.ok, "behaviour_checked": r.behaviour_checked,
-             "failures": [{"kind": f.kind, "message": f.message} for f in r.failures]}
-            for r in results
-        ]))  # fmt: skip
+        print(
+            json.dumps(
+                [
+                    {
+                        "benchmark": r.state.benchmark,
+                        "commandline": r.state.commandline,
+                        "claimed_reward": r.state.reward,
+                        "reward": r.reward,
+                        "ok": r.ok,
+                        "behaviour_checked": r.behaviour_checked,
+                        "failures": [{"kind": f.kind, "message": f.message} for f in r.failures],
+                    }
+                    for r in results
+                ]
+            )
+        )
     else:
         print(f"\n{len(results)} states: {len(results) - failed} ok, {failed} failed")
     return 1 if failed else 0
@@ -69,9 +87,14 @@ def register(commands) -> None:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("csv", help="the states: benchmark,reward,walltime,commandline[,...] ('-' for stdin)")
-    p.add_argument("--env", default="llvm-ic-v0",
-                   help="environment id whose reward space checks states that name none (default llvm-ic-v0)")  # fmt: skip
+    p.add_argument(
+        "csv", help="the states: benchmark,reward,walltime,commandline[,...] ('-' for stdin)"
+    )
+    p.add_argument(
+        "--env",
+        default="llvm-ic-v0",
+        help="environment id whose reward space checks states that name none (default llvm-ic-v0)",
+    )
     p.add_argument("--no-behaviour", action="store_true", help="skip running the programs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=validate_states)

@@ -61,7 +61,9 @@ def sha256_of(path: Path) -> str:
 def download(url: str, target: Path, name: str, progress: bool = True) -> str:
     """Stream `url` (https, http or file) to `target`; return the file's sha256."""
     if not url.startswith(("https://", "http://", "file://")):
-        raise DownloadError(f"{name}: only https://, http:// and file:// URLs are fetched, not {url!r}")
+        raise DownloadError(
+            f"{name}: only https://, http:// and file:// URLs are fetched, not {url!r}"
+        )
     digest = hashlib.sha256()
     received = 0
     try:
@@ -79,7 +81,9 @@ def download(url: str, target: Path, name: str, progress: bool = True) -> str:
                 while chunk := response.read(CHUNK_BYTES):
                     received += len(chunk)
                     if received > MAX_DOWNLOAD_BYTES:
-                        raise DownloadError(f"{name}: {url} is larger than {MAX_DOWNLOAD_BYTES} bytes")
+                        raise DownloadError(
+                            f"{name}: {url} is larger than {MAX_DOWNLOAD_BYTES} bytes"
+                        )
                     digest.update(chunk)
                     out.write(chunk)
                     if progress and time.monotonic() - last_shown > 0.2:
@@ -102,6 +106,7 @@ def download(url: str, target: Path, name: str, progress: bool = True) -> str:
 
 def show_progress(what: str, done: int, total: int, unit: str = "MiB") -> None:
     """One line on stderr, redrawn: `what [#####.....] 3.1/10.0 MiB` (bytes) or `3/10 files`."""
+
     def amount(n: int) -> str:
         return f"{n / 1024**2:.1f}" if unit == "MiB" else str(n)
 
@@ -118,12 +123,18 @@ def safe_member_path(member: tarfile.TarInfo, archive: Path) -> PurePosixPath:
     """The member's relative path; DatasetError for links, devices, `..` and absolute paths."""
     if not (member.isfile() or member.isdir()):
         what = "a link" if member.issym() or member.islnk() else "a device or FIFO"
-        raise DatasetError(f"{archive.name}: member {member.name!r} is {what}; the archive is refused")
+        raise DatasetError(
+            f"{archive.name}: member {member.name!r} is {what}; the archive is refused"
+        )
     path = PurePosixPath(member.name)
     if path.is_absolute() or member.name.startswith(("/", "\\")):
-        raise DatasetError(f"{archive.name}: member {member.name!r} has an absolute path; the archive is refused")
+        raise DatasetError(
+            f"{archive.name}: member {member.name!r} has an absolute path; the archive is refused"
+        )
     if ".." in path.parts or "\\" in member.name:
-        raise DatasetError(f"{archive.name}: member {member.name!r} leaves the archive (..); the archive is refused")
+        raise DatasetError(
+            f"{archive.name}: member {member.name!r} leaves the archive (..); the archive is refused"
+        )
     return path
 
 
@@ -154,7 +165,9 @@ def extract(
                         continue
                     path = path.relative_to(prefix)
                 if member.size > MAX_MEMBER_BYTES:
-                    raise DatasetError(f"{archive.name}: {member.name} is larger than {MAX_MEMBER_BYTES} bytes")
+                    raise DatasetError(
+                        f"{archive.name}: {member.name} is larger than {MAX_MEMBER_BYTES} bytes"
+                    )
                 wanted.append((member, path))
             tops = {path.parts[0] for _, path in wanted if len(path.parts) > 1}
             if strip_prefix is None and len(tops) == 1 and all(len(p.parts) > 1 for _, p in wanted):
@@ -169,7 +182,9 @@ def extract(
                 with open(target, "wb") as out:
                     shutil.copyfileobj(handle, out, CHUNK_BYTES)
     except (tarfile.TarError, EOFError) as error:
-        raise DatasetError(f"{name}: {archive.name} is not a readable tar archive: {error}") from None
+        raise DatasetError(
+            f"{name}: {archive.name} is not a readable tar archive: {error}"
+        ) from None
     except OSError as error:
         full = disk_full(error, name, directory)
         if full is not None:

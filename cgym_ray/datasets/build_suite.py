@@ -56,12 +56,16 @@ def build_program(source: Path, output: Path) -> dict[str, object]:
     compile_c_to_bitcode([source], output)
     with tempfile.TemporaryDirectory(prefix="cgym-suite-") as scratch:
         executable = Path(scratch) / source.stem
-        link = subprocess.run([clang(), str(output), "-lm", "-o", str(executable)], capture_output=True, text=True)
+        link = subprocess.run(
+            [clang(), str(output), "-lm", "-o", str(executable)], capture_output=True, text=True
+        )
         if link.returncode != 0:
             raise ToolchainError(f"linking {output} failed: {link.stderr.strip()}")
         run = run_program(executable)
     if run.returncode != 0 or run.timed_out:
-        raise ToolchainError(f"{source.name} exited with {run.returncode} (timed out: {run.timed_out})")
+        raise ToolchainError(
+            f"{source.name} exited with {run.returncode} (timed out: {run.timed_out})"
+        )
     category, description, lines = describe_source(source)
     stdout = run.stdout.decode()
     checksum = [line for line in stdout.splitlines() if "checksum" in line.lower()]
@@ -143,7 +147,9 @@ def check() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--check", action="store_true", help="verify instead of building")
     parser.add_argument("names", nargs="*", help="force a rebuild of these programs")
     args = parser.parse_args(argv)
@@ -151,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
         problems = check()
         for problem in problems:
             print(problem)
-        print("suite bitcode matches its sources" if not problems else f"{len(problems)} problem(s)")
+        print(
+            "suite bitcode matches its sources" if not problems else f"{len(problems)} problem(s)"
+        )
         return 1 if problems else 0
     manifest = build(args.names or None)
     print(f"built {len(manifest['benchmarks'])} programs into {BITCODE_DIR}")

@@ -105,7 +105,9 @@ class CatalogueEntry:
                 "a version such as -v0"
             )
         if self.kind not in KINDS:
-            raise BenchmarkError(f"dataset {self.name}: unknown kind {self.kind!r}; use one of {KINDS}")
+            raise BenchmarkError(
+                f"dataset {self.name}: unknown kind {self.kind!r}; use one of {KINDS}"
+            )
         if self.sha256 and not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
             raise BenchmarkError(f"dataset {self.name}: sha256 must be 64 hex digits")
 

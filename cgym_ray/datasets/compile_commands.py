@@ -54,8 +54,29 @@ COMPILE_TIMEOUT_S = 300
 # Flags that say what the code means (kept); everything else (optimization, debug info,
 # outputs, dependency files, warnings) is the build's business, not the benchmark's.
 _KEPT_WITH_VALUE = ("-I", "-D", "-U", "-include", "-isystem", "-iquote", "-idirafter", "-x")
-_KEPT_PREFIXES = ("-I", "-D", "-U", "-std=", "-isystem", "-iquote", "-idirafter", "-f", "-m", "-pthread", "-ansi")
-_DROPPED_PREFIXES = ("-fprofile", "-fcoverage", "-fsanitize", "-fdebug", "-fdiagnostics", "-fcolor", "-fno-color", "-flto")
+_KEPT_PREFIXES = (
+    "-I",
+    "-D",
+    "-U",
+    "-std=",
+    "-isystem",
+    "-iquote",
+    "-idirafter",
+    "-f",
+    "-m",
+    "-pthread",
+    "-ansi",
+)
+_DROPPED_PREFIXES = (
+    "-fprofile",
+    "-fcoverage",
+    "-fsanitize",
+    "-fdebug",
+    "-fdiagnostics",
+    "-fcolor",
+    "-fno-color",
+    "-flto",
+)
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.+-]")
 
 
@@ -89,7 +110,10 @@ class ImportReport:
             + (f" ({self.resumed} done by an earlier interrupted import)" if self.resumed else "")
         ]
         for benchmark, message in sorted(self.failed.items()):
-            first = next((line for line in message.splitlines() if "error" in line), message.splitlines()[0] if message else "")
+            first = next(
+                (line for line in message.splitlines() if "error" in line),
+                message.splitlines()[0] if message else "",
+            )
             lines.append(f"  failed: {benchmark}: {first}")
         return "\n".join(lines)
 
@@ -128,12 +152,18 @@ def read_compile_commands(path: str | Path) -> list[TranslationUnit]:
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise DatasetError(f"{path}: not valid JSON: {error}") from None
     if not isinstance(entries, list) or not entries:
-        raise DatasetError(f"{path}: expected a non-empty JSON list of {{directory, file, arguments|command}}")
+        raise DatasetError(
+            f"{path}: expected a non-empty JSON list of {{directory, file, arguments|command}}"
+        )
     units: list[tuple[Path, Path, tuple[str, ...]]] = []
     seen: set[Path] = set()
     for index, entry in enumerate(entries):
         where = f"{path}: entry {index}"
-        if not isinstance(entry, dict) or not isinstance(entry.get("file"), str) or not isinstance(entry.get("directory"), str):
+        if (
+            not isinstance(entry, dict)
+            or not isinstance(entry.get("file"), str)
+            or not isinstance(entry.get("directory"), str)
+        ):
             raise DatasetError(f"{where}: needs 'directory' and 'file' strings")
         directory = Path(entry["directory"])
         file = (directory / entry["file"]).resolve()
@@ -156,7 +186,10 @@ def read_compile_commands(path: str | Path) -> list[TranslationUnit]:
     root = Path(os.path.commonpath([str(file.parent) for file, _, _ in units]))
     named = []
     for file, directory, flags in units:
-        parts = [_UNSAFE_NAME_CHARS.sub("_", part).lstrip(".") or "_" for part in file.relative_to(root).parts]
+        parts = [
+            _UNSAFE_NAME_CHARS.sub("_", part).lstrip(".") or "_"
+            for part in file.relative_to(root).parts
+        ]
         named.append(TranslationUnit("/".join(parts), file, directory, flags))
     return named
 
@@ -168,14 +201,20 @@ def compile_unit(unit: TranslationUnit) -> tuple[bytes | None, str]:
         command = [clang(), *BITCODE_FLAGS, *unit.flags, str(unit.file), "-o", str(output)]
         try:
             result = subprocess.run(
-                command, capture_output=True, text=True, cwd=unit.directory, timeout=COMPILE_TIMEOUT_S
+                command,
+                capture_output=True,
+                text=True,
+                cwd=unit.directory,
+                timeout=COMPILE_TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
             return None, f"timed out after {COMPILE_TIMEOUT_S} s: {shlex.join(command)}"
         except OSError as error:
             return None, f"could not run {command[0]}: {error}"
         if result.returncode != 0 or not output.is_file():
-            return None, (result.stderr.strip() or f"{command[0]} exited with {result.returncode}")[-4000:]
+            return None, (result.stderr.strip() or f"{command[0]} exited with {result.returncode}")[
+                -4000:
+            ]
         return output.read_bytes(), ""
 
 
@@ -187,10 +226,14 @@ def _check_new_name(name: str) -> None:
     if find_entry(name) is not None:
         raise DatasetError(f"{name} is a catalogued dataset; give your project another name")
     if (datasets_dir() / name / MANIFEST).is_file():
-        raise DatasetError(f"{name} is already installed; `cgym-ray datasets remove {name}` first, or pick a new version")
+        raise DatasetError(
+            f"{name} is already installed; `cgym-ray datasets remove {name}` first, or pick a new version"
+        )
 
 
-def import_compile_commands(name: str, compile_commands: str | Path, progress: bool = True) -> ImportReport:
+def import_compile_commands(
+    name: str, compile_commands: str | Path, progress: bool = True
+) -> ImportReport:
     """Build a dataset from a compile_commands.json on Ray (this process's, else embedded Ray)."""
     import ray
 
@@ -208,7 +251,11 @@ def import_compile_commands(name: str, compile_commands: str | Path, progress: b
         work = root / ".imports" / name
         work.mkdir(parents=True, exist_ok=True)
         keys = {unit.name: unit.key for unit in units}
-        todo = [u for u in units if not any((work / f"{keys[u.name]}{ext}").is_file() for ext in (".bc", ".error"))]
+        todo = [
+            u
+            for u in units
+            if not any((work / f"{keys[u.name]}{ext}").is_file() for ext in (".bc", ".error"))
+        ]
         report.resumed = len(units) - len(todo)
         _build(todo, keys, work, name, progress)
         staging = _private_dir(root, ".staging", name)
@@ -220,10 +267,16 @@ def import_compile_commands(name: str, compile_commands: str | Path, progress: b
                     target = staging / "bitcode" / f"{unit.name}.bc"
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(result, target)
-                    metadata[unit.name] = {"source": str(unit.file), "directory": str(unit.directory), "flags": list(unit.flags)}
+                    metadata[unit.name] = {
+                        "source": str(unit.file),
+                        "directory": str(unit.directory),
+                        "flags": list(unit.flags),
+                    }
                     report.built.append(unit.name)
                 else:
-                    report.failed[unit.name] = json.loads((work / f"{keys[unit.name]}.error").read_text())["message"]
+                    report.failed[unit.name] = json.loads(
+                        (work / f"{keys[unit.name]}.error").read_text()
+                    )["message"]
             if not report.built:
                 first = next(iter(report.failed.items()))
                 raise DatasetError(
@@ -238,7 +291,14 @@ def import_compile_commands(name: str, compile_commands: str | Path, progress: b
                 "clang_version": clang_version(),
                 "failed": len(report.failed),
             }
-            write_manifest(staging, name, "compile-commands", description, metadata, str(Path(compile_commands).resolve()))
+            write_manifest(
+                staging,
+                name,
+                "compile-commands",
+                description,
+                metadata,
+                str(Path(compile_commands).resolve()),
+            )
             publish(staging, root / name)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -247,7 +307,9 @@ def import_compile_commands(name: str, compile_commands: str | Path, progress: b
     return report
 
 
-def _build(todo: list[TranslationUnit], keys: dict[str, str], work: Path, name: str, progress: bool) -> None:
+def _build(
+    todo: list[TranslationUnit], keys: dict[str, str], work: Path, name: str, progress: bool
+) -> None:
     """Compile the units as Ray tasks, writing each result as soon as it arrives."""
     import ray
 
@@ -262,7 +324,10 @@ def _build(todo: list[TranslationUnit], keys: dict[str, str], work: Path, name: 
         try:
             bitcode, message = ray.get(ready[0])
         except ray.exceptions.RayError as error:
-            bitcode, message = None, f"the build task failed: {type(error).__name__}: {str(error)[:1000]}"
+            bitcode, message = (
+                None,
+                f"the build task failed: {type(error).__name__}: {str(error)[:1000]}",
+            )
         if bitcode is not None:
             atomic_write_bytes(work / f"{keys[unit.name]}.bc", bitcode)
         else:

@@ -36,7 +36,9 @@ from cgym_ray.datasets.toolchain import BITCODE_FLAGS, clang
 from cgym_ray.scratch import atomic_write_bytes
 
 FB = "https://dl.fbaipublicfiles.com/compiler_gym/"
-VERIFIED = "URL and sha256 copied from CompilerGym 00cd50fd; archive not downloaded (host unreachable)"
+VERIFIED = (
+    "URL and sha256 copied from CompilerGym 00cd50fd; archive not downloaded (host unreachable)"
+)
 COMPILE_TIMEOUT_S = 300
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".inc", ".def")
 
@@ -56,9 +58,29 @@ CHSTONE_SOURCES = {
 }
 
 CBENCH_V1_NAMES = (
-    "adpcm", "bitcount", "blowfish", "bzip2", "crc32", "dijkstra", "ghostscript", "gsm", "ispell",
-    "jpeg-c", "jpeg-d", "lame", "patricia", "qsort", "rijndael", "sha", "stringsearch",
-    "stringsearch2", "susan", "tiff2bw", "tiff2rgba", "tiffdither", "tiffmedian",
+    "adpcm",
+    "bitcount",
+    "blowfish",
+    "bzip2",
+    "crc32",
+    "dijkstra",
+    "ghostscript",
+    "gsm",
+    "ispell",
+    "jpeg-c",
+    "jpeg-d",
+    "lame",
+    "patricia",
+    "qsort",
+    "rijndael",
+    "sha",
+    "stringsearch",
+    "stringsearch2",
+    "susan",
+    "tiff2bw",
+    "tiff2rgba",
+    "tiffdither",
+    "tiffmedian",
 )
 
 POJ104_PRELUDE = "#include <bits/stdc++.h>\nusing namespace std;\n#define LEN 128\n#define MAX_LENGTH 1024\n#define MAX 1024\n"
@@ -70,7 +92,13 @@ def install_source_archive(context: InstallContext) -> None:
     suffix = str(options["suffix"])
     archive = context.fetch()
     # Headers too: CHStone's programs include their own.
-    extract(archive, context.sources_dir, context.name, (suffix, *HEADER_SUFFIXES), str(options.get("strip_prefix", "")))
+    extract(
+        archive,
+        context.sources_dir,
+        context.name,
+        (suffix, *HEADER_SUFFIXES),
+        str(options.get("strip_prefix", "")),
+    )
     for url, sha256, destination in options.get("helpers", ()):  # type: ignore[union-attr]
         helper = context.fetch(url, sha256)
         if destination.endswith("/"):
@@ -79,13 +107,19 @@ def install_source_archive(context: InstallContext) -> None:
             (context.staging / destination).write_bytes(helper.read_bytes())
     sources = options.get("sources")
     if isinstance(sources, dict):
-        found = {name: path for name, path in sources.items() if (context.sources_dir / path).is_file()}
+        found = {
+            name: path for name, path in sources.items() if (context.sources_dir / path).is_file()
+        }
         missing = sorted(set(sources) - set(found))
         if missing:
-            raise DatasetError(f"{context.name}: the archive lacks the sources of {', '.join(missing)}")
+            raise DatasetError(
+                f"{context.name}: the archive lacks the sources of {', '.join(missing)}"
+            )
     else:
         found = {
-            str(path.relative_to(context.sources_dir))[: -len(suffix)]: str(path.relative_to(context.sources_dir))
+            str(path.relative_to(context.sources_dir))[: -len(suffix)]: str(
+                path.relative_to(context.sources_dir)
+            )
             for path in context.sources_dir.rglob(f"*{suffix}")
         }
     if not found:
@@ -107,7 +141,10 @@ def compiled_on_first_use(dataset: InstalledDataset, name: str) -> Benchmark:
         return bitcode.read_bytes()
 
     return Benchmark(
-        uri=dataset.uri(name), load_bitcode=load, source=source, metadata={"dataset": dataset.name, **facts}
+        uri=dataset.uri(name),
+        load_bitcode=load,
+        source=source,
+        metadata={"dataset": dataset.name, **facts},
     )
 
 
@@ -119,20 +156,44 @@ def _compile(source: Path, dataset: InstalledDataset, options: dict) -> bytes:
         text, where = prelude.encode() + source.read_bytes().replace(b"void main", b"int main"), "-"
     with tempfile.TemporaryDirectory(prefix="cgym-compile-") as scratch:
         output = Path(scratch) / "out.bc"
-        command = [clang(), *BITCODE_FLAGS, "-w", "-ferror-limit=1", *flags, where, "-o", str(output)]
+        command = [
+            clang(),
+            *BITCODE_FLAGS,
+            "-w",
+            "-ferror-limit=1",
+            *flags,
+            where,
+            "-o",
+            str(output),
+        ]
         try:
             result = subprocess.run(
-                command, input=text, capture_output=True, cwd=source.parent, timeout=COMPILE_TIMEOUT_S
+                command,
+                input=text,
+                capture_output=True,
+                cwd=source.parent,
+                timeout=COMPILE_TIMEOUT_S,
             )
         except subprocess.TimeoutExpired:
-            raise BenchmarkError(f"{source}: compiling timed out after {COMPILE_TIMEOUT_S} s") from None
+            raise BenchmarkError(
+                f"{source}: compiling timed out after {COMPILE_TIMEOUT_S} s"
+            ) from None
         if result.returncode != 0 or not output.is_file():
             message = result.stderr.decode(errors="replace").strip()[-2000:]
             raise BenchmarkError(f"{source} of {dataset.name} does not compile:\n{message}")
         return output.read_bytes()
 
 
-def _bitcode(name: str, archive: str, sha256: str, count: int, description: str, licence: str, source_url: str, **extra) -> CatalogueEntry:
+def _bitcode(
+    name: str,
+    archive: str,
+    sha256: str,
+    count: int,
+    description: str,
+    licence: str,
+    source_url: str,
+    **extra,
+) -> CatalogueEntry:
     return CatalogueEntry(
         name=name,
         kind="bitcode-archive",
@@ -150,7 +211,16 @@ def _bitcode(name: str, archive: str, sha256: str, count: int, description: str,
     )
 
 
-def _sources(name: str, url: str, sha256: str, count: int, description: str, licence: str, source_url: str, **options) -> CatalogueEntry:
+def _sources(
+    name: str,
+    url: str,
+    sha256: str,
+    count: int,
+    description: str,
+    licence: str,
+    source_url: str,
+    **options,
+) -> CatalogueEntry:
     return CatalogueEntry(
         name=name,
         kind="source-archive",
@@ -224,7 +294,11 @@ ENTRIES = [
         suffix=".cl",
         strip_prefix="clgen-1000/kernels",
         helpers=[
-            (FB + "libclc-v0.tar.bz2", "f1c511f2ac12adf98dcc0fbfc4e09d0f755fa403c18f1fb1ffa5547e1fa1a499", "libclc/"),
+            (
+                FB + "libclc-v0.tar.bz2",
+                "f1c511f2ac12adf98dcc0fbfc4e09d0f755fa403c18f1fb1ffa5547e1fa1a499",
+                "libclc/",
+            ),
             (
                 "https://github.com/ChrisCummins/clgen/raw/463c0adcd8abcf2432b24df0aca594b77a69e9d3/"
                 "deeplearning/clgen/data/include/opencl.h",

@@ -24,7 +24,9 @@ CSMITH_INCLUDE_DIRS = ("/usr/include/csmith", "/usr/local/include/csmith")
 
 def _seed(dataset: str, name: str) -> int:
     if not re.fullmatch(r"\d{1,10}", name) or int(name) > MAX_SEED:
-        raise BenchmarkError(f"{dataset} benchmarks are named by a seed 0..{MAX_SEED}, not {name!r}")
+        raise BenchmarkError(
+            f"{dataset} benchmarks are named by a seed 0..{MAX_SEED}, not {name!r}"
+        )
     return int(name)
 
 
@@ -45,7 +47,9 @@ class CsmithDataset(Dataset):
         return Benchmark(uri=self.uri(name), load_bitcode=lambda: self._build(seed), runnable=True)
 
     def _build(self, seed: int) -> bytes:
-        csmith = _find("CGYM_CSMITH", ["csmith"], "csmith", "Install it: apt-get install csmith libcsmith-dev")
+        csmith = _find(
+            "CGYM_CSMITH", ["csmith"], "csmith", "Install it: apt-get install csmith libcsmith-dev"
+        )
         include_dirs = tuple(d for d in CSMITH_INCLUDE_DIRS if Path(d, "csmith.h").exists())
         if not include_dirs:
             raise ToolchainError("csmith.h not found; install it: apt-get install libcsmith-dev")
@@ -56,7 +60,10 @@ class CsmithDataset(Dataset):
             source = Path(scratch) / f"csmith_{seed}.c"
             result = subprocess.run(
                 [csmith, "--seed", str(seed), "--output", str(source)],
-                capture_output=True, text=True, timeout=120, cwd=scratch,  # it writes platform.info to cwd
+                capture_output=True,
+                text=True,
+                timeout=120,
+                cwd=scratch,  # it writes platform.info to cwd
             )
             if result.returncode != 0:
                 raise ToolchainError(f"csmith --seed {seed} failed: {result.stderr.strip()}")

@@ -250,7 +250,9 @@ def install(name: str, source: str | Path | None = None, progress: bool = True) 
                 entry.install(context)
                 shutil.rmtree(staging / ".downloads", ignore_errors=True)
                 origin = str(context.source) if context.source else entry.url
-                write_manifest(staging, name, entry.kind, entry.describe(), context.metadata, origin)
+                write_manifest(
+                    staging, name, entry.kind, entry.describe(), context.metadata, origin
+                )
                 publish(staging, target)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)

@@ -36,5 +36,7 @@ def assign_splits(dataset: str, names: Iterable[str]) -> dict[str, str]:
     validation_end = train_end + held_out["validation"]
     splits = {}
     for index, name in enumerate(ordered):
-        splits[name] = "train" if index < train_end else "validation" if index < validation_end else "test"
+        splits[name] = (
+            "train" if index < train_end else "validation" if index < validation_end else "test"
+        )
     return splits

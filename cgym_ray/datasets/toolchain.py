@@ -75,17 +75,26 @@ def clang_version() -> str:
     return match.group(1) if match else text.splitlines()[0]
 
 
-def _run_tool(command: list[str], what: str, cwd: Path | None = None, timeout_s: float = 600) -> None:
+def _run_tool(
+    command: list[str], what: str, cwd: Path | None = None, timeout_s: float = 600
+) -> None:
     try:
         result = subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        raise ToolchainError(f"{what}: timed out after {timeout_s:g} s: {' '.join(command)}") from None
+        raise ToolchainError(
+            f"{what}: timed out after {timeout_s:g} s: {' '.join(command)}"
+        ) from None
     if result.returncode != 0:
-        raise ToolchainError(f"{what} failed ({' '.join(command)}):\n{result.stderr.strip()[-3000:]}")
+        raise ToolchainError(
+            f"{what} failed ({' '.join(command)}):\n{result.stderr.strip()[-3000:]}"
+        )
 
 
 def compile_c_to_bitcode(
-    sources: list[Path], output: Path, include_dirs: tuple[str, ...] = (), extra_flags: tuple[str, ...] = ()
+    sources: list[Path],
+    output: Path,
+    include_dirs: tuple[str, ...] = (),
+    extra_flags: tuple[str, ...] = (),
 ) -> Path:
     """Compile C files to one linked bitcode file, the way benchmarks are built.
 
@@ -126,7 +135,9 @@ class RunSpec:
     compare_exit_status: bool = True
     compare_stdout: bool = True
     compare_stderr: bool = False
-    ignore_lines: tuple[str, ...] = ()  # regexes: stdout/stderr lines (timings) left out of the comparison
+    ignore_lines: tuple[
+        str, ...
+    ] = ()  # regexes: stdout/stderr lines (timings) left out of the comparison
     env: tuple[tuple[str, str], ...] = ()
 
     def _kept(self, output: bytes) -> bytes:
@@ -170,7 +181,9 @@ class ProgramRun:
         return not spec.differences(other, self)
 
 
-def link_executable(object_file: bytes, output: Path, link_flags: tuple[str, ...] = ("-lm",)) -> Path:
+def link_executable(
+    object_file: bytes, output: Path, link_flags: tuple[str, ...] = ("-lm",)
+) -> Path:
     """Link an object file (from the same libLLVM that optimized it) with the system C compiler."""
     obj = output.with_suffix(".o")
     obj.write_bytes(object_file)
@@ -179,7 +192,9 @@ def link_executable(object_file: bytes, output: Path, link_flags: tuple[str, ...
     return output
 
 
-def run_program(executable: Path, timeout_s: float = PROGRAM_TIMEOUT_S, spec: RunSpec = SUITE_RUN) -> ProgramRun:
+def run_program(
+    executable: Path, timeout_s: float = PROGRAM_TIMEOUT_S, spec: RunSpec = SUITE_RUN
+) -> ProgramRun:
     """Run in a fresh working directory holding copies of the spec's input files.
 
     The environment is clean (`PATH` and `LC_ALL=C` plus the spec's variables),
@@ -204,13 +219,17 @@ def run_program(executable: Path, timeout_s: float = PROGRAM_TIMEOUT_S, spec: Ru
                 env={"PATH": "/usr/bin:/bin", "LC_ALL": "C", **dict(spec.env)},
             )
         except subprocess.TimeoutExpired as expired:
-            return ProgramRun(-1, expired.stdout or b"", expired.stderr or b"", timeout_s, timed_out=True)
+            return ProgramRun(
+                -1, expired.stdout or b"", expired.stderr or b"", timeout_s, timed_out=True
+            )
         finally:
             if spec.stdin:
                 stdin.close()
         walltime_s = time.perf_counter() - started
         outputs = {name: _read_if_file(cwd / name) for name in spec.output_files}
-    return ProgramRun(result.returncode, result.stdout, result.stderr, walltime_s, output_files=outputs)
+    return ProgramRun(
+        result.returncode, result.stdout, result.stderr, walltime_s, output_files=outputs
+    )
 
 
 def _read_if_file(path: Path) -> bytes | None:

@@ -63,7 +63,9 @@ class EnvActorImpl:
     ) -> None:
         self.env_config = env_config
         self.name = name or f"actor-{os.getpid()}"
-        self.observation = observation  # what every recorded step holds (the job's store.observations)
+        self.observation = (
+            observation  # what every recorded step holds (the job's store.observations)
+        )
         self.writer = None
         if store_path and run_id:
             from cgym_ray.store import TrajectoryStore
@@ -82,8 +84,12 @@ class EnvActorImpl:
         }
 
     def _head_lost(self, address: str) -> None:
-        print(f"cgym-ray: {self.name}: the Ray head at {address} is unreachable; committing what "
-              "this actor recorded and stopping", file=sys.stderr, flush=True)  # fmt: skip
+        print(
+            f"cgym-ray: {self.name}: the Ray head at {address} is unreachable; committing what "
+            "this actor recorded and stopping",
+            file=sys.stderr,
+            flush=True,
+        )
         try:
             self.close()
         finally:
@@ -103,9 +109,12 @@ class EnvActorImpl:
         reporter = None
         if self.writer is not None:
             reporter = StoreReporter(
-                self.writer, task.agent, task.params, checkpoint=task.params.get("checkpoint"),
+                self.writer,
+                task.agent,
+                task.params,
+                checkpoint=task.params.get("checkpoint"),
                 observation=self.observation,
-            )  # fmt: skip
+            )
 
         def make_env():
             return self._make_env()
@@ -120,7 +129,9 @@ class EnvActorImpl:
                 report=reporter,
                 **task.params,
             )
-        except Exception as error:  # the search raised: report the real exception, not Ray's wrapper
+        except (
+            Exception
+        ) as error:  # the search raised: report the real exception, not Ray's wrapper
             if self.writer is not None:
                 self.writer.flush()
             failed = failed_task(task, error, actor=self.name)

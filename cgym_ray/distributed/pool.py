@@ -41,7 +41,9 @@ class PoolOptions:
     num_actors: int = 2
     cpus_per_actor: float = 1.0
     max_attempts: int = 3  # attempts of one task that ran, before it is reported as errored
-    task_timeout_s: float | None = None  # hard deadline; default: 3 × the task's seconds budget + 120 s
+    task_timeout_s: float | None = (
+        None  # hard deadline; default: 3 × the task's seconds budget + 120 s
+    )
     quorum: float = 0.9  # once this fraction of a batch is done ...
     straggler_grace_s: float = 60.0  # ... the rest get at least this long (or 3 × the p90 so far)
     placement_timeout_s: float = 600.0  # with no actor alive, how long to wait for one to be placed
@@ -76,7 +78,9 @@ class EnvPool:
         observation: str | None = None,
     ) -> None:
         if not ray.is_initialized():
-            raise RuntimeError("call ray.init() (or cgym_ray.distributed.init_ray) before making a pool")
+            raise RuntimeError(
+                "call ray.init() (or cgym_ray.distributed.init_ray) before making a pool"
+            )
         self.env_config = env_config
         self.options = options or PoolOptions()
         self.store_path = store_path
@@ -182,16 +186,27 @@ class EnvPool:
                 task, member = queue.pop(0), self._ready.pop()
                 self._busy.append(member)
                 attempts[task.task_id] = attempts.get(task.task_id, 0) + 1
-                inflight[member.handle.run_search.remote(task)] = _Attempt(task, member, time.monotonic())
+                inflight[member.handle.run_search.remote(task)] = _Attempt(
+                    task, member, time.monotonic()
+                )
             if queue and not inflight and not self._ready:
                 no_actor_since = no_actor_since or time.monotonic()
-                if not self._starting or time.monotonic() - no_actor_since > self.options.placement_timeout_s:
+                if (
+                    not self._starting
+                    or time.monotonic() - no_actor_since > self.options.placement_timeout_s
+                ):
                     cause = self._last_start_error or (
                         f"no actor could be placed in {self.options.placement_timeout_s:.0f} s"
                     )
                     for task in queue:
-                        finish(TaskResult(task, "error", attempts=attempts.get(task.task_id, 0),
-                                          error=f"no actor to run it: {cause}"))  # fmt: skip
+                        finish(
+                            TaskResult(
+                                task,
+                                "error",
+                                attempts=attempts.get(task.task_id, 0),
+                                error=f"no actor to run it: {cause}",
+                            )
+                        )
                     queue.clear()
                     break
                 self._admit_started(timeout=0.5)
@@ -205,7 +220,9 @@ class EnvPool:
                 try:
                     result = ray.get(ref)
                 except RayActorError as error:  # the actor died: kill -9, an OOM, a lost node
-                    lost(attempt, attempt.killed_because or f"actor died: {_actor_error_text(error)}")
+                    lost(
+                        attempt, attempt.killed_because or f"actor died: {_actor_error_text(error)}"
+                    )
                     continue
                 except RayTaskError as error:  # raised outside the search (the actor reports those)
                     result = failed_task(task, error.cause if error.cause is not None else error)
@@ -218,13 +235,23 @@ class EnvPool:
             # Deadlines: a task's own, and the straggler grace once a quorum is done.
             grace = None
             if total and len(results) >= self.options.quorum * total and durations:
-                p90 = statistics.quantiles(durations, n=10)[-1] if len(durations) > 1 else durations[0]
+                p90 = (
+                    statistics.quantiles(durations, n=10)[-1]
+                    if len(durations) > 1
+                    else durations[0]
+                )
                 grace = max(self.options.straggler_grace_s, 3 * p90)
             for attempt in inflight.values():
-                limit = self._deadline(attempt.task) if grace is None else min(self._deadline(attempt.task), grace)
+                limit = (
+                    self._deadline(attempt.task)
+                    if grace is None
+                    else min(self._deadline(attempt.task), grace)
+                )
                 if attempt.killed_because is None and now - attempt.started > limit:
                     # Its result arrives as the actor's death, once the kill has taken effect.
-                    attempt.killed_because = f"no result after {now - attempt.started:.0f} s (deadline {limit:.0f} s)"
+                    attempt.killed_because = (
+                        f"no result after {now - attempt.started:.0f} s (deadline {limit:.0f} s)"
+                    )
                     ray.kill(attempt.member.handle, no_restart=True)
         return results
 
@@ -236,20 +263,33 @@ class EnvPool:
 
         store = TrajectoryStore.open(self.store_path, known_dead=[member.writer_id])
         episodes = store.episodes(
-            run_id=self.run_id, benchmark=task.benchmark, agent=task.agent, status="ok",
+            run_id=self.run_id,
+            benchmark=task.benchmark,
+            agent=task.agent,
+            status="ok",
             columns=["seed", "reward", "commandline", "num_steps", "agent_params"],
-        ).to_pylist()  # fmt: skip
+        ).to_pylist()
         params = _params_json(task.params)
         episodes = [e for e in episodes if e["seed"] == task.seed and e["agent_params"] == params]
         if not episodes:
             return None
         best = max(episodes, key=lambda e: e["reward"])
-        logger.warning("task %s: %s; keeping the %d episode(s) it had committed", task.task_id, cause, len(episodes))
+        logger.warning(
+            "task %s: %s; keeping the %d episode(s) it had committed",
+            task.task_id,
+            cause,
+            len(episodes),
+        )
         return TaskResult(
-            task, "ok", best_reward=best["reward"], best_commandline=best["commandline"] or "",
-            steps=sum(e["num_steps"] for e in episodes), episodes=len(episodes), actor=member.name,
+            task,
+            "ok",
+            best_reward=best["reward"],
+            best_commandline=best["commandline"] or "",
+            steps=sum(e["num_steps"] for e in episodes),
+            episodes=len(episodes),
+            actor=member.name,
             note=f"{cause}; kept the {len(episodes)} episode(s) it had committed",
-        )  # fmt: skip
+        )
 
     def _record_error(self, result: TaskResult) -> None:
         """An errored task still gets an episode row in the store, with its cause and traceback."""
@@ -285,7 +325,9 @@ class EnvPool:
     def close(self) -> None:
         for handle in self.actors:
             try:
-                ray.get(handle.close.remote(), timeout=60 if handle in self._placed_handles() else 1)
+                ray.get(
+                    handle.close.remote(), timeout=60 if handle in self._placed_handles() else 1
+                )
             except (RayActorError, GetTimeoutError):
                 pass
             ray.kill(handle)

@@ -69,7 +69,9 @@ class StoreReporter:
                     action_name=step.action_name,
                     reward=step.reward,
                     cumulative_reward=total,
-                    instruction_count=step.instruction_count if step.instruction_count is not None else -1,
+                    instruction_count=step.instruction_count
+                    if step.instruction_count is not None
+                    else -1,
                     walltime_s=step.walltime_s,
                     terminated=step.terminated,
                     truncated=step.truncated,
@@ -100,7 +102,9 @@ class StoreReporter:
                 reward_space=outcome.state.reward_space,
                 observation_space=outcome.observation_space,
                 initial_observation=outcome.initial_observation,
-                observation_space_json=self.observation_space_json if outcome.observation_space else None,
+                observation_space_json=self.observation_space_json
+                if outcome.observation_space
+                else None,
                 agent_params=self.params,
                 checkpoint=self.checkpoint,
             )

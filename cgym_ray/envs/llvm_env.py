@@ -54,7 +54,9 @@ class PlayedStep:
     info: dict[str, Any]
     walltime_s: float
     metric: float | None  # the reward metric's value after the step (None: it failed)
-    observations: dict[str, Any] = field(default_factory=dict)  # those `play(observe=...)` asked for
+    observations: dict[str, Any] = field(
+        default_factory=dict
+    )  # those `play(observe=...)` asked for
 
 
 class ResetNeeded(CompilerError):
@@ -148,7 +150,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         self.llvm_version = compiler.llvm_version
         self.action_space = CommandlineSpace(compiler.actions)
         self.observation_spec: ObservationSpec = get_observation_spec(observation_space)
-        self.reward_spec: RewardSpec | None = get_reward_spec(reward_space) if reward_space else None
+        self.reward_spec: RewardSpec | None = (
+            get_reward_spec(reward_space) if reward_space else None
+        )
         if size_attributes is None:
             size_attributes = self.reward_spec is not None and self.reward_spec.baseline is not None
         self.size_attributes = size_attributes
@@ -219,7 +223,9 @@ class LlvmEnv(gym.Env[Observation, int]):
     @reward_space.setter
     def reward_space(self, name: str | None) -> None:
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"set reward_space to a reward space's name or None, not {type(name).__name__}")
+            raise TypeError(
+                f"set reward_space to a reward space's name or None, not {type(name).__name__}"
+            )
         spec = get_reward_spec(name) if name else None
         self.reward_spec = spec
         self.episode_reward = 0.0
@@ -230,7 +236,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         scale = spec.scale(references)
         self._trackers[spec.name] = _RewardTracker(spec, current, scale)
         # What the episode has earned so far: from the O0 module to now.
-        self.episode_reward = _RewardTracker(spec, float(references["O0"] or 0), scale).reward_for(current)
+        self.episode_reward = _RewardTracker(spec, float(references["O0"] or 0), scale).reward_for(
+            current
+        )
 
     def require_dataset(self, name: str) -> None:
         """Install a dataset now (with a progress bar) if it is not installed: CompilerGym's call.
@@ -252,7 +260,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         if kind not in self._references:
             measure = reference_counts if kind == "instruction_count" else reference_text_sizes
             attributes = SIZE_ATTRIBUTES if self.size_attributes else ()
-            self._references[kind] = measure(self.benchmark.bitcode(), self.benchmark.uri, self.backend, attributes)
+            self._references[kind] = measure(
+                self.benchmark.bitcode(), self.benchmark.uri, self.backend, attributes
+            )
         return self._references[kind]
 
     @property
@@ -301,14 +311,21 @@ class LlvmEnv(gym.Env[Observation, int]):
         needed = set(self.observation_spec.measurements) | {s.metric for s in trackers.values()}
         values = self._measure(needed)
         if values["instruction_count"] == 0:
-            raise CompilerError(f"{benchmark.uri}: the module has no instructions: there is nothing to optimize")
+            raise CompilerError(
+                f"{benchmark.uri}: the module has no instructions: there is nothing to optimize"
+            )
         self._trackers = {
-            spec.name: _RewardTracker(spec, float(values[spec.metric]), spec.scale(self.references(spec.reference_kind)))
+            spec.name: _RewardTracker(
+                spec, float(values[spec.metric]), spec.scale(self.references(spec.reference_kind))
+            )
             for spec in trackers.values()
         }
         observation = self.observation_spec.compute(values, self)
         self._last_observation = observation
-        return observation, {"benchmark": benchmark.uri, "instruction_count": values["instruction_count"]}
+        return observation, {
+            "benchmark": benchmark.uri,
+            "instruction_count": values["instruction_count"],
+        }
 
     def step(self, action: int | str):
         """Apply one action: its index in `action_space`, or its name (`env.step("sroa")`)."""
@@ -326,13 +343,18 @@ class LlvmEnv(gym.Env[Observation, int]):
         values = {"instruction_count": result.instruction_count, **result.observations}
         reward = 0.0
         if self.reward_spec is not None:
-            reward = self._trackers[self.reward_spec.name].update(float(values[self.reward_spec.metric]))
+            reward = self._trackers[self.reward_spec.name].update(
+                float(values[self.reward_spec.metric])
+            )
             self.episode_reward += reward
         observation = self.observation_spec.compute(values, self)
         self._last_observation = observation
         # Timings stay out of info: Gymnasium expects it deterministic for a seed.
         self.last_step = result
-        info = {"action_had_no_effect": not result.changed, "instruction_count": result.instruction_count}
+        info = {
+            "action_had_no_effect": not result.changed,
+            "instruction_count": result.instruction_count,
+        }
         return observation, reward, False, False, info
 
     @property
@@ -352,7 +374,11 @@ class LlvmEnv(gym.Env[Observation, int]):
         """A compiler error ends the episode; the details go in info["error"]."""
         if self._session is not None and not self._session.alive:
             self._session = None
-        details = {"type": type(error).__name__, "message": str(error), "action": self.action_space.names[index]}
+        details = {
+            "type": type(error).__name__,
+            "message": str(error),
+            "action": self.action_space.names[index],
+        }
         if isinstance(error, StepFailed):
             details.update(cause=error.cause, detail=error.detail)
         info = {"action_had_no_effect": True, "error": details, "instruction_count": None}
@@ -367,7 +393,13 @@ class LlvmEnv(gym.Env[Observation, int]):
         if not played:
             return self._last_observation, 0.0, False, False, {}
         last = played[-1]
-        return self._last_observation, sum(p.reward for p in played), last.terminated, False, last.info
+        return (
+            self._last_observation,
+            sum(p.reward for p in played),
+            last.terminated,
+            False,
+            last.info,
+        )
 
     def play(
         self,
@@ -407,7 +439,12 @@ class LlvmEnv(gym.Env[Observation, int]):
         names = tuple(sorted(measured - {"instruction_count"}))
         try:
             results, error = session.apply_sequence(
-                indices, names, changes=action_effect, stop=stop, time_limit_s=time_limit_s, overrun_s=overrun_s
+                indices,
+                names,
+                changes=action_effect,
+                stop=stop,
+                time_limit_s=time_limit_s,
+                overrun_s=overrun_s,
             )
         except StepFailed as failure:
             # The worker died somewhere in the sequence, taking its steps with it:
@@ -415,7 +452,9 @@ class LlvmEnv(gym.Env[Observation, int]):
             # failing step, when the worker left its index, is not run again.
             self._restore_session()
             known = failure if failure.step_index is not None else None
-            return self._play_stepwise(indices, patience, best, time_limit_s, overrun_s, known, observe)
+            return self._play_stepwise(
+                indices, patience, best, time_limit_s, overrun_s, known, observe
+            )
         played = []
         for index, result in zip(indices, results, strict=False):
             self.actions.append(index)
@@ -429,7 +468,15 @@ class LlvmEnv(gym.Env[Observation, int]):
                 info["action_had_no_effect"] = not result.changed
             observations = {spec.name: spec.compute(values, self) for spec in observe}
             played.append(
-                PlayedStep(index, reward, False, info, result.walltime_s, float(values[metric]), observations)
+                PlayedStep(
+                    index,
+                    reward,
+                    False,
+                    info,
+                    result.walltime_s,
+                    float(values[metric]),
+                    observations,
+                )
             )
         if results:
             self.last_step = results[-1]
@@ -469,7 +516,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         `failure`, with its `step_index`, is already known to end the sequence there.
         """
         started = time.monotonic()
-        tracker = self._trackers.get(self.reward_spec.name) if self.reward_spec is not None else None
+        tracker = (
+            self._trackers.get(self.reward_spec.name) if self.reward_spec is not None else None
+        )
         stop = self._patience_rule(patience, best)
         watch = stop.watch() if stop is not None else None
         played = []
@@ -488,9 +537,21 @@ class LlvmEnv(gym.Env[Observation, int]):
             finally:
                 self.step_timeout_s = timeout_s
             value = None if terminated or tracker is None else tracker.previous
-            observations = {} if terminated else {spec.name: self.compute_observation(spec) for spec in observe}
+            observations = (
+                {}
+                if terminated
+                else {spec.name: self.compute_observation(spec) for spec in observe}
+            )
             played.append(
-                PlayedStep(index, reward, terminated, info, time.perf_counter() - step_started, value, observations)
+                PlayedStep(
+                    index,
+                    reward,
+                    terminated,
+                    info,
+                    time.perf_counter() - step_started,
+                    value,
+                    observations,
+                )
             )
             if terminated:
                 break
@@ -519,7 +580,8 @@ class LlvmEnv(gym.Env[Observation, int]):
             # one, except the one that failed when the worker left its index.
             self._restore_session()
             return [
-                None if i == failure.step_index else self._try_one(int(a)) for i, a in enumerate(actions)
+                None if i == failure.step_index else self._try_one(int(a))
+                for i, a in enumerate(actions)
             ]
         return [
             None if r.error is not None else tracker.reward_for(float(r.measurement(metric)))
@@ -640,7 +702,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         if tracker is None:  # first reading this episode: the start was the O0 module
             references = self.references(spec.reference_kind)
             start = float(references["O0"] or 0)
-            tracker = self._trackers[spec.name] = _RewardTracker(spec, start, spec.scale(references))
+            tracker = self._trackers[spec.name] = _RewardTracker(
+                spec, start, spec.scale(references)
+            )
         return tracker.update(current)
 
     def write_bitcode(self, path: str | Path) -> Path:
@@ -662,10 +726,14 @@ class LlvmEnv(gym.Env[Observation, int]):
     def measure_runtime_s(self) -> float:
         """Compile the current module, run it once, and return its walltime."""
         if self.benchmark is None or not self.benchmark.runnable:
-            raise CompilerError(f"{getattr(self.benchmark, 'uri', 'this benchmark')} is not runnable")
+            raise CompilerError(
+                f"{getattr(self.benchmark, 'uri', 'this benchmark')} is not runnable"
+            )
         object_file = self.object_file()
         with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
-            executable = link_executable(object_file, Path(scratch) / "program", self.benchmark.link_flags)
+            executable = link_executable(
+                object_file, Path(scratch) / "program", self.benchmark.link_flags
+            )
             run = run_program(executable, spec=self.benchmark.run_spec)
         if run.timed_out or run.returncode != 0:
             raise CompilerError(f"{self.benchmark.uri}: the program failed (exit {run.returncode})")
@@ -698,7 +766,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         self.reset(options={"benchmark": state.benchmark})
         played = self.play(actions)
         if played and played[-1].terminated:
-            raise CompilerError(f"replaying {state.benchmark} failed: {played[-1].info['error']['message']}")
+            raise CompilerError(
+                f"replaying {state.benchmark} failed: {played[-1].info['error']['message']}"
+            )
 
     def validate(self, state: CompilerEnvState | None = None, check_behaviour: bool = True):
         """Replay `state` (default: this episode's) on a fresh env and check it; see `validation`.
@@ -709,7 +779,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         from cgym_ray.envs.validation import validate
 
         reward_space = self.reward_spec.name if self.reward_spec else None
-        return validate(state or self.state, check_behaviour=check_behaviour, reward_space=reward_space)
+        return validate(
+            state or self.state, check_behaviour=check_behaviour, reward_space=reward_space
+        )
 
     def __copy__(self) -> LlvmEnv:
         raise TypeError(

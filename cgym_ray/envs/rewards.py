@@ -52,4 +52,6 @@ def get_reward_spec(name: str) -> RewardSpec:
     try:
         return REWARDS[name]
     except KeyError:
-        raise UnknownSpaceError(f"unknown reward space {name!r}; known: {', '.join(sorted(REWARDS))}") from None
+        raise UnknownSpaceError(
+            f"unknown reward space {name!r}; known: {', '.join(sorted(REWARDS))}"
+        ) from None

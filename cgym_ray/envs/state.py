@@ -18,7 +18,12 @@ from typing import Any
 from cgym_ray.errors import CompilerError
 
 COMPILERGYM_COLUMNS = ("benchmark", "reward", "walltime", "commandline")
-EXTENDED_COLUMNS = COMPILERGYM_COLUMNS + ("backend", "llvm_version", "reward_space", "actions_version")
+EXTENDED_COLUMNS = COMPILERGYM_COLUMNS + (
+    "backend",
+    "llvm_version",
+    "reward_space",
+    "actions_version",
+)
 
 
 REWARD_EQUALITY_TOLERANCE = 1e-5
@@ -44,7 +49,9 @@ class CompilerEnvState:
 
     def __post_init__(self) -> None:
         if not self.walltime >= 0:  # also refuses NaN
-            raise ValueError(f"walltime must be >= 0 seconds, not {self.walltime!r} ({self.benchmark})")
+            raise ValueError(
+                f"walltime must be >= 0 seconds, not {self.walltime!r} ({self.benchmark})"
+            )
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -62,7 +69,9 @@ class CompilerEnvState:
         return hash((self.benchmark, self.commandline))
 
 
-def write_csv(states: Iterable[CompilerEnvState], path: str | Path | io.TextIOBase, extended: bool = False) -> None:
+def write_csv(
+    states: Iterable[CompilerEnvState], path: str | Path | io.TextIOBase, extended: bool = False
+) -> None:
     """Write states as CompilerGym's CSV (`extended` adds backend, LLVM version, ...)."""
     columns = EXTENDED_COLUMNS if extended else COMPILERGYM_COLUMNS
     handle = open(path, "w", newline="") if isinstance(path, str | Path) else path
@@ -105,7 +114,9 @@ def read_csv(path: str | Path | io.TextIOBase) -> list[CompilerEnvState]:
                 continue
             row = dict(zip(header, cells, strict=False))
             try:
-                values: dict[str, Any] = {k: v for k, v in row.items() if k in known and v not in (None, "")}
+                values: dict[str, Any] = {
+                    k: v for k, v in row.items() if k in known and v not in (None, "")
+                }
                 values["reward"] = float(values["reward"]) if "reward" in values else None
                 values["walltime"] = float(values.get("walltime", 0.0))
                 values.setdefault("commandline", "")

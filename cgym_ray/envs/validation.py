@@ -43,7 +43,9 @@ class ValidationResult:
     def __str__(self) -> str:
         if self.ok:
             return f"✓ {self.state.benchmark}: reward {self.reward}"
-        return f"✗ {self.state.benchmark}: " + "; ".join(f"{f.kind}: {f.message}" for f in self.failures)
+        return f"✗ {self.state.benchmark}: " + "; ".join(
+            f"{f.kind}: {f.message}" for f in self.failures
+        )
 
 
 def validate(
@@ -80,10 +82,14 @@ def validate(
         return result.fail("backend", str(error))
     try:
         if state.llvm_version and state.llvm_version != env.llvm_version:
-            return result.fail("llvm_version", f"recorded with LLVM {state.llvm_version}, this is {env.llvm_version}")
+            return result.fail(
+                "llvm_version",
+                f"recorded with LLVM {state.llvm_version}, this is {env.llvm_version}",
+            )
         if state.actions_version and state.actions_version != env.action_space.version:
             return result.fail(
-                "actions_version", f"recorded with actions {state.actions_version}, this is {env.action_space.version}"
+                "actions_version",
+                f"recorded with actions {state.actions_version}, this is {env.action_space.version}",
             )
         try:
             actions = env.action_space.from_commandline(state.commandline)
@@ -99,8 +105,13 @@ def validate(
                 return result.fail("compiler_error", info["error"]["message"])
         result.reward = env.episode_reward if env.reward_spec else None
         if state.reward is not None and result.reward is not None:
-            if not math.isclose(result.reward, state.reward, rel_tol=REWARD_RELATIVE_TOLERANCE, abs_tol=1e-9):
-                result.fail("reward", f"replay gives {result.reward:.6g}, the state claims {state.reward:.6g}")
+            if not math.isclose(
+                result.reward, state.reward, rel_tol=REWARD_RELATIVE_TOLERANCE, abs_tol=1e-9
+            ):
+                result.fail(
+                    "reward",
+                    f"replay gives {result.reward:.6g}, the state claims {state.reward:.6g}",
+                )
         if check_behaviour and env.benchmark is not None and env.benchmark.runnable:
             object_file = env.object_file()
             check = semantics.check_behaviour(env.benchmark, object_file, env.backend)

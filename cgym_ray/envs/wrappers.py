@@ -1,11 +1,11 @@
 """Thin wrappers that compose, with RLlib in mind (flat Box observations, Discrete actions).
 
-    env = gym.make("llvm-autophase-ic-v0")
-    env = ConstrainedCommandline(env, ["sroa", "instcombine", "simplifycfg", "gvn"])
-    env = CommandlineWithTerminalAction(env)
-    env = AutophaseNormalized(env)
-    env = ActionHistory(env)
-    env = gym.wrappers.TimeLimit(env, max_episode_steps=45)
+env = gym.make("llvm-autophase-ic-v0")
+env = ConstrainedCommandline(env, ["sroa", "instcombine", "simplifycfg", "gvn"])
+env = CommandlineWithTerminalAction(env)
+env = AutophaseNormalized(env)
+env = ActionHistory(env)
+env = gym.wrappers.TimeLimit(env, max_episode_steps=45)
 """
 
 from __future__ import annotations
@@ -41,7 +41,13 @@ class CommandlineWithTerminalAction(gym.ActionWrapper):
     def step(self, action):
         if int(action) == self.terminal_action:
             observation = getattr(self.env.unwrapped, "_last_observation", None)
-            return observation, 0.0, True, False, {"action_had_no_effect": True, "terminal_action": True}
+            return (
+                observation,
+                0.0,
+                True,
+                False,
+                {"action_had_no_effect": True, "terminal_action": True},
+            )
         return self.env.step(action)
 
     def action(self, action):
@@ -55,7 +61,9 @@ class ConstrainedCommandline(gym.ActionWrapper):
         super().__init__(env)
         space = env.unwrapped.action_space
         if not isinstance(space, CommandlineSpace):
-            raise CompilerError(f"ConstrainedCommandline needs an LLVM env underneath, not {env.unwrapped}")
+            raise CompilerError(
+                f"ConstrainedCommandline needs an LLVM env underneath, not {env.unwrapped}"
+            )
         catalogue = space.catalogue
         self.allowed = [a if isinstance(a, int) else catalogue.index_of(a) for a in actions]
         if not self.allowed:
@@ -107,7 +115,9 @@ class AutophaseNormalized(gym.ObservationWrapper):
     def __init__(self, env: gym.Env) -> None:
         super().__init__(env)
         if env.observation_space.shape != (56,):
-            raise CompilerError(f"AutophaseNormalized needs the Autophase observation, not {env.observation_space}")
+            raise CompilerError(
+                f"AutophaseNormalized needs the Autophase observation, not {env.observation_space}"
+            )
         self.observation_space = spaces.Box(0.0, np.inf, shape=(56,), dtype=np.float32)
 
     def observation(self, observation):
@@ -120,20 +130,31 @@ class ActionHistory(gym.Wrapper):
 
     def __init__(self, env: gym.Env, normalize_by: int = 1) -> None:
         super().__init__(env)
-        if not isinstance(env.observation_space, spaces.Box) or len(env.observation_space.shape) != 1:
-            raise CompilerError("ActionHistory needs a flat Box observation (wrap Autophase/InstCount first)")
+        if (
+            not isinstance(env.observation_space, spaces.Box)
+            or len(env.observation_space.shape) != 1
+        ):
+            raise CompilerError(
+                "ActionHistory needs a flat Box observation (wrap Autophase/InstCount first)"
+            )
         self.num_actions = _action_count(env, "ActionHistory")
         self.normalize_by = max(normalize_by, 1)
         self.histogram = np.zeros(self.num_actions, dtype=np.float32)
         base = env.observation_space
         self.observation_space = spaces.Box(
-            low=np.concatenate([base.low.astype(np.float32), np.zeros(self.num_actions, np.float32)]),
-            high=np.concatenate([base.high.astype(np.float32), np.full(self.num_actions, np.inf, np.float32)]),
+            low=np.concatenate(
+                [base.low.astype(np.float32), np.zeros(self.num_actions, np.float32)]
+            ),
+            high=np.concatenate(
+                [base.high.astype(np.float32), np.full(self.num_actions, np.inf, np.float32)]
+            ),
             dtype=np.float32,
         )
 
     def _observe(self, observation):
-        return np.concatenate([np.asarray(observation, dtype=np.float32), self.histogram / self.normalize_by])
+        return np.concatenate(
+            [np.asarray(observation, dtype=np.float32), self.histogram / self.normalize_by]
+        )
 
     def reset(self, *, seed=None, options=None):
         observation, info = self.env.reset(seed=seed, options=options)

@@ -15,7 +15,10 @@ JOB_KINDS: dict[str, tuple[str, str]] = {
     "search": ("cgym_ray.jobs.schema:SearchJob", "cgym_ray.jobs.runner:run_job"),
     "eval": ("cgym_ray.jobs.schema:SearchJob", "cgym_ray.jobs.runner:run_job"),
     "train": ("cgym_ray.rl.config:TrainJob", "cgym_ray.rl.runner:run_train_job"),
-    "leaderboard": ("cgym_ray.leaderboard.config:LeaderboardJob", "cgym_ray.leaderboard.runner:run_leaderboard_job"),
+    "leaderboard": (
+        "cgym_ray.leaderboard.config:LeaderboardJob",
+        "cgym_ray.leaderboard.runner:run_leaderboard_job",
+    ),
 }
 
 

@@ -28,7 +28,9 @@ class JobConfigError(CompilerError):
     exit_code = 2
 
 
-def _lines(node: yaml.Node, path: Path_ = (), out: dict[Path_, int] | None = None) -> dict[Path_, int]:
+def _lines(
+    node: yaml.Node, path: Path_ = (), out: dict[Path_, int] | None = None
+) -> dict[Path_, int]:
     """The 1-based line of every key and item in a composed YAML tree."""
     out = {} if out is None else out
     out.setdefault(path, node.start_mark.line + 1)
@@ -87,7 +89,9 @@ def job_file(name_or_path: str | Path) -> Path:
     builtin = BUILTIN_CONFIGS / f"{path}.yaml"
     if path.suffix == "" and len(path.parts) == 1 and builtin.is_file():
         return builtin
-    raise JobConfigError(f"{path}: no such job file (built-in jobs, by name: {', '.join(builtin_jobs())})")
+    raise JobConfigError(
+        f"{path}: no such job file (built-in jobs, by name: {', '.join(builtin_jobs())})"
+    )
 
 
 def load_job(path: str | Path, overrides: list[str] = ()) -> Any:
@@ -111,14 +115,22 @@ def load_job(path: str | Path, overrides: list[str] = ()) -> Any:
         try:
             apply_override(data, keys, value)
         except (ValueError, IndexError, TypeError):
-            raise JobConfigError(f"override {text_override!r}: {'.'.join(keys)} is not a place in the config") from None
+            raise JobConfigError(
+                f"override {text_override!r}: {'.'.join(keys)} is not a place in the config"
+            ) from None
         overridden.add(tuple(keys))
     single_agent = "agent" in data
     # Relative benchmark files are relative to the job file, wherever it is run from.
-    files = (data.get("benchmarks") or {}).get("files") if isinstance(data.get("benchmarks"), dict) else None
+    files = (
+        (data.get("benchmarks") or {}).get("files")
+        if isinstance(data.get("benchmarks"), dict)
+        else None
+    )
     if isinstance(files, list):
         data["benchmarks"]["files"] = [
-            str((path.parent / f).resolve()) if isinstance(f, str) and not Path(f).is_absolute() else f
+            str((path.parent / f).resolve())
+            if isinstance(f, str) and not Path(f).is_absolute()
+            else f
             for f in files
         ]
     kind = data.get("kind")
@@ -130,7 +142,9 @@ def load_job(path: str | Path, overrides: list[str] = ()) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        raise JobConfigError(_describe(error, model, path, lines, overridden, single_agent)) from None
+        raise JobConfigError(
+            _describe(error, model, path, lines, overridden, single_agent)
+        ) from None
     except CompilerError as error:  # raised by a validator looking up datasets or benchmarks
         raise JobConfigError(f"{path}: {error}") from None
 
@@ -181,7 +195,11 @@ def _hint(problem: dict, location: list, model: Any) -> str:
                 continue
             annotation = model.model_fields.get(part)
             model = getattr(annotation, "annotation", None) if annotation else None
-            model = getattr(model, "__args__", (model,))[0] if model is not None and hasattr(model, "__args__") else model
+            model = (
+                getattr(model, "__args__", (model,))[0]
+                if model is not None and hasattr(model, "__args__")
+                else model
+            )
             if model is None or not hasattr(model, "model_fields"):
                 return ""
         return f" (allowed here: {', '.join(model.model_fields)})"

@@ -16,7 +16,9 @@ def _short(uri: str) -> str:
 class Progress:
     """Redraws one status line on a terminal; prints a line per finished task otherwise."""
 
-    def __init__(self, total: int, stream: TextIO | None = None, min_interval_s: float = 0.2) -> None:
+    def __init__(
+        self, total: int, stream: TextIO | None = None, min_interval_s: float = 0.2
+    ) -> None:
         self.total = total
         self.stream = stream or sys.stderr
         self.interactive = self.stream.isatty()
@@ -50,7 +52,11 @@ class Progress:
             if time.monotonic() - self._last_draw >= self.min_interval_s or self.done == self.total:
                 self._draw()
         else:
-            reward = "error: " + (result.error or "") if result.status != "ok" else f"{result.best_reward:.4f}"
+            reward = (
+                "error: " + (result.error or "")
+                if result.status != "ok"
+                else f"{result.best_reward:.4f}"
+            )
             if result.note:  # e.g. its actor died and what it had committed stands
                 reward += f" [{result.note}]"
             print(
@@ -73,7 +79,7 @@ class Progress:
             f"\r{self.done}/{self.total} done, {self.total - self.done} left, {self.errors} errors | "
             f"{self.steps_per_second:,.0f} steps/s | ETA {self._eta_text()} | best: {best}"
         )
-        self.stream.write(line[: 160].ljust(160))
+        self.stream.write(line[:160].ljust(160))
         if self.done == self.total:
             self.stream.write("\n")
         self.stream.flush()

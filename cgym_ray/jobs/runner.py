@@ -33,7 +33,9 @@ class JobSummary:
     tasks: int
     errors: int
     steps: int = 0
-    task_episodes: int = 0  # episodes the ok tasks reported: the store holds no more (no attempt twice)
+    task_episodes: int = (
+        0  # episodes the ok tasks reported: the store holds no more (no attempt twice)
+    )
     benchmarks: dict[str, dict] = field(default_factory=dict)
     agents: dict[str, dict] = field(default_factory=dict)
 
@@ -69,9 +71,13 @@ class JobSummary:
             commandline = entry["best_commandline"]
             if len(commandline) > 60:
                 commandline = commandline[:57] + "..."
-            rows.append(f"{uri.rsplit('/', 1)[-1]:24s} {reward:>11s}  {entry['best_agent'] or '':14s} {commandline}")
+            rows.append(
+                f"{uri.rsplit('/', 1)[-1]:24s} {reward:>11s}  {entry['best_agent'] or '':14s} {commandline}"
+            )
         rows.append("")
-        rows.append(f"{'agent':14s} {'geomean reward':>14s} {'tasks':>6s} {'errors':>6s} {'steps':>8s}")
+        rows.append(
+            f"{'agent':14s} {'geomean reward':>14s} {'tasks':>6s} {'errors':>6s} {'steps':>8s}"
+        )
         for name, entry in sorted(self.agents.items()):
             rows.append(
                 f"{name:14s} {entry['geomean_reward']:>14.4f} {entry['tasks']:>6d} {entry['errors']:>6d} {entry['steps']:>8d}"
@@ -114,8 +120,16 @@ def build_tasks(config: SearchJob) -> list[SearchTask]:
 def summarize(
     results: list[TaskResult], run_id: str, store: str, walltime_s: float, episodes: int, steps: int
 ) -> JobSummary:
-    summary = JobSummary(run_id, store, sum(r.steps for r in results), episodes, walltime_s, len(results),
-                         sum(r.status != "ok" for r in results), steps)  # fmt: skip
+    summary = JobSummary(
+        run_id,
+        store,
+        sum(r.steps for r in results),
+        episodes,
+        walltime_s,
+        len(results),
+        sum(r.status != "ok" for r in results),
+        steps,
+    )
     summary.task_episodes = sum(r.episodes for r in results if r.status == "ok")
     by_agent: dict[str, list[TaskResult]] = defaultdict(list)
     for result in results:
@@ -123,14 +137,21 @@ def summarize(
         entry = summary.benchmarks.setdefault(
             result.task.benchmark, {"best_reward": None, "best_commandline": "", "best_agent": None}
         )
-        if result.status == "ok" and (entry["best_reward"] is None or result.best_reward > entry["best_reward"]):
-            entry.update(best_reward=result.best_reward, best_commandline=result.best_commandline,
-                         best_agent=result.task.agent)  # fmt: skip
+        if result.status == "ok" and (
+            entry["best_reward"] is None or result.best_reward > entry["best_reward"]
+        ):
+            entry.update(
+                best_reward=result.best_reward,
+                best_commandline=result.best_commandline,
+                best_agent=result.task.agent,
+            )
     for name, agent_results in by_agent.items():
         best: dict[str, float] = {}
         for r in agent_results:
             if r.status == "ok":
-                best[r.task.benchmark] = max(best.get(r.task.benchmark, float("-inf")), r.best_reward)
+                best[r.task.benchmark] = max(
+                    best.get(r.task.benchmark, float("-inf")), r.best_reward
+                )
         summary.agents[name] = {
             "geomean_reward": geomean(list(best.values())),
             "tasks": len(agent_results),
@@ -140,11 +161,17 @@ def summarize(
     return summary
 
 
-def run_job(config: SearchJob, progress: bool = True, summary_json: str | None = None) -> JobSummary:
+def run_job(
+    config: SearchJob, progress: bool = True, summary_json: str | None = None
+) -> JobSummary:
     """Run a search/eval job end to end; print progress and return the summary."""
-    job = JobRun.start(config.ray, config.store, config=config.model_dump(mode="json"), name=config.name)
+    job = JobRun.start(
+        config.ray, config.store, config=config.model_dump(mode="json"), name=config.name
+    )
     tasks = build_tasks(config)
-    results, walltime_s = job.run_tasks(EnvConfig(config.env.id, config.env.kwargs), tasks, progress)
+    results, walltime_s = job.run_tasks(
+        EnvConfig(config.env.id, config.env.kwargs), tasks, progress
+    )
     store, run_id = job.store, job.run_id
     store.refresh()
     episodes = store.episodes(run_id=run_id, columns=["episode_id"]).num_rows

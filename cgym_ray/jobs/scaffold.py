@@ -82,11 +82,21 @@ class JobRun:
         """
         tracker = Progress(len(tasks)) if progress else None
         started = time.monotonic()
-        pool = EnvPool(env, self.pool_options(len(tasks), **options), str(self.store.root), self.run_id,
-                       observation=self.observation)  # fmt: skip
+        pool = EnvPool(
+            env,
+            self.pool_options(len(tasks), **options),
+            str(self.store.root),
+            self.run_id,
+            observation=self.observation,
+        )
         try:
-            results = run_tracked(pool, list(tasks), str(self.store.root), self.run_id,
-                                  tracker.update if tracker else None)  # fmt: skip
+            results = run_tracked(
+                pool,
+                list(tasks),
+                str(self.store.root),
+                self.run_id,
+                tracker.update if tracker else None,
+            )
         finally:
             pool.close()
         return results, time.monotonic() - started

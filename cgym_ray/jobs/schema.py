@@ -1,20 +1,20 @@
 """The job file: what a YAML config may say, validated with pydantic.
 
-    kind: search
-    name: quickstart
-    env: {id: llvm-ic-v0}
-    benchmarks:
-      datasets: [cgym-suite-v0:test]      # <dataset>[:<split>]
-      uris: [file:///home/me/prog.c]
-      generators: [{name: csmith-v0, seeds: "0-9"}]
-    agents:
-      - {name: greedy}
-      - {name: random, params: {patience: 50}}
-    budget: {seconds: 10}
-    seeds: [0]
-    ray: {address: null, num_cpus: 2}
-    store: {path: store, observations: [Autophase]}   # observations: optional, see StoreSection
-    output: {dir: runs/quickstart}
+kind: search
+name: quickstart
+env: {id: llvm-ic-v0}
+benchmarks:
+  datasets: [cgym-suite-v0:test]      # <dataset>[:<split>]
+  uris: [file:///home/me/prog.c]
+  generators: [{name: csmith-v0, seeds: "0-9"}]
+agents:
+  - {name: greedy}
+  - {name: random, params: {patience: 50}}
+budget: {seconds: 10}
+seeds: [0]
+ray: {address: null, num_cpus: 2}
+store: {path: store, observations: [Autophase]}   # observations: optional, see StoreSection
+output: {dir: runs/quickstart}
 """
 
 from __future__ import annotations
@@ -60,7 +60,9 @@ class EnvSection(Strict):
         from cgym_ray.envs import ENV_SPECS
 
         if value not in ENV_SPECS:
-            raise ValueError(f"unknown environment {value!r}; known: {', '.join(sorted(ENV_SPECS))}")
+            raise ValueError(
+                f"unknown environment {value!r}; known: {', '.join(sorted(ENV_SPECS))}"
+            )
         return value
 
 
@@ -100,7 +102,9 @@ class BenchmarksSection(Strict):
                 if dataset.scheme == "generator":
                     raise ValueError(f"{name} is a generator: list it under benchmarks.generators")
                 if dataset.scheme != "benchmark":
-                    raise ValueError(f"{name} is not a dataset of benchmarks: list paths under benchmarks.files")
+                    raise ValueError(
+                        f"{name} is not a dataset of benchmarks: list paths under benchmarks.files"
+                    )
                 dataset.check_selection(split or None)  # installs nothing: that happens at run time
         return values
 
@@ -223,9 +227,10 @@ class StoreSection(Strict):
         from cgym_ray.envs.observations import OBSERVATIONS
 
         vectors = sorted(
-            name for name, spec in OBSERVATIONS.items()
+            name
+            for name, spec in OBSERVATIONS.items()
             if isinstance(spec.space, spaces.Box) and len(spec.space.shape) == 1
-        )  # fmt: skip
+        )
         for name in names:
             if name not in vectors:
                 raise ValueError(

@@ -17,4 +17,3 @@ class TaskError(LeaderboardError):
 
 class SubmissionError(LeaderboardError):
     """A submission directory is malformed, oversized or unsafe; the message says where."""
-

@@ -139,7 +139,11 @@ def oz_action(llvm_major: int) -> Action:
 def standard_macro_actions(llvm_major: int) -> list[Action]:
     """default<O1>, default<O2>, default<O3> and Oz, as macro-actions."""
     return [
-        Action(name=f"O{level}", pipeline=f"default<O{level}>", kind="macro",
-               description=f"LLVM's standard -O{level} pipeline")
+        Action(
+            name=f"O{level}",
+            pipeline=f"default<O{level}>",
+            kind="macro",
+            description=f"LLVM's standard -O{level} pipeline",
+        )
         for level in (1, 2, 3)
-    ] + [oz_action(llvm_major)]  # fmt: skip
+    ] + [oz_action(llvm_major)]

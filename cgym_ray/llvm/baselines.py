@@ -38,10 +38,14 @@ def reference_actions(backend: str) -> dict[str, Action | None]:
     return {"O0": None, "O3": o3, "Oz": oz}
 
 
-def _cache_path(backend: str, llvm_version: str, bitcode: bytes, kind: str, attributes: tuple[str, ...]):
+def _cache_path(
+    backend: str, llvm_version: str, bitcode: bytes, kind: str, attributes: tuple[str, ...]
+):
     digest = hashlib.sha256(bitcode).hexdigest()
     suffix = "".join(f"+{a}" for a in attributes)
-    return cache_dir() / "references" / f"{backend}-{llvm_version}" / f"{digest}.{kind}{suffix}.json"
+    return (
+        cache_dir() / "references" / f"{backend}-{llvm_version}" / f"{digest}.{kind}{suffix}.json"
+    )
 
 
 def compute_references(
@@ -55,7 +59,9 @@ def compute_references(
             values[level] = None
             continue
         loaded_with = attributes if level == "O0" else ()
-        with CompilerSession(bitcode, benchmark, backend=backend, attributes=loaded_with) as session:
+        with CompilerSession(
+            bitcode, benchmark, backend=backend, attributes=loaded_with
+        ) as session:
             if action is not None:
                 session.apply(action)
             values[level] = int(session.measure(measure)[measure])

@@ -111,7 +111,9 @@ def unpack_request(message: Any) -> Request:
     if isinstance(message, tuple) and len(message) == 4 and message[0] == PROTOCOL_VERSION:
         _, command, args, cpu = message
         return Request(command, args, cpu)
-    version = message[0] if isinstance(message, tuple) and message and isinstance(message[0], int) else -1
+    version = (
+        message[0] if isinstance(message, tuple) and message and isinstance(message[0], int) else -1
+    )
     return Request("", {}, -1, version)
 
 
@@ -124,7 +126,9 @@ def unpack_reply(message: Any) -> Reply:
     if isinstance(message, tuple) and len(message) == 3 and message[0] == PROTOCOL_VERSION:
         _, value, error = message
         return Reply(_unpack(value), _unpack_error(error))
-    version = message[0] if isinstance(message, tuple) and message and isinstance(message[0], int) else -1
+    version = (
+        message[0] if isinstance(message, tuple) and message and isinstance(message[0], int) else -1
+    )
     return Reply(version=version)
 
 
@@ -154,16 +158,21 @@ def _pack(value: Any) -> Any:
 
 
 def _is_packed_step(value: Any) -> bool:
-    return type(value) is tuple and len(value) == 8 and isinstance(value[0], str) and value[0] == _STEP
+    return (
+        type(value) is tuple and len(value) == 8 and isinstance(value[0], str) and value[0] == _STEP
+    )
 
 
 def _unpack(value: Any) -> Any:
     if _is_packed_step(value):
         _, action, changed, count, pass_time_s, walltime_s, observations, error = value
-        return StepResult(action, changed, count, pass_time_s, walltime_s, observations, _unpack_error(error))
+        return StepResult(
+            action, changed, count, pass_time_s, walltime_s, observations, _unpack_error(error)
+        )
     if type(value) is list and value and _is_packed_step(value[0]):
         return [_unpack(step) for step in value]
     return value
+
 
 _HEADER = struct.Struct("<Q")
 _MAX_FDS = 4

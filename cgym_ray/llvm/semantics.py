@@ -58,11 +58,15 @@ def _reference_run(
         object_file = session.measure("object_file")["object_file"]
     run = run_object(object_file, link_flags, timeout_s, spec)
     if run.timed_out:
-        raise ToolchainError(f"{uri}: the unoptimized program did not finish within {timeout_s:g} s")
+        raise ToolchainError(
+            f"{uri}: the unoptimized program did not finish within {timeout_s:g} s"
+        )
     return run
 
 
-def reference_run(benchmark: Benchmark, backend: str = "libllvm", timeout_s: float = 30.0) -> ProgramRun:
+def reference_run(
+    benchmark: Benchmark, backend: str = "libllvm", timeout_s: float = 30.0
+) -> ProgramRun:
     """The unoptimized program's behaviour (cached per process)."""
     bitcode = benchmark.bitcode()
     return _reference_run(
@@ -85,7 +89,10 @@ def check_behaviour(
     reference = reference_run(benchmark, backend, timeout_s)
     # Allow a slower optimized build (a bad pass order can pessimise), within reason.
     optimized = run_object(
-        optimized_object, benchmark.link_flags, max(timeout_s, reference.walltime_s * 10), benchmark.run_spec
+        optimized_object,
+        benchmark.link_flags,
+        max(timeout_s, reference.walltime_s * 10),
+        benchmark.run_spec,
     )
     reason = benchmark.run_spec.differences(reference, optimized)
     return BehaviourCheck(benchmark.uri, not reason, reason, reference, optimized)

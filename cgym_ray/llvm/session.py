@@ -96,7 +96,10 @@ class CompilerSession:
             timeout_s=self._load_timeout_s,
         )
         self.instruction_count: int = self._call(
-            "measure", module_id=self._module_id, names=("instruction_count",), timeout_s=self._load_timeout_s
+            "measure",
+            module_id=self._module_id,
+            names=("instruction_count",),
+            timeout_s=self._load_timeout_s,
         )["instruction_count"]
 
     @property
@@ -153,7 +156,9 @@ class CompilerSession:
         benchmark = get_benchmark(uri)
         return cls(benchmark.bitcode(), benchmark.uri, **kwargs)  # type: ignore[arg-type]
 
-    def _call(self, command: str, *, action: str = "", timeout_s: float | None = None, **args: Any) -> Any:
+    def _call(
+        self, command: str, *, action: str = "", timeout_s: float | None = None, **args: Any
+    ) -> Any:
         """The worker's answer to `command` with the named `args` (see `WorkerServer.do_<command>`)."""
         return self._worker.call(
             command,
@@ -244,7 +249,9 @@ class CompilerSession:
             timeout_s=self.timeout_s * max(len(resolved), 1) + 5.0,
         )
         # The round trip, shared out: each step's walltime is the worker's step time plus its share.
-        overhead_s = (time.perf_counter() - started - sum(r.walltime_s for r in replies)) / max(len(replies), 1)
+        overhead_s = (time.perf_counter() - started - sum(r.walltime_s for r in replies)) / max(
+            len(replies), 1
+        )
         results: list[StepResult] = []
         error: CompilerError | None = None
         for action, result in zip(resolved, replies, strict=False):

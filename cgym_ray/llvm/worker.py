@@ -149,9 +149,15 @@ class WorkerServer:
             while True:
                 self._sequence_running.wait()
                 time.sleep(STEP_WATCH_INTERVAL_S)
-                deadline, timeout_s, pipeline = self._step_deadline, self._step_timeout_s, self._step_pipeline
+                deadline, timeout_s, pipeline = (
+                    self._step_deadline,
+                    self._step_timeout_s,
+                    self._step_pipeline,
+                )
                 if deadline is not None and time.monotonic() > deadline:
-                    os.write(2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:.3g} s: {pipeline}\n".encode())
+                    os.write(
+                        2, f"{STEP_TIMEOUT_MARKER} after {timeout_s:.3g} s: {pipeline}\n".encode()
+                    )
                     os._exit(124)
 
         threading.Thread(target=watch, name="step-watch", daemon=True).start()
@@ -160,7 +166,9 @@ class WorkerServer:
         """Pin this worker to its caller's CPU (see `workers.current_cpu`)."""
         if cpu == self.cpu or cpu < 0:
             return
-        if host.pin_to_cpu(cpu):  # else (a cpuset, no affinity API) stay where the scheduler puts us
+        if host.pin_to_cpu(
+            cpu
+        ):  # else (a cpuset, no affinity API) stay where the scheduler puts us
             self.cpu = cpu
 
     def serve(self) -> None:
@@ -231,7 +239,11 @@ class WorkerServer:
     # Requests. Each returns a picklable value.
 
     def do_ping(self) -> dict[str, object]:
-        return {"pid": os.getpid(), "backend": self.backend.name, "llvm_version": self.backend.llvm_version}
+        return {
+            "pid": os.getpid(),
+            "backend": self.backend.name,
+            "llvm_version": self.backend.llvm_version,
+        }
 
     def do_load(self, data: bytes, name: str, attributes: Sequence[str]) -> int:
         module = self.backend.load(data, name)
@@ -300,7 +312,9 @@ class WorkerServer:
             name: instruction_count if name == "instruction_count" else MEASUREMENTS[name](module)
             for name in names
         }
-        return StepResult(pipeline, changed, instruction_count, pass_time_s, pass_time_s, observations)
+        return StepResult(
+            pipeline, changed, instruction_count, pass_time_s, pass_time_s, observations
+        )
 
     def do_apply_sequence(
         self,
@@ -342,7 +356,9 @@ class WorkerServer:
                     self._step_deadline = None
                 result.walltime_s = time.perf_counter() - step_started
                 results.append(result)
-                if watch is not None and watch.should_stop(float(result.measurement(watch.rule.metric))):
+                if watch is not None and watch.should_stop(
+                    float(result.measurement(watch.rule.metric))
+                ):
                     break
                 if time_limit_s is not None and time.monotonic() - started >= time_limit_s:
                     break
@@ -378,7 +394,9 @@ class WorkerServer:
         finally:
             self._end_steps()
 
-    def _watch_step(self, index: int, pipeline: str, timeout_s: float, last_end: float | None) -> None:
+    def _watch_step(
+        self, index: int, pipeline: str, timeout_s: float, last_end: float | None
+    ) -> None:
         """Arm the step watch for the step that starts now (see `start_step_watch`)."""
         now = time.monotonic()
         deadline = now + timeout_s if last_end is None else min(now + timeout_s, last_end)

@@ -112,14 +112,20 @@ class WorkerProcess:
         stderr_path = scratch_dir() / f"worker-{os.getpid()}-template-{backend}.stderr"
         with open(stderr_path, "wb") as stderr:
             popen = subprocess.Popen(
-                [sys.executable, "-m", "cgym_ray.llvm.worker", str(child_sock.fileno()),
-                 backend, str(os.getpid())],
+                [
+                    sys.executable,
+                    "-m",
+                    "cgym_ray.llvm.worker",
+                    str(child_sock.fileno()),
+                    backend,
+                    str(os.getpid()),
+                ],
                 pass_fds=[child_sock.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
                 start_new_session=True,  # the terminal's Ctrl-C goes to the caller only
-            )  # fmt: skip
+            )
         child_sock.close()
         worker = cls(parent_sock, popen.pid, stderr_path, backend, popen)
         reply = worker._receive(_STARTUP_TIMEOUT_S, "(start)", f"{backend} worker start-up")
@@ -133,7 +139,9 @@ class WorkerProcess:
         progress, progress_fd = StepProgress.create()
         try:
             request = Request(
-                "fork", {"stderr_path": str(stderr_path), "memory_limit_mb": memory_limit_mb()}, current_cpu()
+                "fork",
+                {"stderr_path": str(stderr_path), "memory_limit_mb": memory_limit_mb()},
+                current_cpu(),
             )
             send_message(self.sock, pack_request(request), fds=[child_sock.fileno(), progress_fd])
         except ChannelClosed:
@@ -219,7 +227,9 @@ class WorkerProcess:
         timeouts = [m for m in map(_STEP_TIMEOUT_LINE.match, detail.splitlines()) if m]
         error: errors.StepFailed
         if timeouts:
-            error = errors.CompilerTimeout(benchmark, timeouts[0]["pipeline"], float(timeouts[0]["seconds"]))
+            error = errors.CompilerTimeout(
+                benchmark, timeouts[0]["pipeline"], float(timeouts[0]["seconds"])
+            )
         elif any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
             error = errors.CompilerOutOfMemory(benchmark, action, detail)
         elif exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS):

@@ -92,7 +92,12 @@ def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
 
         worker = getattr(env_config, "worker_index", 0)
         env = TrainingRecorder(
-            env, record["store"], record["run_id"], record["agent"], worker, record.get("observation")
+            env,
+            record["store"],
+            record["run_id"],
+            record["agent"],
+            worker,
+            record.get("observation"),
         )
     if env_config.get("on_compiler_error", "recreate") == "recreate":
         env = RecreateOnCompilerError(env)

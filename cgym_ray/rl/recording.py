@@ -94,7 +94,9 @@ class TrainingRecorder(gym.Wrapper):
 
     def _observation(self):
         """The recorded observation of the compiler's state now (None if none is recorded)."""
-        return None if self.observe is None else self.env.unwrapped.current_observation(self.observe)
+        return (
+            None if self.observe is None else self.env.unwrapped.current_observation(self.observe)
+        )
 
     def step(self, action):
         started = time.perf_counter()
@@ -106,7 +108,9 @@ class TrainingRecorder(gym.Wrapper):
             if info.get("instruction_count") is not None:
                 self._episode["count"] = info["instruction_count"]
             if self.observe is not None:
-                self._write_step(action, float(reward), terminated, truncated, info, applied, started)
+                self._write_step(
+                    action, float(reward), terminated, truncated, info, applied, started
+                )
             if terminated or truncated:
                 self._write(info.get("error"))
         return observation, reward, terminated, truncated, info
@@ -122,7 +126,9 @@ class TrainingRecorder(gym.Wrapper):
             observed = episode.get("last_observation", episode["initial_observation"])
         else:
             # The policy's action may be a subset's index or the terminal action: name what ran.
-            name = llvm.action_space.names[llvm.actions[-1]] if len(llvm.actions) > applied else "stop"
+            name = (
+                llvm.action_space.names[llvm.actions[-1]] if len(llvm.actions) > applied else "stop"
+            )
             observed = self._observation()
         episode["last_observation"] = observed
         process_writer(self.store_path, self.run_id).add_step(
@@ -138,7 +144,9 @@ class TrainingRecorder(gym.Wrapper):
                 walltime_s=time.perf_counter() - started,
                 terminated=bool(terminated),
                 truncated=bool(truncated),
-                error=None if error is None else f"{error.get('cause', '')}: {error.get('message', '')}",
+                error=None
+                if error is None
+                else f"{error.get('cause', '')}: {error.get('message', '')}",
                 observation=observed,
                 backend=llvm.backend,
                 llvm_version=llvm.llvm_version,

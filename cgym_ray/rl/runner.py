@@ -162,7 +162,8 @@ def run_train_job(
         iterations=training.iteration,
         env_steps=training.env_steps,
         train_walltime_s=training.walltime_s,
-        env_steps_per_second=(training.env_steps - start.env_steps) / max(training.walltime_s, 1e-9),
+        env_steps_per_second=(training.env_steps - start.env_steps)
+        / max(training.walltime_s, 1e-9),
         final_checkpoint=training.checkpoints[-1],
         checkpoints=training.checkpoints,
         resumed_from=config.resume,
@@ -185,7 +186,9 @@ def run_train_job(
         splits.get("test") or [],
     )
     job.write_summary(
-        summary.to_json(), output_dir=output_dir, summary_json=summary_json or config.output.summary_json
+        summary.to_json(),
+        output_dir=output_dir,
+        summary_json=summary_json or config.output.summary_json,
     )
     return summary
 
@@ -199,7 +202,9 @@ class TrainingStart:
     run_ids: list[str]  # the training runs, first to last, this one included
 
 
-def _build_algorithm(config: TrainJob, job: Any, train_uris: list[str], say: Any) -> tuple[Any, TrainingStart]:
+def _build_algorithm(
+    config: TrainJob, job: Any, train_uris: list[str], say: Any
+) -> tuple[Any, TrainingStart]:
     """The RLlib algorithm, recording into the job's run; restored from `config.resume` if given."""
     from cgym_ray.rl.algorithms import algorithm_config, env_config
     from cgym_ray.rl.policy import PolicySpec
@@ -223,7 +228,9 @@ def _build_algorithm(config: TrainJob, job: Any, train_uris: list[str], say: Any
     if config.resume:
         previous = PolicySpec.read(config.resume)
         algo.restore_from_path(str(Path(config.resume).resolve()))
-        start = TrainingStart(previous.iteration, previous.env_steps, [*previous.run_ids, job.run_id])
+        start = TrainingStart(
+            previous.iteration, previous.env_steps, [*previous.run_ids, job.run_id]
+        )
         say(f"resumed from {config.resume} at iteration {start.iteration}")
     return algo, start
 
@@ -246,7 +253,9 @@ class Checkpointer:
         self.action_names = config.actions or list(get_backend(self.backend).actions.names)
         probe = algo.env_runner_group.local_env_runner if algo.env_runner_group else None
         num_actions = _num_actions(probe, config)
-        assert len(self.action_names) + int(config.terminal_action) == num_actions or num_actions == 0
+        assert (
+            len(self.action_names) + int(config.terminal_action) == num_actions or num_actions == 0
+        )
 
     def save(self, iteration: int, env_steps: int) -> str:
         from cgym_ray.rl.policy import PolicySpec

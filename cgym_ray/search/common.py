@@ -46,11 +46,17 @@ class Budget:
     def __post_init__(self) -> None:
         if self.steps is None and self.seconds is None:
             raise CompilerError("a search budget needs steps, seconds or both")
-        if (self.steps is not None and self.steps <= 0) or (self.seconds is not None and not self.seconds > 0):
+        if (self.steps is not None and self.steps <= 0) or (
+            self.seconds is not None and not self.seconds > 0
+        ):
             raise CompilerError(f"budget values must be positive: {self}")
         if self.seconds is not None and not math.isfinite(self.seconds):
             raise CompilerError(f"a search budget's seconds must be finite, not {self.seconds!r}")
-        if self.steps is None and self.seconds is not None and self.seconds > MAX_SECONDS_WITHOUT_STEPS:
+        if (
+            self.steps is None
+            and self.seconds is not None
+            and self.seconds > MAX_SECONDS_WITHOUT_STEPS
+        ):
             raise CompilerError(
                 f"a search budget of {self.seconds:g} s with no step limit is over a week "
                 f"({MAX_SECONDS_WITHOUT_STEPS:g} s): lower it or add a step limit"
@@ -111,7 +117,9 @@ class StepOutcome:
     terminated: bool = False
     truncated: bool = False
     error: str | None = None
-    observation: Any = None  # the report's observation after the step (None: not asked, or it failed)
+    observation: Any = (
+        None  # the report's observation after the step (None: not asked, or it failed)
+    )
     metric: float | None = None  # the reward metric's value after the step, where known
 
 

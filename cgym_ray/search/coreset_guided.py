@@ -94,7 +94,9 @@ def coreset_guided(
         for _, prefix in list(elite.entries[:polish]):
             episode = run.new_episode(env)
             if run.play(episode, prefix):
-                while len(episode.steps) < max_episode_length and run.can_afford(len(candidates) + 1):
+                while len(episode.steps) < max_episode_length and run.can_afford(
+                    len(candidates) + 1
+                ):
                     action, reward = best_action(candidates, run.try_actions(episode, candidates))
                     if episode.failed or reward <= 1e-9:
                         break

@@ -130,9 +130,15 @@ class SearchRun:
         self.seed = seed
         self.report = report
         wanted = observation_wanted(report)
-        self.observe: tuple[ObservationSpec, ...] = (get_observation_spec(wanted),) if wanted else ()
+        self.observe: tuple[ObservationSpec, ...] = (
+            (get_observation_spec(wanted),) if wanted else ()
+        )
         self.clock = BudgetClock(budget)
-        self.overrun_s = None if budget.seconds is None else max(MIN_OVERRUN_S, OVERRUN_FRACTION * budget.seconds)
+        self.overrun_s = (
+            None
+            if budget.seconds is None
+            else max(MIN_OVERRUN_S, OVERRUN_FRACTION * budget.seconds)
+        )
         self._step_timeout_s: float | None = None  # the envs' own, before the budget bounds it
         self.started = time.monotonic()
         self.episodes = 0
@@ -194,7 +200,11 @@ class SearchRun:
         if not episode.trusts(length):
             return
         actions = episode.env.actions[:length]
-        if self.check_behaviour and episode.env.benchmark is not None and episode.env.benchmark.runnable:
+        if (
+            self.check_behaviour
+            and episode.env.benchmark is not None
+            and episode.env.benchmark.runnable
+        ):
             failure = self._misbehaves(episode.env, actions)
             if failure:
                 episode.miscompiled_from = length
@@ -209,7 +219,9 @@ class SearchRun:
 
         self.behaviour_checks += 1
         try:
-            if list(env.actions) != list(actions):  # the prefix ends before the env's state: replay it
+            if list(env.actions) != list(
+                actions
+            ):  # the prefix ends before the env's state: replay it
                 if self._checker is None:
                     self._checker = self.make_env().unwrapped
                 self._checker.reset(options={"benchmark": self.benchmark})
@@ -221,7 +233,9 @@ class SearchRun:
             timeout_s = BEHAVIOUR_TIMEOUT_S
             if self.clock.seconds_left is not None:
                 timeout_s = min(timeout_s, max(self.clock.seconds_left, 0.5))
-            check = semantics.check_behaviour(env.benchmark, env.object_file(), env.backend, timeout_s=timeout_s)
+            check = semantics.check_behaviour(
+                env.benchmark, env.object_file(), env.backend, timeout_s=timeout_s
+            )
         except CompilerError as error:
             return f"the behaviour check failed ({error})"
         return "" if check.ok else check.reason
@@ -274,7 +288,9 @@ class SearchRun:
         """An independent copy of a running episode (its own compiler process)."""
         child = episode.env.fork()
         self._envs.append(child)
-        return Episode(child, steps=list(episode.steps), initial_observation=episode.initial_observation)
+        return Episode(
+            child, steps=list(episode.steps), initial_observation=episode.initial_observation
+        )
 
     def step(self, episode: Episode, action: int) -> StepOutcome:
         """Apply one action, spend one step of the budget, and remember the best prefix."""
@@ -316,7 +332,11 @@ class SearchRun:
         return len(outcomes) == len(actions) and not episode.failed
 
     def walk(
-        self, episode: Episode, actions: Sequence[int], patience: int | None = None, best: float | None = None
+        self,
+        episode: Episode,
+        actions: Sequence[int],
+        patience: int | None = None,
+        best: float | None = None,
     ) -> list[StepOutcome]:
         """Apply actions in one request, spending one budget step each, while the budget lasts.
 
@@ -335,11 +355,18 @@ class SearchRun:
         reward_before, length_before = env.episode_reward, len(env.actions)
         try:
             played = env.play(
-                actions, patience=patience, best=best, time_limit_s=self.clock.seconds_left,
-                overrun_s=self.overrun_s, action_effect=False, observe=self.observe,
-            )  # fmt: skip
+                actions,
+                patience=patience,
+                best=best,
+                time_limit_s=self.clock.seconds_left,
+                overrun_s=self.overrun_s,
+                action_effect=False,
+                observe=self.observe,
+            )
         except CompilerError as error:  # the compiler could not even be restarted on this state
-            played = [PlayedStep(actions[0], 0.0, True, {"error": {"message": str(error)}}, 0.0, None)]
+            played = [
+                PlayedStep(actions[0], 0.0, True, {"error": {"message": str(error)}}, 0.0, None)
+            ]
         self.clock.spend(len(played))
         outcomes, reward = [], reward_before
         batch_best: tuple[float, int] | None = None
@@ -451,7 +478,11 @@ class SearchRun:
             steps=self.clock.steps,
             episodes=self.episodes,
             walltime_s=walltime_s,
-            params={**params, "behaviour_checks": self.behaviour_checks, "miscompiles": len(self.miscompiles)},
+            params={
+                **params,
+                "behaviour_checks": self.behaviour_checks,
+                "miscompiles": len(self.miscompiles),
+            },
         )
 
 

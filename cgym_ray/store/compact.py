@@ -77,9 +77,13 @@ def compact(
                 table = table.replace_schema_metadata(SCHEMAS[table_name].metadata)
                 sources = [item.path for item in group]
                 written = write_data_file(
-                    root, table_name, partition_run, f"compact-{new_id()}.parquet", table,
+                    root,
+                    table_name,
+                    partition_run,
+                    f"compact-{new_id()}.parquet",
+                    table,
                     metadata={"cgym.sources": json.dumps(sources)},
-                )  # fmt: skip
+                )
                 log.commit("compact", add=[written], remove=sources)
                 for source in sources:  # readers mid-scan retry on a missing file
                     (root / source).unlink(missing_ok=True)

@@ -1,9 +1,9 @@
 """Recorded episodes in other people's formats: CompilerGym's CSV, RLlib's offline columns, Minari.
 
-    >>> store.export_compilergym_csv("random.csv", run_id=run_id)  # doctest: +SKIP
-    >>> path = store.export_rllib("offline/", run_id=run_id)  # doctest: +SKIP
-    >>> BCConfig().offline_data(input_=[str(path)])  # RLlib reads it as is  # doctest: +SKIP
-    >>> store.export_minari("cgym/crc32-random-v0", run_id=run_id)  # doctest: +SKIP
+>>> store.export_compilergym_csv("random.csv", run_id=run_id)  # doctest: +SKIP
+>>> path = store.export_rllib("offline/", run_id=run_id)  # doctest: +SKIP
+>>> BCConfig().offline_data(input_=[str(path)])  # RLlib reads it as is  # doctest: +SKIP
+>>> store.export_minari("cgym/crc32-random-v0", run_id=run_id)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -164,11 +164,20 @@ def write_minari(
     ids = episodes["episode_id"].to_pylist()
     steps_by_episode = _episode_steps(
         store.steps(
-            run_id=sorted(set(episodes["run_id"].to_pylist())), episode_id=ids,
-            columns=["episode_id", "step", "action", "reward", "observation", "terminated",
-                     "truncated", "instruction_count"],
+            run_id=sorted(set(episodes["run_id"].to_pylist())),
+            episode_id=ids,
+            columns=[
+                "episode_id",
+                "step",
+                "action",
+                "reward",
+                "observation",
+                "terminated",
+                "truncated",
+                "instruction_count",
+            ],
         )
-    )  # fmt: skip
+    )
     buffers = []
     for index, episode in enumerate(episodes.to_pylist()):
         steps = steps_by_episode.get(episode["episode_id"])
@@ -182,7 +191,9 @@ def write_minari(
             observation_space = deserialize_space(recorded)
         else:
             observation_space = gym.spaces.Box(-np.inf, np.inf, (observation_length,), np.float32)
-    if isinstance(observation_space, gym.spaces.Box):  # the store keeps float32: back to the space's type
+    if isinstance(
+        observation_space, gym.spaces.Box
+    ):  # the store keeps float32: back to the space's type
         buffers = [
             replace(buffer, observations=buffer.observations.astype(observation_space.dtype))
             for buffer in buffers
@@ -229,7 +240,9 @@ def _episode_buffer(buffer_class: type, index: int, episode: dict, steps: pa.Tab
         raise ExportError(f"{name}: its recorded steps are not 0..{steps.num_rows - 1}")
     initial = episode["initial_observation"]
     if initial is None or steps["observation"].null_count:
-        raise ExportError(f"{name} has no recorded observations (or no initial_observation); {RECORD_HINT}")
+        raise ExportError(
+            f"{name} has no recorded observations (or no initial_observation); {RECORD_HINT}"
+        )
     observations = np.vstack(
         [np.asarray(initial, np.float32), np.stack(steps["observation"].to_numpy(False))]
     ).astype(np.float32)
@@ -264,9 +277,17 @@ def _dataset_metadata(episodes: pa.Table) -> dict[str, Any]:
 
 def _episode_metadata(episode: dict[str, Any]) -> dict[str, Any]:
     keys: Sequence[str] = (
-        "benchmark", "run_id", "episode_id", "agent", "backend", "llvm_version",
-        "commandline", "status", "reward_space", "observation_space",
-    )  # fmt: skip
+        "benchmark",
+        "run_id",
+        "episode_id",
+        "agent",
+        "backend",
+        "llvm_version",
+        "commandline",
+        "status",
+        "reward_space",
+        "observation_space",
+    )
     return {key: episode[key] for key in keys if episode[key] is not None}
 
 

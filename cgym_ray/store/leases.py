@@ -92,8 +92,8 @@ def open_leases(root: Path) -> list[tuple[Path, Lease]]:
 class CompactionLock:
     """An exclusive lock file (O_EXCL create); taken over when its holder died.
 
-        >>> with CompactionLock(root):  # doctest: +SKIP
-        ...     ...  # rewrite files
+    >>> with CompactionLock(root):  # doctest: +SKIP
+    ...     ...  # rewrite files
     """
 
     def __init__(self, root: Path) -> None:

@@ -156,7 +156,9 @@ class CommitLog:
         **details: Any,
     ) -> str:
         """Append one entry (atomically) and return its name."""
-        label = f"{writer_id}-{progress.seq:08d}" if writer_id and progress else f"{kind}-{new_id()}"
+        label = (
+            f"{writer_id}-{progress.seq:08d}" if writer_id and progress else f"{kind}-{new_id()}"
+        )
         name = f"{time.time_ns():020d}-{label}.json"
         entry: dict[str, Any] = {
             "kind": kind,

@@ -149,7 +149,9 @@ def _file_entry(root: Path, relative: str) -> FileEntry:
     return FileEntry(relative.split("/")[0], relative, run_of(relative), rows, path.stat().st_size)
 
 
-def recover_dead_writers(root: Path, log: CommitLog, known_dead: Collection[str] = ()) -> list[DeadWriter]:
+def recover_dead_writers(
+    root: Path, log: CommitLog, known_dead: Collection[str] = ()
+) -> list[DeadWriter]:
     """Clean up after every writer that died, or that the caller knows is dead; return what each left."""
     claims = _claims(root, known_dead)
     if not claims:

@@ -1,10 +1,10 @@
 """`TrajectoryStore`: open a store, describe runs, hand out writers, read and query.
 
-    >>> store = TrajectoryStore.open("store")  # doctest: +SKIP
-    >>> run_id = store.begin_run(config={"agent": "random"}, name="random-crc32")  # doctest: +SKIP
-    >>> with store.writer(run_id) as writer:  # doctest: +SKIP
-    ...     writer.add_step(StepRecord(...))
-    >>> store.episodes(run_id=run_id).to_pandas()  # doctest: +SKIP
+>>> store = TrajectoryStore.open("store")  # doctest: +SKIP
+>>> run_id = store.begin_run(config={"agent": "random"}, name="random-crc32")  # doctest: +SKIP
+>>> with store.writer(run_id) as writer:  # doctest: +SKIP
+...     writer.add_step(StepRecord(...))
+>>> store.episodes(run_id=run_id).to_pandas()  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -194,8 +194,8 @@ class TrajectoryStore:
     ) -> pa.Table:
         """Committed steps, filtered; each filter is a value or a list of values.
 
-            >>> store.steps(benchmark="benchmark://cgym-suite-v0/crc32",
-            ...             columns=["episode_id", "step", "reward"])  # doctest: +SKIP
+        >>> store.steps(benchmark="benchmark://cgym-suite-v0/crc32",
+        ...             columns=["episode_id", "step", "reward"])  # doctest: +SKIP
         """
         filters = {"run_id": run_id, "benchmark": benchmark, "episode_id": episode_id}
         return self._read("steps", filters, columns, filter)
@@ -212,9 +212,12 @@ class TrajectoryStore:
     ) -> pa.Table:
         """Committed episodes, filtered like `steps`."""
         filters = {
-            "run_id": run_id, "benchmark": benchmark, "episode_id": episode_id,
-            "agent": agent, "status": status,
-        }  # fmt: skip
+            "run_id": run_id,
+            "benchmark": benchmark,
+            "episode_id": episode_id,
+            "agent": agent,
+            "status": status,
+        }
         return self._read("episodes", filters, columns, filter)
 
     def dataset(self, table: str, run_id: Filter = None) -> ds.Dataset:
@@ -235,9 +238,11 @@ class TrajectoryStore:
         for column, value in filters.items():
             if value is not None:
                 values = _values(value)
-                term = pc.field(column).isin(values) if len(values) > 1 else (
-                    pc.field(column) == values[0]
-                )  # fmt: skip
+                term = (
+                    pc.field(column).isin(values)
+                    if len(values) > 1
+                    else (pc.field(column) == values[0])
+                )
                 expression = term if expression is None else expression & term
         unknown = set(columns or ()) - set(SCHEMAS[table].names)
         if unknown:
@@ -318,9 +323,10 @@ class TrajectoryStore:
         for run_id in table["run_id"].to_pylist():
             status = read_run_status(self.root, run_id)
             statuses.append(
-                None if status is None
+                None
+                if status is None
                 else f"{status.effective_state()} {status.tasks_done}/{status.tasks}"
-            )  # fmt: skip
+            )
         return table.add_column(3, "status", pa.array(statuses, pa.string()))
 
     def benchmark_summary(self, run_id: str) -> pa.Table:

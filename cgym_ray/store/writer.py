@@ -242,9 +242,10 @@ class TrajectoryWriter:
                 )
         store_pause_point("before_commit", seq)
         progress = WriterProgress(
-            seq, self._progress.steps + step_table.num_rows,
+            seq,
+            self._progress.steps + step_table.num_rows,
             self._progress.episodes + episode_table.num_rows,
-        )  # fmt: skip
+        )
         if added:
             self._log.commit("append", add=added, writer_id=self.writer_id, progress=progress)
         self._progress = progress

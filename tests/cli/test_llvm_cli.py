@@ -60,7 +60,9 @@ def test_count_reports_bad_input_clearly(tmp_path):
     assert "broken.bc" in result.stderr and "Traceback" not in result.stderr
     result = cgym("llvm", "count", str(tmp_path / "missing.bc"), check=False)
     assert "no such file" in result.stderr
-    result = cgym("llvm", "count", str(broken.with_name("x.bc")), "--pipeline", "bogus", check=False)
+    result = cgym(
+        "llvm", "count", str(broken.with_name("x.bc")), "--pipeline", "bogus", check=False
+    )
     assert result.returncode == 1
 
 
@@ -73,7 +75,10 @@ def test_baselines_json(crc32_file):
 
 def test_baselines_match_counts_with_the_oz_definition(crc32_file):
     values = json.loads(cgym("llvm", "baselines", str(crc32_file), "--json").stdout)
-    assert int(cgym("llvm", "count", str(crc32_file), "--pipeline", "default<O3>").stdout) == values["O3"]
+    assert (
+        int(cgym("llvm", "count", str(crc32_file), "--pipeline", "default<O3>").stdout)
+        == values["O3"]
+    )
     # Oz is default<O2> on a module with minsize+optsize: not the same as plain O2.
     o2 = int(cgym("llvm", "count", str(crc32_file), "--pipeline", "default<O2>").stdout)
     assert values["Oz"] <= o2
@@ -90,7 +95,13 @@ def test_datasets_list_and_show():
 
 
 def test_every_command_has_help_with_an_example():
-    for command in (["llvm", "info"], ["llvm", "actions"], ["llvm", "count"], ["llvm", "baselines"],
-                    ["datasets", "list"], ["datasets", "show"]):  # fmt: skip
+    for command in (
+        ["llvm", "info"],
+        ["llvm", "actions"],
+        ["llvm", "count"],
+        ["llvm", "baselines"],
+        ["datasets", "list"],
+        ["datasets", "show"],
+    ):
         out = cgym(*command, "--help").stdout
         assert "example" in out and "cgym-ray" in out

@@ -17,17 +17,41 @@ CRC32 = "benchmark://cgym-suite-v0/crc32"
 
 
 def cgym(*args: str, cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cgym_ray", *args], capture_output=True, text=True, timeout=600, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "cgym_ray", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
+    )
 
 
 @pytest.mark.slow  # Ray: a search job
 def test_search_one_liner_records_its_run_in_the_store(tmp_path):
-    (tmp_path / "prog.c").write_text('#include <stdio.h>\nint main(void){int s=0;for(int i=0;i<9;i++)s+=i*i;'
-                                     'printf("%d\\n",s);return 0;}\n')  # fmt: skip
-    result = cgym("search", "random", "--benchmark", CRC32, "--benchmark", "prog.c", "--steps", "40",
-                  "--num-cpus", "1", "--summary-json", str(tmp_path / "summary.json"), "--quiet", cwd=tmp_path)  # fmt: skip
+    (tmp_path / "prog.c").write_text(
+        "#include <stdio.h>\nint main(void){int s=0;for(int i=0;i<9;i++)s+=i*i;"
+        'printf("%d\\n",s);return 0;}\n'
+    )
+    result = cgym(
+        "search",
+        "random",
+        "--benchmark",
+        CRC32,
+        "--benchmark",
+        "prog.c",
+        "--steps",
+        "40",
+        "--num-cpus",
+        "1",
+        "--summary-json",
+        str(tmp_path / "summary.json"),
+        "--quiet",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "crc32" in result.stdout and "prog" in result.stdout and "geomean reward" in result.stdout
+    assert (
+        "crc32" in result.stdout and "prog" in result.stdout and "geomean reward" in result.stdout
+    )
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["store"] == "store" and summary["tasks"] == 2 and summary["errors"] == 0
     steps = ds.dataset(tmp_path / "store" / "steps", partitioning="hive").to_table()
@@ -41,7 +65,10 @@ def test_search_refuses_bad_options_in_one_line(tmp_path):
         (["random", "--benchmark", CRC32], "--seconds, --steps or both"),
         (["random", "--benchmark", CRC32, "--seconds", "inf"], "finite"),
         (["random", "--seconds", "3"], "--benchmark"),
-        (["random", "--benchmark", str(tmp_path / "absent.c"), "--seconds", "3"], "absent.c: no such file"),
+        (
+            ["random", "--benchmark", str(tmp_path / "absent.c"), "--seconds", "3"],
+            "absent.c: no such file",
+        ),
     ]:
         result = cgym("search", *args, cwd=tmp_path)
         assert result.returncode == 2 and complaint in result.stderr, (args, result.stderr)
@@ -69,14 +96,22 @@ def test_validate_prints_a_table_and_fails_on_a_forged_reward(tmp_path):
     result = cgym("validate", str(path), "--env", "llvm-ic-v0", "--json")
     assert result.returncode == 0, result.stderr
     (entry,) = json.loads(result.stdout)
-    assert entry["ok"] and entry["behaviour_checked"] and abs(entry["reward"] - honest.reward) < 1e-9
+    assert (
+        entry["ok"] and entry["behaviour_checked"] and abs(entry["reward"] - honest.reward) < 1e-9
+    )
 
 
 def test_validate_names_an_unreadable_csv(tmp_path):
     path = tmp_path / "states.csv"
-    path.write_text("benchmark,reward,walltime,commandline\nbenchmark://cgym-suite-v0/crc32,lots,1,sroa\n")
+    path.write_text(
+        "benchmark,reward,walltime,commandline\nbenchmark://cgym-suite-v0/crc32,lots,1,sroa\n"
+    )
     result = cgym("validate", str(path))
-    assert result.returncode == 1 and f"{path}, line 2" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 1
+        and f"{path}, line 2" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_datasets_show_takes_a_split():

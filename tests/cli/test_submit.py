@@ -15,10 +15,20 @@ def test_submit_to_an_address_where_no_cluster_answers(tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     result = subprocess.run(
-        [sys.executable, "-m", "cgym_ray", "submit", str(ROOT / "configs/cluster-smoke-job.yaml"),
-         "--address", f"http://127.0.0.1:{port}", f"store.path={tmp_path / 'store'}"],
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "cgym_ray",
+            "submit",
+            str(ROOT / "configs/cluster-smoke-job.yaml"),
+            "--address",
+            f"http://127.0.0.1:{port}",
+            f"store.path={tmp_path / 'store'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("cgym-ray")]
     assert len(lines) == 1, result.stderr

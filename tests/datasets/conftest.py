@@ -59,7 +59,9 @@ def http_root(tmp_path):
 def served_bitcode_dataset(http_root, suite_bitcode):
     """A catalogue entry `served-test-v0` whose archive (crc32, dijkstra, sha256) is on HTTP."""
     served, base = http_root
-    files = {f"served-test-v0/{name}.bc": suite_bitcode[name] for name in ("crc32", "dijkstra", "sha256")}
+    files = {
+        f"served-test-v0/{name}.bc": suite_bitcode[name] for name in ("crc32", "dijkstra", "sha256")
+    }
     files["served-test-v0/README"] = b"not bitcode"
     sha256 = make_archive(served / "served-test-v0.tar.bz2", files)
     entry = CatalogueEntry(

@@ -34,30 +34,91 @@ def make_project(root: Path, units: int = 4, broken: bool = True) -> Path:
     (root / "include").mkdir(parents=True)
     (root / "src" / "lib").mkdir(parents=True)
     (root / "build").mkdir()
-    (root / "include" / "project.h").write_text("".join(HEADER % i for i in range(units)).replace("#ifndef SCALE\n#error SCALE must be defined by the build\n#endif\n", "", units - 1))
+    (root / "include" / "project.h").write_text(
+        "".join(HEADER % i for i in range(units)).replace(
+            "#ifndef SCALE\n#error SCALE must be defined by the build\n#endif\n", "", units - 1
+        )
+    )
     entries = []
     for i in range(units):
         path = root / "src" / ("lib" if i % 2 else "") / f"unit{i}.c"
         path.write_text(UNIT % (i, i))
-        entries.append({
+        entries.append(
+            {
+                "directory": str(root / "build"),
+                "file": str(path),
+                "arguments": [
+                    "cc",
+                    "-I../include",
+                    "-DSCALE=3",
+                    "-O2",
+                    "-g",
+                    "-o",
+                    f"unit{i}.o",
+                    "-c",
+                    str(path),
+                ],
+            }
+        )
+    (root / "src" / "main.cpp").write_text(
+        "#include <vector>\nint main() { std::vector<int> v(3, 1); return v[0] - 1; }\n"
+    )
+    entries.append(
+        {
             "directory": str(root / "build"),
-            "file": str(path),
-            "arguments": ["cc", "-I../include", "-DSCALE=3", "-O2", "-g", "-o", f"unit{i}.o", "-c", str(path)],
-        })
-    (root / "src" / "main.cpp").write_text('#include <vector>\nint main() { std::vector<int> v(3, 1); return v[0] - 1; }\n')
-    entries.append({"directory": str(root / "build"), "file": "../src/main.cpp", "command": "c++ -std=c++17 -O2 -c ../src/main.cpp -o main.o"})
+            "file": "../src/main.cpp",
+            "command": "c++ -std=c++17 -O2 -c ../src/main.cpp -o main.o",
+        }
+    )
     if broken:
         (root / "src" / "broken.c").write_text("int broken(void) { return missing_variable; }\n")
-        entries.append({"directory": str(root / "build"), "file": "../src/broken.c", "command": "cc -c ../src/broken.c"})
+        entries.append(
+            {
+                "directory": str(root / "build"),
+                "file": "../src/broken.c",
+                "command": "cc -c ../src/broken.c",
+            }
+        )
     path = root / "build" / "compile_commands.json"
     path.write_text(json.dumps(entries, indent=1))
     return path
 
 
 def test_flags_that_change_meaning_are_kept_and_the_rest_dropped():
-    args = ["gcc", "-I", "inc", "-Iother", "-DX=1", "-UY", "-std=c11", "-O3", "-g", "-Wall", "-MD", "-MF", "x.d",
-            "-o", "x.o", "-c", "x.c", "-fno-strict-aliasing", "-fprofile-arcs", "-include", "config.h"]
-    assert bitcode_flags(args) == ("-I", "inc", "-Iother", "-DX=1", "-UY", "-std=c11", "-fno-strict-aliasing", "-include", "config.h")
+    args = [
+        "gcc",
+        "-I",
+        "inc",
+        "-Iother",
+        "-DX=1",
+        "-UY",
+        "-std=c11",
+        "-O3",
+        "-g",
+        "-Wall",
+        "-MD",
+        "-MF",
+        "x.d",
+        "-o",
+        "x.o",
+        "-c",
+        "x.c",
+        "-fno-strict-aliasing",
+        "-fprofile-arcs",
+        "-include",
+        "config.h",
+    ]
+    assert bitcode_flags(args) == (
+        "-I",
+        "inc",
+        "-Iother",
+        "-DX=1",
+        "-UY",
+        "-std=c11",
+        "-fno-strict-aliasing",
+        "-include",
+        "config.h",
+    )
 
 
 def test_a_missing_file_is_refused_naming_the_entry(tmp_path, datasets_root):
@@ -65,7 +126,9 @@ def test_a_missing_file_is_refused_naming_the_entry(tmp_path, datasets_root):
     entries = json.loads(path.read_text())
     entries.append({"directory": str(tmp_path), "file": "gone.c", "command": "cc -c gone.c"})
     path.write_text(json.dumps(entries))
-    with pytest.raises(DatasetError, match=rf"entry 5: {tmp_path}/gone.c: no such file; nothing was imported"):
+    with pytest.raises(
+        DatasetError, match=rf"entry 5: {tmp_path}/gone.c: no such file; nothing was imported"
+    ):
         read_compile_commands(path)
 
 
@@ -103,7 +166,9 @@ def ray_2_cpus():
 
 
 @pytest.mark.slow
-def test_import_builds_one_benchmark_per_unit_and_records_failures(tmp_path, datasets_root, ray_2_cpus):
+def test_import_builds_one_benchmark_per_unit_and_records_failures(
+    tmp_path, datasets_root, ray_2_cpus
+):
     path = make_project(tmp_path / "p")
     report = import_compile_commands("myproject-v0", path, progress=False)
     assert sorted(report.built) == ["lib/unit1.c", "lib/unit3.c", "main.cpp", "unit0.c", "unit2.c"]
@@ -140,8 +205,17 @@ def test_nothing_built_means_nothing_installed(tmp_path, datasets_root, ray_2_cp
     (tmp_path / "a.c").write_text("int a( { }\n")
     (tmp_path / "b.c").write_text("#include <no_such_header.h>\n")
     path = tmp_path / "compile_commands.json"
-    path.write_text(json.dumps([{"directory": str(tmp_path), "file": f, "command": f"cc -c {f}"} for f in ("a.c", "b.c")]))
-    with pytest.raises(DatasetError, match="none of the 2 files compiled, so nothing was installed; a.c: .*error"):
+    path.write_text(
+        json.dumps(
+            [
+                {"directory": str(tmp_path), "file": f, "command": f"cc -c {f}"}
+                for f in ("a.c", "b.c")
+            ]
+        )
+    )
+    with pytest.raises(
+        DatasetError, match="none of the 2 files compiled, so nothing was installed; a.c: .*error"
+    ):
         import_compile_commands("allbroken-v0", path, progress=False)
     assert not (datasets_root / "allbroken-v0").exists()
 
@@ -150,9 +224,26 @@ def test_nothing_built_means_nothing_installed(tmp_path, datasets_root, ray_2_cp
 def test_an_interrupted_import_resumes(tmp_path, datasets_root):
     """kill -9 the CLI once some units are built; the second run builds only the rest."""
     path = make_project(tmp_path / "p", units=24, broken=False)
-    command = [sys.executable, "-m", "cgym_ray", "datasets", "import", "big-v0", "--compile-commands", str(path), "--num-cpus", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "cgym_ray",
+        "datasets",
+        "import",
+        "big-v0",
+        "--compile-commands",
+        str(path),
+        "--num-cpus",
+        "1",
+    ]
     env = {**os.environ, "CGYM_DATASETS_DIR": str(datasets_root)}
-    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    first = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     work = datasets_root / ".imports" / "big-v0"
     while first.poll() is None and len(list(work.glob("*.bc"))) < 2:
         time.sleep(0.02)

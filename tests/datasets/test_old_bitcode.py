@@ -38,7 +38,9 @@ def test_llvm23_loads_optimizes_and_runs_llvm14_bitcode(llvm14_bitcode, tmp_path
         assert 0 < session.instruction_count < before  # the allocas are gone
         session.apply("O3")
         assert "ptr" in session.measure("ir_text")["ir_text"]  # upgraded to opaque pointers on load
-        executable = link_executable(session.measure("object_file")["object_file"], tmp_path / "program")
+        executable = link_executable(
+            session.measure("object_file")["object_file"], tmp_path / "program"
+        )
     finally:
         session.close()
     assert c_compiler()

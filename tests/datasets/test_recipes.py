@@ -65,7 +65,9 @@ def _archive(path: Path, files: dict[str, bytes], links: tuple[str, ...] = ()) -
     return path
 
 
-def _recipe(tmp_path: Path, programs: list[dict] | None = None, name: str = "tiny-src-v0", url: str = "") -> str:
+def _recipe(
+    tmp_path: Path, programs: list[dict] | None = None, name: str = "tiny-src-v0", url: str = ""
+) -> str:
     """Write a recipe for the tiny upstream and add it to this process's catalogue; its name."""
     run = {
         "args": ["input.txt", "result.txt"],
@@ -87,7 +89,13 @@ def _recipe(tmp_path: Path, programs: list[dict] | None = None, name: str = "tin
         },
         "programs": programs
         or [
-            {"name": "sum", "source": "tiny", "directory": "prog", "files": ["main.c", "sum.c"], "run": run},
+            {
+                "name": "sum",
+                "source": "tiny",
+                "directory": "prog",
+                "files": ["main.c", "sum.c"],
+                "run": run,
+            },
             {
                 "name": "seven",
                 "source": "tiny",
@@ -138,7 +146,9 @@ def test_installed_program_runs_on_its_input_and_records_its_output_file(install
     assert set(facts["reference"]["output_files_sha256"]) == {"result.txt"}
     build = json.loads((installed.directory / "recipe-build.json").read_text())
     assert build["sources"]["tiny"]["commit"] == COMMIT and build["clang_version"]
-    assert (installed.directory / "inputs" / "sum" / "input.txt").read_bytes() == FILES["data/input.txt"]
+    assert (installed.directory / "inputs" / "sum" / "input.txt").read_bytes() == FILES[
+        "data/input.txt"
+    ]
     assert installed.benchmark("sum").runnable
 
 
@@ -180,7 +190,9 @@ def test_a_link_in_place_of_a_source_file_is_refused(tmp_path, datasets_dir, ray
 
 
 @pytest.mark.slow  # Ray: builds a dataset
-def test_a_program_that_does_not_build_is_refused_with_the_compiler_message(tmp_path, datasets_dir, ray_session):
+def test_a_program_that_does_not_build_is_refused_with_the_compiler_message(
+    tmp_path, datasets_dir, ray_session
+):
     programs = [{"name": "bad", "source": "tiny", "directory": "broken", "files": ["bad.c"]}]
     name = _recipe(tmp_path, programs, name="broken-src-v0")
     folder = tmp_path / "src"
@@ -249,7 +261,10 @@ def test_a_truncated_archive_is_refused_naming_the_file(tmp_path, datasets_dir):
         (lambda d: d["sources"]["tiny"].update(commit="main"), "40 hex digits"),
         (lambda d: d["programs"][0].update(files=["../escape.c"]), "without '..'"),
         (lambda d: d["programs"][0].update(files=["nothere.c"]), "not in source 'tiny'"),
-        (lambda d: d["programs"][0]["run"].update(inputs={"x": "tiny:nothere"}), "no source's manifest"),
+        (
+            lambda d: d["programs"][0]["run"].update(inputs={"x": "tiny:nothere"}),
+            "no source's manifest",
+        ),
         (lambda d: d["programs"][0]["run"].update(compare=["timing"]), "run.compare"),
     ],
 )

@@ -22,7 +22,9 @@ def archive(tmp_path, suite_bitcode) -> tuple[Path, str]:
 
 
 def _spec(path: Path, sha256: str, name: str = "cbench-test-v1") -> RemoteDatasetSection:
-    return RemoteDatasetSection(name=name, url=path.as_uri(), sha256=sha256, names=["crc32", "dijkstra"])
+    return RemoteDatasetSection(
+        name=name, url=path.as_uri(), sha256=sha256, names=["crc32", "dijkstra"]
+    )
 
 
 def test_downloads_checks_hash_and_caches(archive, datasets_root, suite_bitcode, capsys):
@@ -32,9 +34,14 @@ def test_downloads_checks_hash_and_caches(archive, datasets_root, suite_bitcode,
     assert dataset.benchmark("crc32").bitcode() == suite_bitcode["crc32"]
     assert "downloading cbench-test-v1 [" in capsys.readouterr().err  # the progress bar
     assert sorted(p.name for p in dataset.directory.iterdir()) == ["bitcode", "manifest.json"]
-    assert sorted(p.name for p in (dataset.directory / "bitcode").iterdir()) == ["crc32.bc", "dijkstra.bc"]
+    assert sorted(p.name for p in (dataset.directory / "bitcode").iterdir()) == [
+        "crc32.bc",
+        "dijkstra.bc",
+    ]
     path.unlink()  # installed: the archive is not needed any more
-    assert get_dataset("cbench-test-v1").benchmark("dijkstra").bitcode() == suite_bitcode["dijkstra"]
+    assert (
+        get_dataset("cbench-test-v1").benchmark("dijkstra").bitcode() == suite_bitcode["dijkstra"]
+    )
 
 
 def test_hash_mismatch_is_refused_and_nothing_is_extracted(archive, datasets_root):
@@ -46,7 +53,9 @@ def test_hash_mismatch_is_refused_and_nothing_is_extracted(archive, datasets_roo
 
 
 def test_unreachable_url_says_what_to_do(tmp_path, datasets_root):
-    dataset = register_remote_dataset(_spec(tmp_path / "missing.tar.bz2", "0" * 64, name="cbench-gone-v1"))
+    dataset = register_remote_dataset(
+        _spec(tmp_path / "missing.tar.bz2", "0" * 64, name="cbench-gone-v1")
+    )
     with pytest.raises(DownloadError, match="cgym-ray datasets install cbench-gone-v1 --from"):
         dataset.require(progress=False)
 

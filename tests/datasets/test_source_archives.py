@@ -20,8 +20,13 @@ BROKEN = b"int broken(void) { return undeclared; }\n"
 
 def _entry(name: str, url: str, sha256: str, **options) -> CatalogueEntry:
     entry = CatalogueEntry(
-        name=name, kind="source-archive", install=install_source_archive, url=url, sha256=sha256,
-        options=options, make_benchmark=compiled_on_first_use,
+        name=name,
+        kind="source-archive",
+        install=install_source_archive,
+        url=url,
+        sha256=sha256,
+        options=options,
+        make_benchmark=compiled_on_first_use,
     )
     add_entry(entry)
     return entry
@@ -29,11 +34,15 @@ def _entry(name: str, url: str, sha256: str, **options) -> CatalogueEntry:
 
 def test_c_sources_are_compiled_once_on_first_use(http_root, datasets_root):
     served, base = http_root
-    sha256 = make_archive(served / "angha.tar.gz", {
-        "Angha-abc/lib/extr_a.c_square.c": FUNCTION,
-        "Angha-abc/lib/extr_b.c_broken.c": BROKEN,
-        "Angha-abc/README.md": b"not a source",
-    }, mode="w:gz")
+    sha256 = make_archive(
+        served / "angha.tar.gz",
+        {
+            "Angha-abc/lib/extr_a.c_square.c": FUNCTION,
+            "Angha-abc/lib/extr_b.c_broken.c": BROKEN,
+            "Angha-abc/README.md": b"not a source",
+        },
+        mode="w:gz",
+    )
     _entry("angha-test-v1", f"{base}/angha.tar.gz", sha256, suffix=".c", strip_prefix="Angha-abc")
     dataset = install("angha-test-v1", progress=False)
     assert dataset.benchmark_names() == ["lib/extr_a.c_square", "lib/extr_b.c_broken"]
@@ -41,21 +50,33 @@ def test_c_sources_are_compiled_once_on_first_use(http_root, datasets_root):
     benchmark = get_benchmark("benchmark://angha-test-v1/lib/extr_a.c_square")
     assert benchmark.bitcode().startswith(b"BC\xc0\xde")
     assert (dataset.directory / "bitcode" / "lib" / "extr_a.c_square.bc").is_file()  # cached
-    with pytest.raises(BenchmarkError, match=r"extr_b.c_broken.c of angha-test-v1 does not compile:\n.*undeclared"):
+    with pytest.raises(
+        BenchmarkError, match=r"extr_b.c_broken.c of angha-test-v1 does not compile:\n.*undeclared"
+    ):
         get_benchmark("benchmark://angha-test-v1/lib/extr_b.c_broken").bitcode()
     assert not (dataset.directory / "bitcode" / "lib" / "extr_b.c_broken.bc").exists()
 
 
 def test_named_sources_are_the_only_benchmarks(tmp_path, datasets_root):
     archive = tmp_path / "chstone.tar.gz"
-    sha256 = make_archive(archive, {
-        "CHStone/adpcm/adpcm.c": b"int main(void) { return 0; }\n",
-        "CHStone/blowfish/bf.c": b'#include "bf_locl.h"\nint main(void) { return LOCAL; }\n',
-        "CHStone/blowfish/bf_locl.h": b"#define LOCAL 0\n",
-        "CHStone/blowfish/bf_enc.c": FUNCTION,
-    }, mode="w:gz")
-    _entry("chstone-test-v0", archive.as_uri(), sha256, suffix=".c", strip_prefix="CHStone",
-           sources={"adpcm": "adpcm/adpcm.c", "blowfish": "blowfish/bf.c"})
+    sha256 = make_archive(
+        archive,
+        {
+            "CHStone/adpcm/adpcm.c": b"int main(void) { return 0; }\n",
+            "CHStone/blowfish/bf.c": b'#include "bf_locl.h"\nint main(void) { return LOCAL; }\n',
+            "CHStone/blowfish/bf_locl.h": b"#define LOCAL 0\n",
+            "CHStone/blowfish/bf_enc.c": FUNCTION,
+        },
+        mode="w:gz",
+    )
+    _entry(
+        "chstone-test-v0",
+        archive.as_uri(),
+        sha256,
+        suffix=".c",
+        strip_prefix="CHStone",
+        sources={"adpcm": "adpcm/adpcm.c", "blowfish": "blowfish/bf.c"},
+    )
     dataset = install("chstone-test-v0", progress=False)
     assert dataset.benchmark_names() == ["adpcm", "blowfish"]
     assert dataset.benchmark("blowfish").bitcode().startswith(b"BC\xc0\xde")  # found its header
@@ -65,11 +86,19 @@ def test_named_sources_are_the_only_benchmarks(tmp_path, datasets_root):
 def test_a_named_source_missing_from_the_archive_is_refused(tmp_path, datasets_root):
     archive = tmp_path / "chstone.tar.gz"
     sha256 = make_archive(archive, {"CHStone/adpcm/adpcm.c": FUNCTION}, mode="w:gz")
-    _entry("chstone-short-v0", archive.as_uri(), sha256, suffix=".c", strip_prefix="CHStone",
-           sources={"adpcm": "adpcm/adpcm.c", "sha": "sha/sha_driver.c"})
+    _entry(
+        "chstone-short-v0",
+        archive.as_uri(),
+        sha256,
+        suffix=".c",
+        strip_prefix="CHStone",
+        sources={"adpcm": "adpcm/adpcm.c", "sha": "sha/sha_driver.c"},
+    )
     from cgym_ray.datasets import DatasetError
 
-    with pytest.raises(DatasetError, match="chstone-short-v0: the archive lacks the sources of sha"):
+    with pytest.raises(
+        DatasetError, match="chstone-short-v0: the archive lacks the sources of sha"
+    ):
         install("chstone-short-v0", progress=False)
     assert not (datasets_root / "chstone-short-v0").exists()
 
@@ -79,8 +108,15 @@ def test_cxx_solutions_get_compilergym_s_prelude(tmp_path, datasets_root):
     archive = tmp_path / "poj.tar.gz"
     solution = b"void main() { vector<int> v(3); cout << v.size() << endl; }\n"
     sha256 = make_archive(archive, {"ProgramData/1/1000.txt": solution}, mode="w:gz")
-    _entry("poj-test-v1", archive.as_uri(), sha256, suffix=".txt", strip_prefix="ProgramData",
-           prelude=POJ104_PRELUDE, flags=["-xc++", "-std=c++11"])
+    _entry(
+        "poj-test-v1",
+        archive.as_uri(),
+        sha256,
+        suffix=".txt",
+        strip_prefix="ProgramData",
+        prelude=POJ104_PRELUDE,
+        flags=["-xc++", "-std=c++11"],
+    )
     install("poj-test-v1", progress=False)
     assert get_benchmark("benchmark://poj-test-v1/1/1000").bitcode().startswith(b"BC\xc0\xde")
 
@@ -93,8 +129,14 @@ def test_opencl_kernels_compile_for_the_host_and_step_in_an_env(tmp_path, datase
     archive = tmp_path / "clgen.tar.bz2"
     sha256 = make_archive(archive, {"clgen-1000/kernels/abc.cl": kernel})
     # clgen-v0 adds CompilerGym's libclc and opencl.h; clang's own OpenCL header stands in here.
-    _entry("clgen-test-v0", archive.as_uri(), sha256, suffix=".cl", strip_prefix="clgen-1000/kernels",
-           flags=["-xcl", "-Xclang", "-finclude-default-header"])
+    _entry(
+        "clgen-test-v0",
+        archive.as_uri(),
+        sha256,
+        suffix=".cl",
+        strip_prefix="clgen-1000/kernels",
+        flags=["-xcl", "-Xclang", "-finclude-default-header"],
+    )
     install("clgen-test-v0", progress=False)
     env = gym.make("llvm-ic-v0", benchmark="benchmark://clgen-test-v0/abc")
     try:

@@ -23,7 +23,9 @@ def test_splits_do_not_depend_on_order_or_process():
     here = assign_splits("demo-v0", names)
     assert assign_splits("demo-v0", list(reversed(names))) == here
     code = "from cgym_ray.datasets.splits import assign_splits; print(assign_splits('demo-v0', [f'p{i}' for i in range(50)]))"
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    other = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert eval(other) == here  # a fresh interpreter, another hash seed
 
 
@@ -41,7 +43,13 @@ def test_catalogued_names_are_split_before_install_as_after(served_bitcode_datas
     dataset = get_dataset("served-test-v0")
     dataset.require(progress=False)
     assert {split: dataset.benchmark_names(split) for split in SPLITS} == {
-        split: [n for n, s in sorted(assign_splits("served-test-v0", ["crc32", "dijkstra", "sha256"]).items()) if s == split]
+        split: [
+            n
+            for n, s in sorted(
+                assign_splits("served-test-v0", ["crc32", "dijkstra", "sha256"]).items()
+            )
+            if s == split
+        ]
         for split in SPLITS
     }
 
@@ -57,16 +65,27 @@ def test_every_catalogued_dataset_can_be_named_with_a_split_in_a_job(datasets_ro
     from cgym_ray.jobs.schema import BenchmarksSection
 
     for entry in catalogue():
-        BenchmarksSection.model_validate({"datasets": [f"{entry.name}:train", f"{entry.name}:test"]})
+        BenchmarksSection.model_validate(
+            {"datasets": [f"{entry.name}:train", f"{entry.name}:test"]}
+        )
     assert not datasets_root.exists()  # checking a job file installs nothing
 
 
-def test_a_job_on_a_split_installs_the_dataset_on_first_use(served_bitcode_dataset, datasets_root, capsys):
+def test_a_job_on_a_split_installs_the_dataset_on_first_use(
+    served_bitcode_dataset, datasets_root, capsys
+):
     from cgym_ray.jobs.schema import BenchmarksSection
 
-    section = BenchmarksSection.model_validate({"datasets": ["served-test-v0:train", "served-test-v0:test"]})
+    section = BenchmarksSection.model_validate(
+        {"datasets": ["served-test-v0:train", "served-test-v0:test"]}
+    )
     uris = section.resolve()
     assert "downloading served-test-v0 [" in capsys.readouterr().err
     splits = assign_splits("served-test-v0", ["crc32", "dijkstra", "sha256"])
-    expected = [f"benchmark://served-test-v0/{n}" for split in ("train", "test") for n in sorted(splits) if splits[n] == split]
+    expected = [
+        f"benchmark://served-test-v0/{n}"
+        for split in ("train", "test")
+        for n in sorted(splits)
+        if splits[n] == split
+    ]
     assert uris == expected

@@ -61,10 +61,21 @@ def test_program_is_clean_under_ubsan_and_asan(name):
     with tempfile.TemporaryDirectory() as scratch:
         executable = Path(scratch) / name
         subprocess.run(
-            [clang(), "-std=c11", "-g", "-O1", "-fsanitize=address,undefined",
-             "-fno-sanitize-recover=all", str(SOURCE_DIR / f"{name}.c"), "-lm", "-o", str(executable)],
-            check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                clang(),
+                "-std=c11",
+                "-g",
+                "-O1",
+                "-fsanitize=address,undefined",
+                "-fno-sanitize-recover=all",
+                str(SOURCE_DIR / f"{name}.c"),
+                "-lm",
+                "-o",
+                str(executable),
+            ],
+            check=True,
+            capture_output=True,
+        )
         result = subprocess.run([str(executable)], capture_output=True, timeout=120)
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     assert result.stderr == b""

@@ -27,10 +27,17 @@ def local_ray():
 
 def tasks(agent: str, steps: int, seeds=(0,), names=SMALL, **params) -> list[SearchTask]:
     return [
-        SearchTask(f"{agent}-{name}-{seed}", f"benchmark://cgym-suite-v0/{name}", agent, seed,
-                   budget_steps=steps, params=params)
-        for name in names for seed in seeds
-    ]  # fmt: skip
+        SearchTask(
+            f"{agent}-{name}-{seed}",
+            f"benchmark://cgym-suite-v0/{name}",
+            agent,
+            seed,
+            budget_steps=steps,
+            params=params,
+        )
+        for name in names
+        for seed in seeds
+    ]
 
 
 def test_search_over_several_programs_records_one_row_per_step(local_ray, tmp_path):
@@ -77,7 +84,9 @@ def test_killing_an_actor_mid_run_loses_no_task(local_ray, tmp_path):
     episodes = store.episodes(run_id=run_id).to_pandas()
     # One attempt's episodes per task, never the killed attempt's and the retry's.
     for result in results:
-        rows = episodes[(episodes.benchmark == result.task.benchmark) & (episodes.seed == result.task.seed)]
+        rows = episodes[
+            (episodes.benchmark == result.task.benchmark) & (episodes.seed == result.task.seed)
+        ]
         assert len(rows) == result.episodes, (result, len(rows))
 
 
@@ -87,7 +96,9 @@ def test_task_that_keeps_killing_its_actor_is_reported_as_errored(local_ray, tmp
     options = PoolOptions(num_actors=1, max_attempts=2, task_timeout_s=3.0)
     pool = EnvPool(EnvConfig("llvm-ic-v0"), options, str(store.root), run_id)
     # A budget far beyond the deadline: the pool kills the actor twice, then gives up.
-    (result,) = pool.run([SearchTask("slow", "benchmark://cgym-suite-v0/crc32", "random", 0, budget_seconds=60)])
+    (result,) = pool.run(
+        [SearchTask("slow", "benchmark://cgym-suite-v0/crc32", "random", 0, budget_seconds=60)]
+    )
     pool.close()
     assert result.status == "error" and result.attempts == 2 and "deadline" in result.error
     store.refresh()
@@ -116,14 +127,22 @@ def test_a_failing_search_reports_its_real_exception(local_ray, tmp_path):
     batch = [
         SearchTask("ir", f"file://{bad_ir}", "random", 0, budget_steps=10),
         SearchTask("c", f"file://{bad_c}", "random", 0, budget_steps=10),
-        SearchTask("param", "benchmark://cgym-suite-v0/crc32", "random", 0, budget_steps=10,
-                   params={"patiense": 25}),
-    ]  # fmt: skip
+        SearchTask(
+            "param",
+            "benchmark://cgym-suite-v0/crc32",
+            "random",
+            0,
+            budget_steps=10,
+            params={"patiense": 25},
+        ),
+    ]
     results = {r.task.task_id: r for r in pool.run(batch)}
     pool.close()
     for result in results.values():
         assert result.status == "error" and result.attempts == 1
-        assert "ray::" not in result.error and "\x1b" not in result.error and "\n" not in result.error
+        assert (
+            "ray::" not in result.error and "\x1b" not in result.error and "\n" not in result.error
+        )
         assert result.task.benchmark in result.error and "agent random" in result.error
         assert "Traceback" in result.traceback
     assert "bad.ll" in results["ir"].error

@@ -21,8 +21,14 @@ def test_recorded_episodes_replay_to_their_rewards(tmp_path):
     with store.writer(run_id) as writer:
         reporter = StoreReporter(writer, "random", {"patience": 8})
         for name in ("crc32", "lzw"):
-            AGENTS["random"](lambda: gym.make("llvm-ic-v0").unwrapped, f"benchmark://cgym-suite-v0/{name}",
-                             Budget(steps=40), seed=1, report=reporter, patience=8)  # fmt: skip
+            AGENTS["random"](
+                lambda: gym.make("llvm-ic-v0").unwrapped,
+                f"benchmark://cgym-suite-v0/{name}",
+                Budget(steps=40),
+                seed=1,
+                report=reporter,
+                patience=8,
+            )
     store.refresh()
     steps = store.steps(run_id=run_id).to_pandas()
     episodes = store.episodes(run_id=run_id).to_pandas()

@@ -75,7 +75,10 @@ def test_setting_the_spaces_on_a_live_env(env):
     assert env.observation_space.shape == (56,) and observation.shape == (56,)
     env.reward_space = "IrInstructionCount"
     assert env.reward_space.name == "IrInstructionCount"
-    assert env.episode_reward == env.references("instruction_count")["O0"] - env.observation["IrInstructionCount"]
+    assert (
+        env.episode_reward
+        == env.references("instruction_count")["O0"] - env.observation["IrInstructionCount"]
+    )
     _, reward, *_ = env.step("gvn")
     assert reward == float(int(reward))  # a raw count now
     assert env.validate(check_behaviour=False).ok
@@ -103,13 +106,17 @@ def test_action_space_flags_and_render(env):
     assert env.render() == env.observation["Ir"]
 
 
-@pytest.mark.parametrize("action", ["sccp", "globalopt", "tailcallelim", "infer-alignment", "correlated-propagation"])
+@pytest.mark.parametrize(
+    "action", ["sccp", "globalopt", "tailcallelim", "infer-alignment", "correlated-propagation"]
+)
 def test_a_pass_that_only_adds_flags_or_attributes_had_an_effect(env, action):
     """nuw, unnamed_addr, tail, align and nonnull all change the IR text."""
     env.step("sroa")
     before = ir_without_value_names(env.observation["Ir"])
     _, _, _, _, info = env.step(action)
-    assert ir_without_value_names(env.observation["Ir"]) != before  # crc32 after sroa: each changes something
+    assert (
+        ir_without_value_names(env.observation["Ir"]) != before
+    )  # crc32 after sroa: each changes something
     assert info["action_had_no_effect"] is False
 
 

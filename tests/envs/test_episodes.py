@@ -115,7 +115,9 @@ def test_out_of_memory_ends_the_episode_and_reset_recovers(monkeypatch):
 
 
 def test_step_timeout_ends_the_episode():
-    env = gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/linalg_kit", step_timeout_s=0.01)
+    env = gym.make(
+        "llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/linalg_kit", step_timeout_s=0.01
+    )
     env.reset()
     _, _, terminated, _, info = env.step(index(env, "O3"))
     assert terminated and info["error"]["cause"] == "timeout"

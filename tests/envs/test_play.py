@@ -54,7 +54,12 @@ def test_a_crash_inside_play_ends_the_episode_at_that_step(monkeypatch):
     env = make_env("llvm-ic-v0")
     boom, uses = with_fake_action(monkeypatch, env, "cgym-inject-abort")
     catalogue = env.action_space.catalogue
-    actions = [catalogue.index_of("sroa"), catalogue.index_of("gvn"), boom, catalogue.index_of("instcombine")]
+    actions = [
+        catalogue.index_of("sroa"),
+        catalogue.index_of("gvn"),
+        boom,
+        catalogue.index_of("instcombine"),
+    ]
     played = env.play(actions)
     assert [p.terminated for p in played] == [False, False, True]
     assert played[-1].info["error"]["type"] == "CompilerAbort"
@@ -71,9 +76,13 @@ def with_fake_action(monkeypatch, env, pipeline: str) -> tuple[int, list[int]]:
 
     catalogue, fake, uses = env.action_space.catalogue, Action("fake", pipeline), []
     lookup = catalogue.lookup
-    monkeypatch.setattr(catalogue, "lookup", lambda a: (uses.append(a), fake)[1] if a == 10_000 else lookup(a))
+    monkeypatch.setattr(
+        catalogue, "lookup", lambda a: (uses.append(a), fake)[1] if a == 10_000 else lookup(a)
+    )
     monkeypatch.setattr(env.action_space, "contains", lambda a: True)
-    monkeypatch.setattr(env.action_space, "names", [*env.action_space.names, *[""] * (10_001 - env.action_space.n)])
+    monkeypatch.setattr(
+        env.action_space, "names", [*env.action_space.names, *[""] * (10_001 - env.action_space.n)]
+    )
     return 10_000, uses
 
 
@@ -81,12 +90,17 @@ def test_a_hang_inside_play_times_out_with_the_time_limit_and_is_not_run_again(m
     env = make_env("llvm-ic-v0")
     env.step_timeout_s = 600.0  # only the time limit can end the hang in time
     hang, uses = with_fake_action(monkeypatch, env, "cgym-inject-hang")
-    sroa, gvn = env.action_space.catalogue.index_of("sroa"), env.action_space.catalogue.index_of("gvn")
+    sroa, gvn = (
+        env.action_space.catalogue.index_of("sroa"),
+        env.action_space.catalogue.index_of("gvn"),
+    )
     played = env.play([sroa, gvn, hang, sroa], time_limit_s=0.2, overrun_s=0.3)
     assert [p.terminated for p in played] == [False, False, True]
     error = played[-1].info["error"]
     assert error["type"] == "CompilerTimeout" and error["cause"] == "timeout"
-    assert float(error["detail"].split("after ")[1].split(" s")[0]) <= 0.5  # not the 600 s step timeout
+    assert (
+        float(error["detail"].split("after ")[1].split(" s")[0]) <= 0.5
+    )  # not the 600 s step timeout
     assert len(uses) == 1  # the rebuilt episode did not run the hanging step again
     assert env.actions == [sroa, gvn] and env.step_timeout_s == 600.0
     env.reset()
@@ -113,5 +127,7 @@ def test_reset_reuses_the_worker_and_starts_from_the_benchmark():
     env.reset(options={"benchmark": "benchmark://cgym-suite-v0/crc32"})
     env.reset(options={"benchmark": DIJKSTRA})
     assert env._session.worker_pid == pid
-    assert env.observation["IrSha1"] == first_sha and env.actions == [] and env.episode_reward == 0.0
+    assert (
+        env.observation["IrSha1"] == first_sha and env.actions == [] and env.episode_reward == 0.0
+    )
     env.close()

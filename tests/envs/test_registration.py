@@ -44,5 +44,8 @@ def test_default_selection_is_the_train_split_and_seeded():
     assert first == again
     from cgym_ray.datasets import get_dataset
 
-    train = {get_dataset("cgym-suite-v0").uri(n) for n in get_dataset("cgym-suite-v0").benchmark_names("train")}
+    train = {
+        get_dataset("cgym-suite-v0").uri(n)
+        for n in get_dataset("cgym-suite-v0").benchmark_names("train")
+    }
     assert set(first) <= train and len(set(first)) > 1

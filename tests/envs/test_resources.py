@@ -9,7 +9,9 @@ from pathlib import Path
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300
+    )
 
 
 def worker_pids(owner: int | None = None) -> set[int]:
@@ -17,7 +19,9 @@ def worker_pids(owner: int | None = None) -> set[int]:
 
     Forked workers keep their template's command line, which ends with the owner's pid.
     """
-    out = subprocess.run(["pgrep", "-af", "cgym_ray.llvm.worker"], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pgrep", "-af", "cgym_ray.llvm.worker"], capture_output=True, text=True
+    ).stdout
     pids = set()
     for line in out.splitlines():
         pid, *command = line.split()

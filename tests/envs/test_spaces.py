@@ -37,7 +37,11 @@ def test_observations_agree_with_each_other(env):
     count = env.observation["IrInstructionCount"][0]
     assert env.observation["InstCount"][0] == count == env.observation["Autophase"][51]
     assert bytes(env.observation["Bitcode"].astype(np.uint8))[:2] == b"BC"
-    assert env.observation["IrInstructionCountO0"][0] > count > env.observation["IrInstructionCountOz"][0]
+    assert (
+        env.observation["IrInstructionCountO0"][0]
+        > count
+        > env.observation["IrInstructionCountOz"][0]
+    )
     assert env.observation["ObjectTextSizeO0"][0] > env.observation["ObjectTextSizeOz"][0] > 0
     assert env.observation["Runtime"][0] > 0
 
@@ -52,7 +56,9 @@ def test_raw_and_normalised_rewards(env):
     after = env.observation["IrInstructionCount"][0]
     assert env.reward["IrInstructionCount"] == before - after
     assert env.reward["IrInstructionCountNorm"] == pytest.approx((before - after) / refs["O0"])
-    assert env.reward["IrInstructionCountO3"] == pytest.approx((before - after) / (refs["O0"] - refs["O3"]))
+    assert env.reward["IrInstructionCountO3"] == pytest.approx(
+        (before - after) / (refs["O0"] - refs["O3"])
+    )
     assert env.reward["IrInstructionCount"] == 0  # nothing changed since the last reading
 
 
@@ -61,7 +67,12 @@ def test_text_size_rewards_follow_the_text_size(env):
     first = env.reward["ObjectTextSizeOz"]  # since reset (the O0 module)
     now = env.observation["ObjectTextSizeBytes"][0]
     assert first == pytest.approx((sizes["O0"] - now) / (sizes["O0"] - sizes["Oz"]))
-    assert set(REWARDS) >= {"ObjectTextSizeBytes", "ObjectTextSizeNorm", "ObjectTextSizeO3", "ObjectTextSizeOz"}
+    assert set(REWARDS) >= {
+        "ObjectTextSizeBytes",
+        "ObjectTextSizeNorm",
+        "ObjectTextSizeO3",
+        "ObjectTextSizeOz",
+    }
 
 
 def test_code_size_envs_load_with_size_attributes():

@@ -39,7 +39,12 @@ def test_csv_round_trip_in_compilergym_format():
     text = buffer.getvalue()
     assert text.splitlines()[0] == "benchmark,reward,walltime,commandline"
     (read,) = read_csv(io.StringIO(text))
-    assert (read.benchmark, read.commandline, read.reward, read.walltime) == (CRC32, "sroa gvn", 0.5, 1.25)
+    assert (read.benchmark, read.commandline, read.reward, read.walltime) == (
+        CRC32,
+        "sroa gvn",
+        0.5,
+        1.25,
+    )
     buffer = io.StringIO()
     write_csv([state], buffer, extended=True)
     assert read_csv(io.StringIO(buffer.getvalue()))[0] == state
@@ -57,7 +62,9 @@ def test_apply_replays_a_state():
     state, sha = env.state, env.observation["IrSha1"]
     other = gym.make("llvm-ic-v0").unwrapped
     other.apply(state)
-    assert other.observation["IrSha1"] == sha and other.episode_reward == pytest.approx(state.reward)
+    assert other.observation["IrSha1"] == sha and other.episode_reward == pytest.approx(
+        state.reward
+    )
     env.close()
     other.close()
 
@@ -71,7 +78,9 @@ def test_commandlines_replay_to_the_same_ir_over_the_whole_action_space():
         for _ in range(3):
             env.reset(options={"benchmark": f"benchmark://cgym-suite-v0/{benchmark}"})
             crashed = any(env.step(int(a))[2] for a in rng.permutation(env.action_space.n)[:40])
-            if crashed:  # LLVM itself can crash on some orders; those episodes have no IR to compare
+            if (
+                crashed
+            ):  # LLVM itself can crash on some orders; those episodes have no IR to compare
                 continue
             state, sha = env.state, env.observation["IrSha1"]
             env.apply(state)
@@ -125,7 +134,10 @@ def test_read_csv_takes_headerless_and_empty_files():
     assert read_csv(io.StringIO("")) == []
     assert read_csv(io.StringIO("benchmark,reward,walltime,commandline\n")) == []
     states = read_csv(io.StringIO(f"{CRC32},0.5,1.0,sroa gvn\n{CRC32},,2.0,sroa\n"))
-    assert [(s.reward, s.walltime, s.commandline) for s in states] == [(0.5, 1.0, "sroa gvn"), (None, 2.0, "sroa")]
+    assert [(s.reward, s.walltime, s.commandline) for s in states] == [
+        (0.5, 1.0, "sroa gvn"),
+        (None, 2.0, "sroa"),
+    ]
     with pytest.raises(CompilerError, match="line 2"):
         read_csv(io.StringIO(f"{CRC32},0.5,1.0,sroa\n{CRC32},x,1.0,sroa\n"))
 
@@ -135,13 +147,22 @@ def test_a_forged_reward_in_a_compilergym_csv_fails_validation():
     buffer = io.StringIO()
     write_csv([env.state], buffer)  # CompilerGym's four columns: no reward space
     (honest,) = read_csv(io.StringIO(buffer.getvalue()))
-    forged = CompilerEnvState(honest.benchmark, honest.commandline, reward=5.0, walltime=honest.walltime)
+    forged = CompilerEnvState(
+        honest.benchmark, honest.commandline, reward=5.0, walltime=honest.walltime
+    )
     assert honest.reward_space is None
     assert env.validate(honest, check_behaviour=False).ok
     result = env.validate(forged, check_behaviour=False)
-    assert [f.kind for f in result.failures] == ["reward"] and result.reward == pytest.approx(honest.reward)
-    assert [f.kind for f in validate(forged, check_behaviour=False, reward_space="IrInstructionCountOz").failures] == [
+    assert [f.kind for f in result.failures] == ["reward"] and result.reward == pytest.approx(
+        honest.reward
+    )
+    assert [
+        f.kind
+        for f in validate(
+            forged, check_behaviour=False, reward_space="IrInstructionCountOz"
+        ).failures
+    ] == ["reward"]
+    assert [f.kind for f in validate(forged, check_behaviour=False).failures] == [
         "reward"
-    ]
-    assert [f.kind for f in validate(forged, check_behaviour=False).failures] == ["reward"]  # nothing to check with
+    ]  # nothing to check with
     env.close()

@@ -15,7 +15,11 @@ from cgym_ray.envs.wrappers import (
     RandomOrderBenchmarks,
 )
 
-BENCHMARKS = ["benchmark://cgym-suite-v0/crc32", "benchmark://cgym-suite-v0/sha256", "benchmark://cgym-suite-v0/md5"]
+BENCHMARKS = [
+    "benchmark://cgym-suite-v0/crc32",
+    "benchmark://cgym-suite-v0/sha256",
+    "benchmark://cgym-suite-v0/md5",
+]
 
 
 def test_all_wrappers_stack_and_give_flat_spaces():

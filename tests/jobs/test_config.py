@@ -33,7 +33,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def cgym(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cgym_ray", *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "cgym_ray", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_good_config_loads(tmp_path):
@@ -72,7 +74,10 @@ def test_bad_yaml_and_missing_file(tmp_path):
 
 
 def test_unknown_benchmark_uri(tmp_path):
-    path = write(tmp_path, GOOD.replace("datasets: [cgym-suite-v0:test]", "uris: [benchmark://cgym-suite-v0/nope]"))
+    path = write(
+        tmp_path,
+        GOOD.replace("datasets: [cgym-suite-v0:test]", "uris: [benchmark://cgym-suite-v0/nope]"),
+    )
     with pytest.raises(JobConfigError, match="nope"):
         load_job(path)
 
@@ -93,13 +98,22 @@ def test_overrides_and_dry_run(tmp_path):
 
 
 def test_single_agent_shorthand_and_relative_files(tmp_path):
-    (tmp_path / "prog.c").write_text('#include <stdio.h>\nint main(void){printf("1\\n");return 0;}\n')
-    path = write(tmp_path, GOOD.replace("datasets: [cgym-suite-v0:test]", "files: [prog.c]").replace(
-        "agents:\n  - {name: random, params: {patience: 5}}", "agent: {name: greedy}"))
+    (tmp_path / "prog.c").write_text(
+        '#include <stdio.h>\nint main(void){printf("1\\n");return 0;}\n'
+    )
+    path = write(
+        tmp_path,
+        GOOD.replace("datasets: [cgym-suite-v0:test]", "files: [prog.c]").replace(
+            "agents:\n  - {name: random, params: {patience: 5}}", "agent: {name: greedy}"
+        ),
+    )
     config = load_job(path)
     assert [a.name for a in config.agents] == ["greedy"]
     assert config.benchmarks.resolve() == [f"file://{tmp_path / 'prog.c'}"]
-    broken = write(tmp_path, GOOD.replace("agents:\n  - {name: random, params: {patience: 5}}", "agent: {name: nobody}"))
+    broken = write(
+        tmp_path,
+        GOOD.replace("agents:\n  - {name: random, params: {patience: 5}}", "agent: {name: nobody}"),
+    )
     with pytest.raises(JobConfigError, match="agent.name"):
         load_job(broken)
 
@@ -114,17 +128,24 @@ def test_an_endless_time_budget_without_a_step_limit_is_refused(tmp_path, second
     path = write(tmp_path, GOOD.replace("budget: {steps: 50}", f"budget: {{seconds: {seconds}}}"))
     with pytest.raises(JobConfigError, match=r"job.yaml:8.*budget"):
         load_job(path)
-    bounded = write(tmp_path, GOOD.replace("budget: {steps: 50}", "budget: {steps: 50, seconds: 1e9}"))
+    bounded = write(
+        tmp_path, GOOD.replace("budget: {steps: 50}", "budget: {steps: 50, seconds: 1e9}")
+    )
     assert load_job(bounded).budget.steps == 50
 
 
-@pytest.mark.parametrize(("name", "data", "complaint"), [
-    ("empty.c", b"", "empty"),
-    ("blank.ll", b"\n  \n", "empty"),
-    ("empty.bc", b"", "empty"),
-    ("garbage.bc", bytes(range(256)), "not LLVM bitcode"),
-])
-def test_empty_and_garbage_programs_are_refused_at_load_naming_the_file(tmp_path, name, data, complaint):
+@pytest.mark.parametrize(
+    ("name", "data", "complaint"),
+    [
+        ("empty.c", b"", "empty"),
+        ("blank.ll", b"\n  \n", "empty"),
+        ("empty.bc", b"", "empty"),
+        ("garbage.bc", bytes(range(256)), "not LLVM bitcode"),
+    ],
+)
+def test_empty_and_garbage_programs_are_refused_at_load_naming_the_file(
+    tmp_path, name, data, complaint
+):
     (tmp_path / name).write_bytes(data)
     path = write(tmp_path, GOOD.replace("datasets: [cgym-suite-v0:test]", f"files: [{name}]"))
     with pytest.raises(JobConfigError) as caught:
@@ -158,7 +179,11 @@ def test_an_unknown_agent_parameter_exits_2_naming_its_line_and_field(tmp_path):
         ("{name: random, params: {patience: lots}}", "agents.0.params.patience", "not a valid"),
         ("{name: beam, params: {width: 1.5}}", "agents.0.params.width", "not a valid"),
         ("{name: policy}", "agents.0.params.checkpoint", "needs this parameter"),
-        ("{name: greedy, params: {patience: 3}}", "agents.0.params.patience", "allowed: min_improvement"),
+        (
+            "{name: greedy, params: {patience: 3}}",
+            "agents.0.params.patience",
+            "allowed: min_improvement",
+        ),
     ],
 )
 def test_agent_parameters_are_checked_against_the_agent(tmp_path, agent, field, words):
@@ -174,17 +199,22 @@ def test_a_leaderboard_job_checks_its_agent_parameters(tmp_path):
     path.write_text(
         "kind: leaderboard\ntask: llvm-ic-suite-v0\nagent: {name: random, params: {patiense: 2}}\n"
     )
-    with pytest.raises(JobConfigError, match=r"job.yaml:3: agent.params.patiense: unknown parameter"):
+    with pytest.raises(
+        JobConfigError, match=r"job.yaml:3: agent.params.patiense: unknown parameter"
+    ):
         load_job(path)
 
 
 def test_validating_a_job_file_imports_neither_ray_nor_torch(tmp_path):
     """A config check stays light: the agents and job kinds are named, not imported."""
-    path = write(tmp_path, GOOD.replace(
-        "agents:\n  - {name: random, params: {patience: 5}}",
-        "agents:\n  - {name: random, params: {patience: 5}}\n"
-        "  - {name: genetic}\n  - {name: policy, params: {checkpoint: runs/x}}",
-    ))
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            "agents:\n  - {name: random, params: {patience: 5}}",
+            "agents:\n  - {name: random, params: {patience: 5}}\n"
+            "  - {name: genetic}\n  - {name: policy, params: {checkpoint: runs/x}}",
+        ),
+    )
     train = tmp_path / "train.yaml"
     train.write_text("kind: train\nbenchmarks: {datasets: [cgym-suite-v0:train]}\niterations: 1\n")
     code = textwrap.dedent(f"""
@@ -195,7 +225,9 @@ def test_validating_a_job_file_imports_neither_ray_nor_torch(tmp_path):
         loaded = sorted(m for m in ("ray", "torch") if m in sys.modules)
         assert not loaded, loaded
     """)
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -210,5 +242,8 @@ def test_the_agent_table_names_every_search_baseline():
 def test_a_builtin_job_loads_by_name_from_anywhere(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_job("quickstart").name == "quickstart"
-    with pytest.raises(JobConfigError, match=r"quickstart.yaml: no such job file \(built-in jobs, by name: .*ppo-smoke"):
+    with pytest.raises(
+        JobConfigError,
+        match=r"quickstart.yaml: no such job file \(built-in jobs, by name: .*ppo-smoke",
+    ):
         load_job("quickstart.yaml")  # a path, relative to here: not a name

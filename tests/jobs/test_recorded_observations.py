@@ -20,10 +20,19 @@ PROGRAMS = "[benchmark://cgym-suite-v0/crc32,benchmark://cgym-suite-v0/binary_se
 def _quickstart(tmp_path, *overrides: str) -> TrajectoryStore:
     """configs/quickstart.yaml on two programs with a 1 s budget, into its own store."""
     command = [
-        sys.executable, "-m", "cgym_ray", "run", "configs/quickstart.yaml", "--quiet",
-        "budget.seconds=1", "benchmarks.datasets=[]", f"benchmarks.uris={PROGRAMS}",
-        f"store.path={tmp_path / 'store'}", f"output.dir={tmp_path / 'out'}", *overrides,
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "cgym_ray",
+        "run",
+        "configs/quickstart.yaml",
+        "--quiet",
+        "budget.seconds=1",
+        "benchmarks.datasets=[]",
+        f"benchmarks.uris={PROGRAMS}",
+        f"store.path={tmp_path / 'store'}",
+        f"output.dir={tmp_path / 'out'}",
+        *overrides,
+    ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     return TrajectoryStore.open(tmp_path / "store", create=False)
@@ -65,8 +74,12 @@ def test_observations_are_the_real_ones(recorded):
 
 @pytest.mark.slow  # Ray: runs the quickstart job
 def test_rllib_export_of_the_store(recorded, tmp_path):
-    assert main(["results", "export", "rllib", str(tmp_path / "offline"),
-                 "--store", str(recorded.root)]) == 0  # fmt: skip
+    assert (
+        main(
+            ["results", "export", "rllib", str(tmp_path / "offline"), "--store", str(recorded.root)]
+        )
+        == 0
+    )
     table = pq.read_table(tmp_path / "offline" / "transitions.parquet")
     assert table.num_rows == recorded.steps().num_rows
     space = table.schema.metadata[b"cgym.observation_space"].decode()
@@ -81,8 +94,23 @@ def test_rllib_export_of_the_store(recorded, tmp_path):
 
 @pytest.mark.slow  # Ray: runs the quickstart job
 def test_minari_export_of_the_store(recorded, tmp_path, monkeypatch):
-    assert main(["results", "export", "minari", "cgym/quickstart-v0", "--store", str(recorded.root),
-                 "--minari-root", str(tmp_path / "minari"), "--num-actions", "139"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "results",
+                "export",
+                "minari",
+                "cgym/quickstart-v0",
+                "--store",
+                str(recorded.root),
+                "--minari-root",
+                str(tmp_path / "minari"),
+                "--num-actions",
+                "139",
+            ]
+        )
+        == 0
+    )
     import minari
 
     monkeypatch.setenv("MINARI_DATASETS_PATH", str(tmp_path / "minari"))

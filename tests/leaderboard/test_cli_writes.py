@@ -16,9 +16,18 @@ def _tree(root) -> dict[str, bytes]:
 
 def _validate(submission, tiny_task, *options: str) -> int:
     return main(
-        ["leaderboard", "validate", str(submission), "--task", str(tiny_task),
-         "--no-behaviour", "--num-cpus", "2", *options]
-    )  # fmt: skip
+        [
+            "leaderboard",
+            "validate",
+            str(submission),
+            "--task",
+            str(tiny_task),
+            "--no-behaviour",
+            "--num-cpus",
+            "2",
+            *options,
+        ]
+    )
 
 
 @pytest.mark.slow  # Ray: a leaderboard evaluation
@@ -54,8 +63,18 @@ def test_render_writes_into_its_own_directory_by_default(
     assert _tree(leaderboard) == before
     assert "random" in (tmp_path / "leaderboard-page" / "README.md").read_text()
     assert (tmp_path / "leaderboard-page" / "index.html").exists()
-    assert main(["leaderboard", "render", "--submissions", "results/leaderboard/submissions",
-                 "--in-place"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "leaderboard",
+                "render",
+                "--submissions",
+                "results/leaderboard/submissions",
+                "--in-place",
+            ]
+        )
+        == 0
+    )
     assert (leaderboard / "README.md").exists() and (leaderboard / "index.html").exists()
 
 
@@ -64,8 +83,10 @@ def test_render_with_no_submissions_exits_1_and_says_why(tmp_path, capsys):
     (submissions / "unvalidated").mkdir(parents=True)
     (submissions / "unvalidated" / "metadata.json").write_text("{}")
     page = tmp_path / "page"
-    assert main(["leaderboard", "render", "--submissions", str(submissions),
-                 "--output", str(page)]) == 1  # fmt: skip
+    assert (
+        main(["leaderboard", "render", "--submissions", str(submissions), "--output", str(page)])
+        == 1
+    )
     err = capsys.readouterr().err
     assert f"no validated submissions in {submissions}" in err and "unvalidated" in err
     assert not page.exists()

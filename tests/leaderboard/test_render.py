@@ -13,7 +13,9 @@ from cgym_ray.leaderboard.render import render_leaderboard
 from cgym_ray.leaderboard.submission import file_sha256
 from cgym_ray.leaderboard.validation import validate_submission
 
-pytestmark = pytest.mark.slow  # Ray: renders real evaluated submissions (scripts/test --fast skips it)
+pytestmark = (
+    pytest.mark.slow
+)  # Ray: renders real evaluated submissions (scripts/test --fast skips it)
 
 
 @pytest.fixture(scope="module")
@@ -23,9 +25,12 @@ def submissions(evaluated, tiny_task, tmp_path_factory):
     good = root / "random-test"
     shutil.copytree(evaluated, good)
     report = validate_submission(
-        good, task=str(tiny_task), num_cpus=2, check_behaviour=False,
+        good,
+        task=str(tiny_task),
+        num_cpus=2,
+        check_behaviour=False,
         output=good / "validation.json",
-    )  # fmt: skip
+    )
     assert report.ok
     edited = root / "edited-after-validation"
     shutil.copytree(good, edited)

@@ -102,7 +102,10 @@ def test_fingerprint_changes_whenever_the_ir_text_does_other_than_names(program,
             module.run_pipeline(action.pipeline)
         except CompilerError:
             continue
-        new_fingerprint, new_text = module.fingerprint()[0], ir_without_value_names(module.ir_text())
+        new_fingerprint, new_text = (
+            module.fingerprint()[0],
+            ir_without_value_names(module.ir_text()),
+        )
         if new_text != text and new_fingerprint == fingerprint:
             missed.append(action.name)
         fingerprint, text = new_fingerprint, new_text
@@ -120,7 +123,10 @@ def test_renaming_values_alone_is_no_change(crc32_bitcode):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_ir_does_not_depend_on_where_the_module_came_from(backend, crc32_bitcode):
     instance = get_backend(backend)
-    texts = {instance.load(crc32_bitcode, name).ir_text() for name in ("benchmark://a/b", "/tmp/x/prog.bc")}
+    texts = {
+        instance.load(crc32_bitcode, name).ir_text()
+        for name in ("benchmark://a/b", "/tmp/x/prog.bc")
+    }
     assert len(texts) == 1
     (text,) = texts
     assert text.startswith("; ModuleID = 'module'\nsource_filename = \"module\"\n"), text[:120]

@@ -35,12 +35,16 @@ def test_commandline_round_trip():
 def test_every_action_keeps_every_program_valid(name, suite_bitcode):
     with CompilerSession(suite_bitcode[name], name, timeout_s=120) as session:
         results = session.try_actions(list(range(len(CATALOGUE))), observations=("verify",))
-    broken = {CATALOGUE[i].name: r for i, r in enumerate(results) if r.error or r.observations["verify"]}
+    broken = {
+        CATALOGUE[i].name: r for i, r in enumerate(results) if r.error or r.observations["verify"]
+    }
     assert broken == {}
 
 
 def test_compilergym_commandlines_are_translated():
-    indices = CATALOGUE.from_commandline("opt -mem2reg -functionattrs -simplifycfg input.bc -o output.bc")
+    indices = CATALOGUE.from_commandline(
+        "opt -mem2reg -functionattrs -simplifycfg input.bc -o output.bc"
+    )
     assert [CATALOGUE[i].name for i in indices] == ["mem2reg", "function-attrs", "simplifycfg"]
     with pytest.raises(UnknownActionError, match="constprop"):
         CATALOGUE.from_commandline("opt -constprop input.bc -o output.bc")

@@ -12,20 +12,53 @@ from cgym_ray.llvm.features import AUTOPHASE_NAMES, INSTCOUNT_NAMES
 FIXTURE = Path(__file__).with_name("feature_fixture.ll").read_bytes()
 
 EXPECTED_INSTCOUNT = {
-    "TotalInsts": 10, "TotalBlocks": 5, "TotalFuncs": 1, "RetCount": 2, "BrCount": 2,
-    "SwitchCount": 1, "AddCount": 1, "TruncCount": 1, "ZExtCount": 1, "PHICount": 1,
+    "TotalInsts": 10,
+    "TotalBlocks": 5,
+    "TotalFuncs": 1,
+    "RetCount": 2,
+    "BrCount": 2,
+    "SwitchCount": 1,
+    "AddCount": 1,
+    "TruncCount": 1,
+    "ZExtCount": 1,
+    "PHICount": 1,
     "CallCount": 1,
-}  # fmt: skip
+}
 
 EXPECTED_AUTOPHASE = {
-    "TotalFuncs": 2, "TotalBlocks": 5, "TotalInsts": 10, "NumEdges": 6,
-    "oneSuccessor": 1, "twoSuccessor": 1, "onePred": 2, "twoPred": 2, "onePredOneSuc": 1,
-    "CriticalCount": 3, "BranchCount": 2, "UncondBranches": 1, "BB03Phi": 1, "BBNoPhi": 4,
-    "BeginPhi": 1, "ArgsPhi": 2, "BBNumArgsLo": 1, "returnInt": 1, "const32Bit": 5,
-    "numConstZeroes": 1, "numConstOnes": 3, "binaryConstArg": 1, "NumAddInst": 1,
-    "NumBrInst": 2, "NumCallInst": 1, "NumPHIInst": 1, "NumRetInst": 2, "NumTruncInst": 1,
-    "NumZExtInst": 1, "TotalMemInst": 1, "testUnary": 2, "BlockLow": 5,
-}  # fmt: skip
+    "TotalFuncs": 2,
+    "TotalBlocks": 5,
+    "TotalInsts": 10,
+    "NumEdges": 6,
+    "oneSuccessor": 1,
+    "twoSuccessor": 1,
+    "onePred": 2,
+    "twoPred": 2,
+    "onePredOneSuc": 1,
+    "CriticalCount": 3,
+    "BranchCount": 2,
+    "UncondBranches": 1,
+    "BB03Phi": 1,
+    "BBNoPhi": 4,
+    "BeginPhi": 1,
+    "ArgsPhi": 2,
+    "BBNumArgsLo": 1,
+    "returnInt": 1,
+    "const32Bit": 5,
+    "numConstZeroes": 1,
+    "numConstOnes": 3,
+    "binaryConstArg": 1,
+    "NumAddInst": 1,
+    "NumBrInst": 2,
+    "NumCallInst": 1,
+    "NumPHIInst": 1,
+    "NumRetInst": 2,
+    "NumTruncInst": 1,
+    "NumZExtInst": 1,
+    "TotalMemInst": 1,
+    "testUnary": 2,
+    "BlockLow": 5,
+}
 
 
 def backends() -> list[str]:

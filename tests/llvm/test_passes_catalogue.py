@@ -29,18 +29,46 @@ PREPARED = ("sroa", "instcombine", "inline")
 # LLVM 23's loop and loop-nest passes (`opt -print-passes`): each needs a loop
 # adaptor, and licm/lnicm one with MemorySSA (LLVM aborts without it).
 LOOP_PASSES = {
-    "canon-freeze", "guard-widening", "indvars", "licm", "lnicm", "loop-deletion",
-    "loop-flatten", "loop-idiom", "loop-instsimplify", "loop-interchange", "loop-predication",
-    "loop-reduce", "loop-rotate", "loop-simplifycfg", "loop-term-fold", "loop-unroll-and-jam",
-    "loop-unroll-full", "loop-versioning-licm", "simple-loop-unswitch",
-}  # fmt: skip
+    "canon-freeze",
+    "guard-widening",
+    "indvars",
+    "licm",
+    "lnicm",
+    "loop-deletion",
+    "loop-flatten",
+    "loop-idiom",
+    "loop-instsimplify",
+    "loop-interchange",
+    "loop-predication",
+    "loop-reduce",
+    "loop-rotate",
+    "loop-simplifycfg",
+    "loop-term-fold",
+    "loop-unroll-and-jam",
+    "loop-unroll-full",
+    "loop-versioning-licm",
+    "simple-loop-unswitch",
+}
 NEEDS_MEMORYSSA = {"licm", "lnicm"}
 # Passes tried and dropped (see passes.py), and excluded kinds that must stay out.
 NOT_IN_CATALOGUE = {
-    "attributor", "attributor-cgscc", "loop-bound-split", "lnicm", "iroutliner",
-    "asan", "msan", "tsan", "insert-gcov-profiling", "pgo-instr-gen", "debugify",
-    "codegenprepare", "internalize", "structurizecfg", "verify", "print",
-}  # fmt: skip
+    "attributor",
+    "attributor-cgscc",
+    "loop-bound-split",
+    "lnicm",
+    "iroutliner",
+    "asan",
+    "msan",
+    "tsan",
+    "insert-gcov-profiling",
+    "pgo-instr-gen",
+    "debugify",
+    "codegenprepare",
+    "internalize",
+    "structurizecfg",
+    "verify",
+    "print",
+}
 
 
 def test_catalogue_layout():
@@ -117,7 +145,9 @@ def test_every_pass_on_a_prepared_program(name, suite_bitcode):
     with _session(suite_bitcode[name], name) as session:
         session.apply_many(PREPARED)
         results = session.try_actions([a.name for a in PASSES], observations=("verify",))
-    broken = {PASSES[i].name: r for i, r in enumerate(results) if r.error or r.observations["verify"]}
+    broken = {
+        PASSES[i].name: r for i, r in enumerate(results) if r.error or r.observations["verify"]
+    }
     assert broken == {}
 
 

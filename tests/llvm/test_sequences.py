@@ -49,11 +49,15 @@ def test_patience_stops_after_that_many_steps_without_a_new_best(crc32_bitcode):
     start = session.instruction_count
     # sroa shrinks the module; nothing after a second dce-like no-op can beat it.
     actions = ["sroa"] + ["strip-dead-prototypes"] * 10
-    results, error = session.apply_sequence(actions, stop=PatienceRule(3, "instruction_count", float(start), True))
+    results, error = session.apply_sequence(
+        actions, stop=PatienceRule(3, "instruction_count", float(start), True)
+    )
     assert error is None
     assert [r.action for r in results] == ["sroa"] + ["strip-dead-prototypes"] * 3
     # Starting from a best it cannot beat, it stops after `patience` steps.
-    results, _ = session.apply_sequence(actions, stop=PatienceRule(2, "instruction_count", 0.0, True))
+    results, _ = session.apply_sequence(
+        actions, stop=PatienceRule(2, "instruction_count", 0.0, True)
+    )
     assert len(results) == 2
 
 
@@ -121,7 +125,10 @@ def test_reload_keeps_the_worker_and_starts_afresh(suite_bitcode):
     session.apply("sroa")
     assert session.reload(suite_bitcode["dijkstra"], "dijkstra")
     assert session.worker_pid == pid and session.history == [] and session.benchmark == "dijkstra"
-    assert session.instruction_count == CompilerSession(suite_bitcode["dijkstra"], "dijkstra").instruction_count
+    assert (
+        session.instruction_count
+        == CompilerSession(suite_bitcode["dijkstra"], "dijkstra").instruction_count
+    )
     assert session.reload(suite_bitcode["crc32"], "crc32")
     assert session.instruction_count == first_count
     assert session.apply("sroa").changed  # the fingerprint of the old module is gone
@@ -160,6 +167,8 @@ def test_pinning_can_be_turned_off(tmp_path):
         "print(open(f'/proc/{s.worker_pid}/status').read())\n"
     )
     env = {**os.environ, "CGYM_PIN_WORKERS": "0"}
-    status = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
     (line,) = [x for x in status.stdout.splitlines() if x.startswith("Cpus_allowed_list:")]
     assert line.split()[1] == allowed_cpus(os.getpid())  # what it inherited, not one CPU chosen

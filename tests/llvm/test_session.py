@@ -38,7 +38,9 @@ def test_fork_is_independent_both_ways(session):
 
 
 def test_measurements(session):
-    values = session.measure("inst_count", "autophase", "ir_text", "ir_sha1", "bitcode", "object_text_size_bytes")
+    values = session.measure(
+        "inst_count", "autophase", "ir_text", "ir_sha1", "bitcode", "object_text_size_bytes"
+    )
     assert len(values["inst_count"]) == 70 and len(values["autophase"]) == 56
     assert values["inst_count"][0] == session.instruction_count
     assert values["ir_sha1"] == hashlib.sha1(values["ir_text"].encode()).hexdigest()

@@ -16,7 +16,9 @@ from .conftest import smoke_job
 pytestmark = pytest.mark.slow  # Ray and RLlib (scripts/test --fast skips it)
 
 
-def test_ppo_store_with_observations_exports_to_rllib_and_minari(ray_cluster, tmp_path, monkeypatch):
+def test_ppo_store_with_observations_exports_to_rllib_and_minari(
+    ray_cluster, tmp_path, monkeypatch
+):
     summary = run_train_job(smoke_job(tmp_path, "store.observations=[Autophase]"), progress=False)
     store = TrajectoryStore.open(tmp_path / "store")
     episodes = store.episodes(run_id=summary.run_id).to_pylist()

@@ -16,8 +16,22 @@ def _result(benchmark: str, reward: float, agent: str = "ppo") -> EvalResult:
 
 
 def _summary(evaluation) -> TrainSummary:
-    return TrainSummary("run", "store", "PPO", 1, 100, 1.0, 100.0, "ckpt", ["ckpt"], None,
-                        -0.1, 0, 0, evaluation=evaluation)  # fmt: skip
+    return TrainSummary(
+        "run",
+        "store",
+        "PPO",
+        1,
+        100,
+        1.0,
+        100.0,
+        "ckpt",
+        ["ckpt"],
+        None,
+        -0.1,
+        0,
+        0,
+        evaluation=evaluation,
+    )
 
 
 def test_negative_rewards_have_no_geomean_and_say_so():

@@ -64,9 +64,15 @@ def test_smoke_job_trains_checkpoints_resumes_and_evaluates(ray_cluster, tmp_pat
         return gym.make("llvm-ic-v0").unwrapped
 
     alone, guided = (
-        policy_agent(make_env, "benchmark://cgym-suite-v0/crc32", Budget(steps=50), 0,
-                     checkpoint=summary.final_checkpoint, guided=flag)
+        policy_agent(
+            make_env,
+            "benchmark://cgym-suite-v0/crc32",
+            Budget(steps=50),
+            0,
+            checkpoint=summary.final_checkpoint,
+            guided=flag,
+        )
         for flag in (False, True)
-    )  # fmt: skip
+    )
     assert alone.episodes == 1 and alone.steps == 10
     assert guided.steps == 50 and guided.episodes >= 5 and guided.best_reward >= alone.best_reward

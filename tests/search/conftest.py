@@ -14,9 +14,22 @@ CRC32 = "benchmark://cgym-suite-v0/crc32"
 
 # Cheap, useful passes, so that a greedy sweep costs 15 steps, not 145.
 ACTIONS = [
-    "sroa", "mem2reg", "instcombine", "simplifycfg", "gvn", "early-cse", "dce", "adce",
-    "licm", "loop-rotate", "inline", "sccp", "dse", "reassociate", "jump-threading",
-]  # fmt: skip
+    "sroa",
+    "mem2reg",
+    "instcombine",
+    "simplifycfg",
+    "gvn",
+    "early-cse",
+    "dce",
+    "adce",
+    "licm",
+    "loop-rotate",
+    "inline",
+    "sccp",
+    "dse",
+    "reassociate",
+    "jump-threading",
+]
 
 SEQUENCES = [
     "sroa instcombine simplifycfg",

@@ -41,9 +41,16 @@ def replayed_reward(state) -> float:
 
 def test_registry_names_the_baselines():
     assert set(AGENTS) == {
-        "random", "greedy", "beam", "epsilon_greedy", "annealing", "genetic", "guided_random",
-        "coreset", "coreset_guided",
-    }  # fmt: skip
+        "random",
+        "greedy",
+        "beam",
+        "epsilon_greedy",
+        "annealing",
+        "genetic",
+        "guided_random",
+        "coreset",
+        "coreset_guided",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(AGENTS))
@@ -99,7 +106,9 @@ def test_same_seed_and_step_budget_give_the_same_search(runs, make_env, name):
     ]
 
 
-@pytest.mark.parametrize("name", ["random", "annealing", "genetic", "guided_random", "coreset_guided"])
+@pytest.mark.parametrize(
+    "name", ["random", "annealing", "genetic", "guided_random", "coreset_guided"]
+)
 def test_another_seed_gives_another_search(runs, make_env, name):
     first, first_reports = runs[name]
     other, other_reports = run_agent(name, make_env, seed=1)
@@ -147,7 +156,9 @@ def test_time_budget_stops_the_search(make_env):
 def test_beam_of_width_one_is_greedy(make_env):
     params = dict(AGENT_PARAMS["greedy"])
     greedy = AGENTS["greedy"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, **params)
-    beam = AGENTS["beam"](make_env, CRC32, Budget(steps=STEP_BUDGET), 0, width=1, actions=params["actions"])
+    beam = AGENTS["beam"](
+        make_env, CRC32, Budget(steps=STEP_BUDGET), 0, width=1, actions=params["actions"]
+    )
     assert beam.best_state.commandline == greedy.best_state.commandline
     assert beam.best_reward == greedy.best_reward
 

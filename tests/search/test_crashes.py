@@ -78,7 +78,9 @@ def test_a_time_budget_bounds_a_pass_that_hangs(monkeypatch, name):
     make_action_fail(monkeypatch, "hang")
     reports: list[EpisodeOutcome] = []
     make_env = lambda: gym.make("llvm-ic-v0", step_timeout_s=600).unwrapped  # noqa: E731
-    result = AGENTS[name](make_env, CRC32, Budget(seconds=2), 0, report=reports.append, **AGENT_PARAMS[name])
+    result = AGENTS[name](
+        make_env, CRC32, Budget(seconds=2), 0, report=reports.append, **AGENT_PARAMS[name]
+    )
     assert result.best_reward > 0 and CRASHING_ACTION not in result.best_state.commandline.split()
     timed_out = [r for r in reports if r.status == "error"]
     for report in timed_out:

@@ -105,12 +105,18 @@ def test_a_prefix_whose_program_misbehaves_never_becomes_the_best(make_env):
         assert trusted_reward > 0 and run.best_actions == actions[:2]
         run.step(episode, actions[2])
         assert episode.reward > trusted_reward  # the miscompiled module is smaller...
-        assert run.best_reward == trusted_reward and run.best_actions == actions[:2]  # ...but not taken
+        assert (
+            run.best_reward == trusted_reward and run.best_actions == actions[:2]
+        )  # ...but not taken
         assert not episode.trusts(3) and episode.trusts(2)
-        assert len(run.miscompiles) == 1 and run.miscompiles[0].endswith("early-cse-memssa dse newgvn")
+        assert len(run.miscompiles) == 1 and run.miscompiles[0].endswith(
+            "early-cse-memssa dse newgvn"
+        )
         assert run.evaluate(episode.env, actions) is None  # whole-sequence searches see a failure
         result = run.result({})
-    assert result.params["miscompiles"] == 2 and result.best_state.commandline == " ".join(MISCOMPILING[:2])
+    assert result.params["miscompiles"] == 2 and result.best_state.commandline == " ".join(
+        MISCOMPILING[:2]
+    )
 
 
 def test_behaviour_checks_can_be_turned_off(make_env):

@@ -37,22 +37,39 @@ def record_episode(
         count -= 1
         writer.add_step(
             StepRecord(
-                episode_id=episode_id, step=step, benchmark=benchmark,
-                action=rng.randrange(NUM_ACTIONS), action_name=f"pass{step}", reward=reward,
-                cumulative_reward=total, instruction_count=count, walltime_s=0.0002,
-                terminated=step == num_steps - 1, observation=observe(),
+                episode_id=episode_id,
+                step=step,
+                benchmark=benchmark,
+                action=rng.randrange(NUM_ACTIONS),
+                action_name=f"pass{step}",
+                reward=reward,
+                cumulative_reward=total,
+                instruction_count=count,
+                walltime_s=0.0002,
+                terminated=step == num_steps - 1,
+                observation=observe(),
             )
-        )  # fmt: skip
+        )
     writer.add_episode(
         EpisodeRecord(
-            episode_id=episode_id, benchmark=benchmark, agent="random", num_steps=num_steps,
-            reward=total, seed=seed, commandline="function(sroa),instcombine",
-            instruction_count_final=count, instruction_count_o0=200, instruction_count_oz=150,
-            backend="libllvm", llvm_version="23.1.4", walltime_s=0.01,
+            episode_id=episode_id,
+            benchmark=benchmark,
+            agent="random",
+            num_steps=num_steps,
+            reward=total,
+            seed=seed,
+            commandline="function(sroa),instcombine",
+            instruction_count_final=count,
+            instruction_count_o0=200,
+            instruction_count_oz=150,
+            backend="libllvm",
+            llvm_version="23.1.4",
+            walltime_s=0.01,
             observation_space="Autophase" if observations else None,
-            reward_space="IrInstructionCount", initial_observation=initial,
+            reward_space="IrInstructionCount",
+            initial_observation=initial,
         )
-    )  # fmt: skip
+    )
     return episode_id
 
 

@@ -35,8 +35,15 @@ def test_rllib_export_has_rllib_columns_and_consecutive_observations(recorded, t
     path = recorded.export_rllib(tmp_path / "rllib", benchmark=DIJKSTRA)
     table = pq.read_table(path)
     assert table.column_names == [
-        "eps_id", "obs", "actions", "rewards", "new_obs", "terminateds", "truncateds", "t"
-    ]  # fmt: skip
+        "eps_id",
+        "obs",
+        "actions",
+        "rewards",
+        "new_obs",
+        "terminateds",
+        "truncateds",
+        "t",
+    ]
     assert table["t"].to_pylist() == [0, 1, 2, 3]
     obs, new_obs = (np.stack(table[c].to_numpy(zero_copy_only=False)) for c in ("obs", "new_obs"))
     assert obs.shape == (4, OBSERVATION_LENGTH)

@@ -12,16 +12,46 @@ from cgym_ray.store import QueryError, StoreError, TrajectoryStore, UnknownRun
 from .conftest import CRC32, DIJKSTRA, OBSERVATION_LENGTH, record_episode
 
 DOCUMENTED_STEP_COLUMNS = {
-    "run_id", "episode_id", "step", "benchmark", "action", "action_name", "reward",
-    "cumulative_reward", "instruction_count", "walltime_s", "terminated", "truncated", "error",
+    "run_id",
+    "episode_id",
+    "step",
+    "benchmark",
+    "action",
+    "action_name",
+    "reward",
+    "cumulative_reward",
+    "instruction_count",
+    "walltime_s",
+    "terminated",
+    "truncated",
+    "error",
     "observation",
-}  # fmt: skip
+}
 DOCUMENTED_EPISODE_COLUMNS = {
-    "run_id", "episode_id", "benchmark", "agent", "seed", "num_steps", "reward", "commandline",
-    "instruction_count_final", "instruction_count_o0", "instruction_count_oz", "backend",
-    "llvm_version", "package_version", "started_at", "walltime_s", "status", "error",
-    "agent_params", "checkpoint", "observation_space", "initial_observation", "observation_space_json",
-}  # fmt: skip
+    "run_id",
+    "episode_id",
+    "benchmark",
+    "agent",
+    "seed",
+    "num_steps",
+    "reward",
+    "commandline",
+    "instruction_count_final",
+    "instruction_count_o0",
+    "instruction_count_oz",
+    "backend",
+    "llvm_version",
+    "package_version",
+    "started_at",
+    "walltime_s",
+    "status",
+    "error",
+    "agent_params",
+    "checkpoint",
+    "observation_space",
+    "initial_observation",
+    "observation_space_json",
+}
 
 
 @pytest.fixture
@@ -182,5 +212,8 @@ def test_read_only_statements_still_work(filled):
     assert "column_name" in filled.query("DESCRIBE episodes").column_names
     summary = filled.query("SUMMARIZE SELECT reward FROM episodes")
     assert summary["column_name"].to_pylist() == ["reward"]
-    assert filled.query("WITH e AS (SELECT * FROM episodes) SELECT count(*) AS n FROM e")[0][0].as_py() == 6
+    assert (
+        filled.query("WITH e AS (SELECT * FROM episodes) SELECT count(*) AS n FROM e")[0][0].as_py()
+        == 6
+    )
     assert filled.query("EXPLAIN SELECT * FROM transitions").num_rows >= 1

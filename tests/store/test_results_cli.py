@@ -87,8 +87,12 @@ def test_compact_and_export(recorded, run_id, tmp_path, capsys):
     assert cli("compact", "--store", str(recorded.root)) == 0
     assert "compacted" in capsys.readouterr().out
     target = tmp_path / "state.csv"
-    assert cli("export", "compilergym-csv", str(target), "--run", run_id, "--store",
-               str(recorded.root)) == 0  # fmt: skip
+    assert (
+        cli(
+            "export", "compilergym-csv", str(target), "--run", run_id, "--store", str(recorded.root)
+        )
+        == 0
+    )
     assert len(target.read_text().splitlines()) == 4
     assert cli("export", "rllib", str(tmp_path / "rl"), "--store", str(recorded.root)) == 0
     assert (tmp_path / "rl" / "transitions.parquet").exists()

@@ -76,11 +76,29 @@ def test_show_reports_each_benchmarks_best_prefix(store, run_id, capsys):
         episode_id, total = new_id(), 0.0
         for step, reward in enumerate(rewards):
             total += reward
-            writer.add_step(StepRecord(episode_id=episode_id, step=step, benchmark=CRC32, action=step,
-                                       action_name=f"p{step}", reward=reward, cumulative_reward=total,
-                                       instruction_count=100 - step, walltime_s=0.001))  # fmt: skip
-        writer.add_episode(EpisodeRecord(episode_id=episode_id, benchmark=CRC32, agent="random",
-                                         num_steps=3, reward=total, seed=0))  # fmt: skip
+            writer.add_step(
+                StepRecord(
+                    episode_id=episode_id,
+                    step=step,
+                    benchmark=CRC32,
+                    action=step,
+                    action_name=f"p{step}",
+                    reward=reward,
+                    cumulative_reward=total,
+                    instruction_count=100 - step,
+                    walltime_s=0.001,
+                )
+            )
+        writer.add_episode(
+            EpisodeRecord(
+                episode_id=episode_id,
+                benchmark=CRC32,
+                agent="random",
+                num_steps=3,
+                reward=total,
+                seed=0,
+            )
+        )
     [row] = store.benchmark_summary(run_id).to_pylist()
     assert row["best_reward"] == pytest.approx(0.7)
     assert (row["steps_of_best"], row["instructions_of_best"]) == (2, 99)

@@ -23,10 +23,21 @@ def test_step_records_become_a_table_with_the_documented_schema():
     from cgym_ray.store import StepRecord
 
     records = [
-        StepRecord("e1", step, CRC32, 3, "instcombine", 1.0, float(step + 1), 100 - step, 2e-4,
-                   observation=[step] * 4, run_id="r1")
+        StepRecord(
+            "e1",
+            step,
+            CRC32,
+            3,
+            "instcombine",
+            1.0,
+            float(step + 1),
+            100 - step,
+            2e-4,
+            observation=[step] * 4,
+            run_id="r1",
+        )
         for step in range(3)
-    ]  # fmt: skip
+    ]
     table = records_to_table(records, STEPS_SCHEMA)
     assert table.schema.equals(STEPS_SCHEMA)
     assert table["step"].to_pylist() == [0, 1, 2]

@@ -75,4 +75,12 @@ def catalogue_entry(recipe: Recipe) -> CatalogueEntry:
 
 ENTRIES = [catalogue_entry(load_recipe(name)) for name in recipe_names()]
 
-__all__ = ["ENTRIES", "RECIPE_DIR", "Recipe", "RecipeError", "catalogue_entry", "load_recipe", "recipe_names"]
+__all__ = [
+    "ENTRIES",
+    "RECIPE_DIR",
+    "Recipe",
+    "RecipeError",
+    "catalogue_entry",
+    "load_recipe",
+    "recipe_names",
+]

@@ -52,7 +52,9 @@ def apply_edits(program: ProgramRecipe, folder: Path) -> None:
         if edit.replace not in text and edit.with_ in text:
             continue  # a file programs share, edited for an earlier one
         if edit.replace not in text:
-            raise RecipeError(f"{program.name}: edit of {edit.file} does not apply: {edit.replace!r} not found")
+            raise RecipeError(
+                f"{program.name}: edit of {edit.file} does not apply: {edit.replace!r} not found"
+            )
         path.write_text(text.replace(edit.replace, edit.with_), errors="surrogateescape")
 
 
@@ -78,7 +80,9 @@ def run_spec(run: dict, input_dir: Path) -> RunSpec:
     )
 
 
-def build_program(program: ProgramRecipe, source_root: Path, input_dir: Path, bitcode_path: Path) -> dict:
+def build_program(
+    program: ProgramRecipe, source_root: Path, input_dir: Path, bitcode_path: Path
+) -> dict:
     """Compile, link, run once; the install manifest's entry for this program."""
     started = time.perf_counter()
     folder = source_root / program.directory
@@ -91,10 +95,14 @@ def build_program(program: ProgramRecipe, source_root: Path, input_dir: Path, bi
     with tempfile.TemporaryDirectory(prefix="cgym-recipe-") as scratch:
         executable = Path(scratch) / program.name
         link = subprocess.run(
-            [clang(), str(bitcode_path), *program.link_flags, "-o", str(executable)], capture_output=True, text=True
+            [clang(), str(bitcode_path), *program.link_flags, "-o", str(executable)],
+            capture_output=True,
+            text=True,
         )
         if link.returncode != 0:
-            raise RecipeError(f"program {program.name} does not link: {link.stderr.strip()[-2000:]}")
+            raise RecipeError(
+                f"program {program.name} does not link: {link.stderr.strip()[-2000:]}"
+            )
         run = run_program(executable, REFERENCE_TIMEOUT_S, run_spec(asdict(program.run), input_dir))
     if run.timed_out:
         raise RecipeError(f"program {program.name} did not finish within {REFERENCE_TIMEOUT_S:g} s")
@@ -112,7 +120,9 @@ def build_program(program: ProgramRecipe, source_root: Path, input_dir: Path, bi
         "reference": {
             "exit_status": run.returncode,
             "stdout_sha256": hashlib.sha256(run.stdout).hexdigest(),
-            "output_files_sha256": {n: hashlib.sha256(d or b"").hexdigest() for n, d in run.output_files.items()},
+            "output_files_sha256": {
+                n: hashlib.sha256(d or b"").hexdigest() for n, d in run.output_files.items()
+            },
             "runtime_s": round(run.walltime_s, 4),
         },
         "build_s": round(build_s, 3),
@@ -140,9 +150,14 @@ def build_programs(recipe: Recipe, roots: dict[str, Path], staging: Path) -> lis
             print(f"built {recipe.name}/{name}", file=sys.stderr)
         except Exception as error:  # a RayTaskError wraps the RecipeError raised in the task
             cause = getattr(error, "cause", None) or error
-            failures.append(str(cause) if isinstance(cause, RecipeError) else f"program {name}: {cause}")
+            failures.append(
+                str(cause) if isinstance(cause, RecipeError) else f"program {name}: {cause}"
+            )
     if failures:
-        raise RecipeError(f"{recipe.name}: {len(failures)} program(s) failed; nothing installed:\n" + "\n".join(failures))
+        raise RecipeError(
+            f"{recipe.name}: {len(failures)} program(s) failed; nothing installed:\n"
+            + "\n".join(failures)
+        )
     return entries
 
 
@@ -166,7 +181,9 @@ def install_recipe(recipe: Recipe, context: InstallContext) -> None:
     `install --from PATH` takes a folder holding each source as an archive or
     a folder (or one archive, for a recipe of one source).
     """
-    from_paths = [context.source] if context.source is not None else _download_sources(recipe, context)
+    from_paths = (
+        [context.source] if context.source is not None else _download_sources(recipe, context)
+    )
     scratch = Path(tempfile.mkdtemp(prefix="cgym-recipe-sources-"))
     try:
         roots = gather_sources(recipe, from_paths, scratch)
@@ -180,7 +197,10 @@ def install_recipe(recipe: Recipe, context: InstallContext) -> None:
     facts = {
         "dataset": recipe.name,
         "version": recipe.version,
-        "sources": {s.name: {"url": s.url, "commit": s.commit, "licence": s.licence} for s in recipe.sources.values()},
+        "sources": {
+            s.name: {"url": s.url, "commit": s.commit, "licence": s.licence}
+            for s in recipe.sources.values()
+        },
         "clang_version": clang_version(),
         "flags": list(BITCODE_FLAGS),
         "build_walltime_s": round(build_walltime_s, 2),

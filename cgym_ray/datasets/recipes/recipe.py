@@ -96,7 +96,9 @@ def _require(data: dict, key: str, kind: type, where: str):
         raise RecipeError(f"{where}: missing field {key!r}")
     value = data[key]
     if not isinstance(value, kind):
-        raise RecipeError(f"{where}: field {key!r} must be {kind.__name__}, not {type(value).__name__}")
+        raise RecipeError(
+            f"{where}: field {key!r} must be {kind.__name__}, not {type(value).__name__}"
+        )
     return value
 
 
@@ -119,7 +121,9 @@ def _source(name: str, data: dict, where: str) -> Source:
     where = f"{where}: source {name!r}"
     commit = _require(data, "commit", str, where)
     if not _COMMIT.match(commit):
-        raise RecipeError(f"{where}: commit must be 40 hex digits (a pinned commit), not {commit!r}")
+        raise RecipeError(
+            f"{where}: commit must be 40 hex digits (a pinned commit), not {commit!r}"
+        )
     files = _require(data, "files", dict, where)
     for path, digest in files.items():
         _relative_path(path, where)
@@ -136,10 +140,20 @@ def _source(name: str, data: dict, where: str) -> Source:
 
 
 def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
-    known = {"args", "stdin", "inputs", "output_files", "compare", "ignore_lines", "nondeterministic"}
+    known = {
+        "args",
+        "stdin",
+        "inputs",
+        "output_files",
+        "compare",
+        "ignore_lines",
+        "nondeterministic",
+    }
     unknown = set(data) - known
     if unknown:
-        raise RecipeError(f"{where}: unknown run field(s) {sorted(unknown)}; known: {sorted(known)}")
+        raise RecipeError(
+            f"{where}: unknown run field(s) {sorted(unknown)}; known: {sorted(known)}"
+        )
     inputs = data.get("inputs", {})
     if not isinstance(inputs, dict):
         raise RecipeError(f"{where}: run.inputs must map a file name to 'source:path'")
@@ -148,11 +162,15 @@ def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
             raise RecipeError(f"{where}: input name {local!r} must be a plain file name")
         source, _, path = str(origin).partition(":")
         if source not in sources or path not in sources[source].files:
-            raise RecipeError(f"{where}: input {local!r} names {origin!r}, which no source's manifest lists")
+            raise RecipeError(
+                f"{where}: input {local!r} names {origin!r}, which no source's manifest lists"
+            )
     compare = _strings(data, "compare", where) or ("exit_status", "stdout")
     bad = set(compare) - {"exit_status", "stdout", "stderr"}
     if bad:
-        raise RecipeError(f"{where}: run.compare may hold exit_status, stdout, stderr, not {sorted(bad)}")
+        raise RecipeError(
+            f"{where}: run.compare may hold exit_status, stdout, stderr, not {sorted(bad)}"
+        )
     stdin = data.get("stdin")
     if stdin is not None and stdin not in inputs:
         raise RecipeError(f"{where}: run.stdin {stdin!r} is not one of its inputs")
@@ -161,7 +179,9 @@ def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
         try:
             re.compile(pattern)
         except re.error as error:
-            raise RecipeError(f"{where}: run.ignore_lines {pattern!r} is not a regex: {error}") from None
+            raise RecipeError(
+                f"{where}: run.ignore_lines {pattern!r} is not a regex: {error}"
+            ) from None
     if ignore_lines and not data.get("nondeterministic"):
         raise RecipeError(f"{where}: run.ignore_lines needs a 'nondeterministic' saying why")
     outputs = _strings(data, "output_files", where)
@@ -199,9 +219,20 @@ def _program(data: dict, sources: dict[str, Source], defaults: dict, where: str)
             raise RecipeError(f"{where}: {path} is not in source {source!r}'s manifest")
     edits = []
     for edit in data.get("edits", []):
-        if not isinstance(edit, dict) or set(edit) - _EDIT_KEYS or not {"file", "replace", "with"} <= set(edit):
+        if (
+            not isinstance(edit, dict)
+            or set(edit) - _EDIT_KEYS
+            or not {"file", "replace", "with"} <= set(edit)
+        ):
             raise RecipeError(f"{where}: an edit is {{file, replace, with, why}}, got {edit!r}")
-        edits.append(Edit(_relative_path(edit["file"], where), edit["replace"], edit["with"], edit.get("why", "")))
+        edits.append(
+            Edit(
+                _relative_path(edit["file"], where),
+                edit["replace"],
+                edit["with"],
+                edit.get("why", ""),
+            )
+        )
     run = dict(defaults.get("run", {}))
     run.update(data.get("run", {}))
     return ProgramRecipe(
@@ -210,7 +241,8 @@ def _program(data: dict, sources: dict[str, Source], defaults: dict, where: str)
         directory=directory,
         files=files,
         flags=tuple(defaults.get("flags", ())) + _strings(data, "flags", where),
-        link_flags=_strings(data, "link_flags", where) or tuple(defaults.get("link_flags", ("-lm",))),
+        link_flags=_strings(data, "link_flags", where)
+        or tuple(defaults.get("link_flags", ("-lm",))),
         edits=tuple(edits),
         run=_run(run, sources, where),
     )
@@ -228,10 +260,14 @@ def parse_recipe(data: dict, where: str = "recipe") -> Recipe:
         for source_name, source in _require(data, "sources", dict, where).items()
     }
     defaults = data.get("defaults", {})
-    programs = tuple(_program(p, sources, defaults, where) for p in _require(data, "programs", list, where))
+    programs = tuple(
+        _program(p, sources, defaults, where) for p in _require(data, "programs", list, where)
+    )
     names = [p.name for p in programs]
     if len(set(names)) != len(names):
-        raise RecipeError(f"{where}: program names repeat: {sorted({n for n in names if names.count(n) > 1})}")
+        raise RecipeError(
+            f"{where}: program names repeat: {sorted({n for n in names if names.count(n) > 1})}"
+        )
     return Recipe(
         name=name,
         description=_require(data, "description", str, where),

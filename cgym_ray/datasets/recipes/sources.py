@@ -31,9 +31,18 @@ def _archive_members(path: Path, source: Source) -> dict[str, bytes] | None:
     """The manifest's files found in an archive, or None if it holds none of them."""
     try:
         return _read_archive_members(path, source)
-    except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError) as error:
+    except (
+        tarfile.TarError,
+        zipfile.BadZipFile,
+        EOFError,
+        zlib.error,
+        lzma.LZMAError,
+        OSError,
+    ) as error:
         # A truncated download or a damaged copy: name the file, not tarfile's internals.
-        raise RecipeError(f"{path}: not a readable archive ({type(error).__name__}: {error})") from None
+        raise RecipeError(
+            f"{path}: not a readable archive ({type(error).__name__}: {error})"
+        ) from None
 
 
 def _read_archive_members(path: Path, source: Source) -> dict[str, bytes] | None:
@@ -54,7 +63,9 @@ def _read_archive_members(path: Path, source: Source) -> dict[str, bytes] | None
                 inner = _strip_root(member.name, source.archive_root)
                 if inner in wanted:
                     if not member.isreg():
-                        raise RecipeError(f"{path}: {member.name} is a link or device, not a regular file")
+                        raise RecipeError(
+                            f"{path}: {member.name} is a link or device, not a regular file"
+                        )
                     handle = archive.extractfile(member)
                     found[inner] = handle.read() if handle else b""
     return found or None

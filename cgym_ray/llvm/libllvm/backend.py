@@ -50,7 +50,9 @@ class LibLLVMModule(Module):
         return self.ref
 
     def clone(self) -> LibLLVMModule:
-        return LibLLVMModule(self._backend, self._context, self._lib.LLVMCloneModule(self._handle()))
+        return LibLLVMModule(
+            self._backend, self._context, self._lib.LLVMCloneModule(self._handle())
+        )
 
     def run_pipeline(self, pipeline: str) -> None:
         ref = self._handle()
@@ -75,9 +77,13 @@ class LibLLVMModule(Module):
         while function:
             if not self._lib.LLVMIsDeclaration(function):
                 # optnone would make every pass skip the function; a size goal overrides it.
-                self._lib.LLVMRemoveEnumAttributeAtIndex(function, _ATTRIBUTE_FUNCTION_INDEX, optnone)
+                self._lib.LLVMRemoveEnumAttributeAtIndex(
+                    function, _ATTRIBUTE_FUNCTION_INDEX, optnone
+                )
                 for attribute in attributes:
-                    self._lib.LLVMAddAttributeAtIndex(function, _ATTRIBUTE_FUNCTION_INDEX, attribute)
+                    self._lib.LLVMAddAttributeAtIndex(
+                        function, _ATTRIBUTE_FUNCTION_INDEX, attribute
+                    )
             function = self._lib.LLVMGetNextFunction(function)
 
     def instruction_count(self) -> int:
@@ -123,7 +129,9 @@ class LibLLVMModule(Module):
             message = c_void_p()
             binary = lib.LLVMCreateBinary(buffer, None, ctypes.byref(message))
             if not binary:
-                raise CompilerError(f"cannot read the emitted object: {take_message(lib, message.value)}")
+                raise CompilerError(
+                    f"cannot read the emitted object: {take_message(lib, message.value)}"
+                )
             sections = lib.LLVMObjectFileCopySectionIterator(binary)
             size = 0
             while not lib.LLVMObjectFileIsSectionIteratorAtEnd(binary, sections):
@@ -151,7 +159,9 @@ class LibLLVMModule(Module):
                 ctypes.byref(buffer),
             )
             if failed:
-                raise CompilerError(f"code generation failed: {take_message(self._lib, message.value)}")
+                raise CompilerError(
+                    f"code generation failed: {take_message(self._lib, message.value)}"
+                )
             assert buffer.value is not None  # set whenever emission succeeds
             return buffer.value
         finally:
@@ -159,7 +169,9 @@ class LibLLVMModule(Module):
 
     def verify(self) -> str:
         message = c_void_p()
-        broken = self._lib.LLVMVerifyModule(self._handle(), _VERIFIER_RETURN_STATUS, ctypes.byref(message))
+        broken = self._lib.LLVMVerifyModule(
+            self._handle(), _VERIFIER_RETURN_STATUS, ctypes.byref(message)
+        )
         text = take_message(self._lib, message.value)
         return text.strip() or "module is broken" if broken else ""
 
@@ -196,7 +208,9 @@ class LibLLVMBackend(Backend):
         buffer = lib.LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len(data), name.encode())
         module = c_void_p()
         message = c_void_p()
-        if lib.LLVMParseIRInContext(context.ref, buffer, ctypes.byref(module), ctypes.byref(message)):
+        if lib.LLVMParseIRInContext(
+            context.ref, buffer, ctypes.byref(module), ctypes.byref(message)
+        ):
             detail = printable(take_message(lib, message.value).strip()) or "unreadable input"
             raise ModuleLoadError(f"cannot load {name}: {detail}")
         assert module.value is not None  # set whenever parsing succeeds

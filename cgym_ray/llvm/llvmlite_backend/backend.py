@@ -128,7 +128,9 @@ class LlvmliteModule(Module):
     def ir_text(self) -> str:
         # llvmlite cannot set source_filename at load (its bitcode keeps the
         # original): the text shows MODULE_NAME, as the libllvm backend's does.
-        return _SOURCE_FILENAME.sub(f'source_filename = "{MODULE_NAME}"', str(self._handle()), count=1)
+        return _SOURCE_FILENAME.sub(
+            f'source_filename = "{MODULE_NAME}"', str(self._handle()), count=1
+        )
 
     def bitcode(self) -> bytes:
         return self._handle().as_bitcode()
