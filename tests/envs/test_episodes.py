@@ -103,7 +103,10 @@ def test_out_of_memory_ends_the_episode_and_reset_recovers(monkeypatch):
     # A real case (LLVM 23.1.4): after early-cse-memssa and dse, newgvn on jpeg_dct
     # allocates without end; it took 9-11 GiB before workers had a limit.
     monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "512")
-    env = gym.make("llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/jpeg_dct")
+    # A long step timeout: on a loaded machine only the memory limit should end the step.
+    env = gym.make(
+        "llvm-ic-v0", benchmark="benchmark://cgym-suite-v0/jpeg_dct", step_timeout_s=600.0
+    )
     env.reset()
     assert not env.step(index(env, "early-cse-memssa"))[2] and not env.step(index(env, "dse"))[2]
     _, _, terminated, _, info = env.step(index(env, "newgvn"))
