@@ -184,34 +184,8 @@ def _compile(source: Path, dataset: InstalledDataset, options: dict) -> bytes:
         return output.read_bytes()
 
 
-def _bitcode(
-    name: str,
-    archive: str,
-    sha256: str,
-    count: int,
-    description: str,
-    licence: str,
-    source_url: str,
-    **extra,
-) -> CatalogueEntry:
-    return CatalogueEntry(
-        name=name,
-        kind="bitcode-archive",
-        install=install_bitcode_archive,
-        description=description,
-        licence=licence,
-        source_url=source_url,
-        url=FB + archive,
-        sha256=sha256,
-        benchmark_count=count,
-        llvm_version="10.0.0",
-        verified=VERIFIED,
-        options={"strip_prefix": extra.pop("strip_prefix", name)},
-        **extra,
-    )
-
-
-def _sources(
+def _entry(
+    kind: str,
     name: str,
     url: str,
     sha256: str,
@@ -219,12 +193,11 @@ def _sources(
     description: str,
     licence: str,
     source_url: str,
-    **options,
+    **fields,
 ) -> CatalogueEntry:
     return CatalogueEntry(
         name=name,
-        kind="source-archive",
-        install=install_source_archive,
+        kind=kind,
         description=description,
         licence=licence,
         source_url=source_url,
@@ -232,6 +205,34 @@ def _sources(
         sha256=sha256,
         benchmark_count=count,
         verified=VERIFIED,
+        **fields,
+    )
+
+
+def _bitcode(
+    name: str, archive: str, *args, strip_prefix: str | None = None, **extra
+) -> CatalogueEntry:
+    """One of CompilerGym's LLVM 10 bitcode archives on its download host."""
+    return _entry(
+        "bitcode-archive",
+        name,
+        FB + archive,
+        *args,
+        install=install_bitcode_archive,
+        llvm_version="10.0.0",
+        options={"strip_prefix": name if strip_prefix is None else strip_prefix},
+        **extra,
+    )
+
+
+def _sources(name: str, url: str, *args, **options) -> CatalogueEntry:
+    """A source archive that CompilerGym compiled one file at a time; so do we, on first use."""
+    return _entry(
+        "source-archive",
+        name,
+        url,
+        *args,
+        install=install_source_archive,
         options=options,
         names=tuple(options["sources"]) if isinstance(options.get("sources"), dict) else (),
         make_benchmark=compiled_on_first_use,
