@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cgym_ray.cli.options import parse_agent_params
+
 EVAL_EPILOG = """examples:
   cgym-ray leaderboard eval --task llvm-ic-suite-v0 --agent random --budget-seconds 10
   cgym-ray leaderboard eval --task llvm-ic-suite-v0 --agent annealing --param temperature=0.5 \\
@@ -32,23 +34,6 @@ results/leaderboard/submissions/. Exit status 1 if there is none.
 DEFAULT_PAGE_DIR = "leaderboard-page"
 
 
-def _parse_params(items: list[str]) -> dict[str, object]:
-    import yaml
-
-    from cgym_ray.jobs.loading import JobConfigError
-
-    params: dict[str, object] = {}
-    for item in items:
-        key, sep, raw = item.partition("=")
-        if not sep or not key:
-            raise JobConfigError(f"--param {item!r}: expected name=value, e.g. --param patience=50")
-        try:
-            params[key] = yaml.safe_load(raw)
-        except yaml.YAMLError:
-            raise JobConfigError(f"--param {item!r}: the value is not valid YAML") from None
-    return params
-
-
 def evaluate(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
@@ -59,7 +44,7 @@ def evaluate(args: argparse.Namespace) -> int:
     data: dict[str, object] = {
         "name": args.name or f"{args.agent}",
         "task": args.task,
-        "agent": {"name": args.agent, "params": _parse_params(args.param)},
+        "agent": {"name": args.agent, "params": parse_agent_params(args.param)},
         "seed": args.seed,
         "description": args.description,
         "ray": {"num_cpus": args.num_cpus, "address": args.address},

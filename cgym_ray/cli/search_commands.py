@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import yaml
+from cgym_ray.cli.options import parse_agent_params
 
 EPILOG = """examples:
   cgym-ray search random --benchmark benchmark://cgym-suite-v0/crc32 --seconds 10
@@ -21,18 +21,6 @@ EPILOG = """examples:
 def _benchmark_uri(value: str) -> str:
     """A URI as given, or a path to a .c/.bc/.ll file as a file:// URI."""
     return value if "://" in value else f"file://{Path(value).resolve()}"
-
-
-def _params(items: list[str]) -> dict[str, object]:
-    from cgym_ray.jobs.loading import JobConfigError
-
-    params = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise JobConfigError(f"--param {item!r}: expected NAME=VALUE, e.g. --param patience=50")
-        params[key] = yaml.safe_load(value) if value else None
-    return params
 
 
 def search(args: argparse.Namespace) -> int:
@@ -58,7 +46,7 @@ def search(args: argparse.Namespace) -> int:
             "uris": [_benchmark_uri(b) for b in args.benchmark],
             "datasets": args.dataset,
         },
-        "agents": [{"name": args.agent, "params": _params(args.param)}],
+        "agents": [{"name": args.agent, "params": parse_agent_params(args.param)}],
         "budget": budget,
         "seeds": args.seed or [0],
         "ray": {"address": args.address, "num_cpus": args.num_cpus},
