@@ -45,7 +45,16 @@ DEFAULT_MEMORY_LIMIT_MB = 4096
 _STEP_TIMEOUT_LINE = re.compile(
     re.escape(STEP_TIMEOUT_MARKER) + r" after (?P<seconds>\S+) s: (?P<pipeline>.*)"
 )
-_OUT_OF_MEMORY_MARKERS = (OUT_OF_MEMORY_MARKER, "LLVM ERROR: out of memory", "bad_alloc")
+# What the worker, LLVM, libc++, glibc or Python print when an allocation fails
+# past the limit; matched without case against all of stderr, not just its tail.
+_OUT_OF_MEMORY_MARKERS = (
+    OUT_OF_MEMORY_MARKER,
+    "out of memory",
+    "bad_alloc",
+    "allocation failed",
+    "cannot allocate memory",
+    "memoryerror",
+)
 
 
 def memory_limit_mb() -> int:
@@ -215,13 +224,21 @@ class WorkerProcess:
         else:
             _pid_gone(self.pid, 5)
         detail = self.stderr_tail()
+        out_of_memory = self._said_out_of_memory()
         step_index = self._step_index()
         self.close()
-        raise self._death_cause(benchmark, action, detail, exit_signal, step_index)
+        raise self._death_cause(
+            benchmark, action, detail, exit_signal, step_index, out_of_memory=out_of_memory
+        )
 
     @staticmethod
     def _death_cause(
-        benchmark: str, action: str, detail: str, exit_signal: int | None, step_index: int | None
+        benchmark: str,
+        action: str,
+        detail: str,
+        exit_signal: int | None,
+        step_index: int | None,
+        out_of_memory: bool = False,
     ) -> errors.StepFailed:
         """What killed a worker, from its last words; `step_index` is the step of a sequence it was in."""
         timeouts = [m for m in map(_STEP_TIMEOUT_LINE.match, detail.splitlines()) if m]
@@ -230,7 +247,7 @@ class WorkerProcess:
             error = errors.CompilerTimeout(
                 benchmark, timeouts[0]["pipeline"], float(timeouts[0]["seconds"])
             )
-        elif any(marker in detail for marker in _OUT_OF_MEMORY_MARKERS):
+        elif out_of_memory or any(m in detail.lower() for m in _OUT_OF_MEMORY_MARKERS):
             error = errors.CompilerOutOfMemory(benchmark, action, detail)
         elif exit_signal == signal.SIGABRT or any(m in detail for m in _ABORT_MARKERS):
             error = errors.CompilerAbort(benchmark, action, detail)
@@ -244,6 +261,15 @@ class WorkerProcess:
     def _step_index(self) -> int | None:
         """The step of a sequence the worker is in (or died in); None outside one."""
         return self.progress.get() if self.progress is not None else None
+
+    def _said_out_of_memory(self, limit: int = 1 << 20) -> bool:
+        """Whether anything on the worker's stderr (its first MiB) reports a failed allocation."""
+        try:
+            with self.stderr_path.open("rb") as handle:
+                text = handle.read(limit).decode("utf-8", "replace").lower()
+        except OSError:
+            return False
+        return any(marker in text for marker in _OUT_OF_MEMORY_MARKERS)
 
     def stderr_tail(self, limit: int = 2000) -> str:
         """What the worker said before dying: LLVM's message, without Python's thread dump."""

@@ -110,7 +110,7 @@ def test_out_of_memory_ends_the_episode_and_reset_recovers(monkeypatch):
     env.reset()
     assert not env.step(index(env, "early-cse-memssa"))[2] and not env.step(index(env, "dse"))[2]
     _, _, terminated, _, info = env.step(index(env, "newgvn"))
-    assert terminated and info["error"]["cause"] == "memory"
+    assert terminated and info["error"]["cause"] == "memory", info["error"]
     assert info["error"]["type"] == "CompilerOutOfMemory" and info["error"]["action"] == "newgvn"
     env.reset()
     assert not env.step(index(env, "newgvn"))[2]

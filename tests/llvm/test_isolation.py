@@ -15,6 +15,7 @@ from cgym_ray.errors import (
 )
 from cgym_ray.llvm.actions import Action
 from cgym_ray.llvm.session import CompilerSession
+from cgym_ray.llvm.workers import WorkerProcess
 
 PLAIN_INSTCOMBINE = Action("instcombine-verify-fixpoint", "function(instcombine)")
 
@@ -96,3 +97,27 @@ def test_fault_injection_needs_opt_in(crc32_bitcode, monkeypatch):
     module_id = server.do_load(crc32_bitcode, "crc32", ())
     with pytest.raises(Exception, match="fault injection is off"):
         server.do_apply(module_id, "cgym-inject-abort", (), ())
+
+
+@pytest.mark.parametrize(
+    "last_words",
+    [
+        "libc++abi: terminating due to uncaught exception of type std::bad_alloc: std::bad_alloc",
+        "terminate called after throwing an instance of 'std::bad_alloc'",
+        "LLVM ERROR: out of memory\nAllocation failed",
+        "Fatal Python error: _PyObject_New: Cannot allocate memory",
+    ],
+)
+def test_a_worker_dying_of_a_failed_allocation_is_out_of_memory_not_an_abort(last_words):
+    error = WorkerProcess._death_cause(
+        "benchmark://x/y", "newgvn", last_words + "\nFatal Python error: Aborted", 6, 2
+    )
+    assert isinstance(error, CompilerOutOfMemory) and error.step_index == 2
+
+
+def test_an_abort_without_words_of_memory_stays_an_abort():
+    error = WorkerProcess._death_cause(
+        "benchmark://x/y", "gvn", "LLVM ERROR: Broken module found", 6, None
+    )
+    assert isinstance(error, CompilerAbort)
+    assert WorkerProcess._death_cause("b", "gvn", "", 6, None, out_of_memory=True).cause == "memory"
