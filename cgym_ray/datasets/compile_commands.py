@@ -27,9 +27,7 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,13 +42,12 @@ from cgym_ray.datasets.install import (
     publish,
     write_manifest,
 )
-from cgym_ray.datasets.toolchain import BITCODE_FLAGS, clang, clang_version
+from cgym_ray.datasets.toolchain import clang_version, compile_to_bitcode
 from cgym_ray.scratch import atomic_write_bytes
 
 C_SUFFIXES = (".c",)
 CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".c++", ".C")
 MAX_FILE_BYTES = 64 * 1024**2
-COMPILE_TIMEOUT_S = 300
 # Flags that say what the code means (kept); everything else (optimization, debug info,
 # outputs, dependency files, warnings) is the build's business, not the benchmark's.
 _KEPT_WITH_VALUE = ("-I", "-D", "-U", "-include", "-isystem", "-iquote", "-idirafter", "-x")
@@ -196,26 +193,8 @@ def read_compile_commands(path: str | Path) -> list[TranslationUnit]:
 
 def compile_unit(unit: TranslationUnit) -> tuple[bytes | None, str]:
     """The unit's bitcode, or None and the compiler's message."""
-    with tempfile.TemporaryDirectory(prefix="cgym-import-") as scratch:
-        output = Path(scratch) / "unit.bc"
-        command = [clang(), *BITCODE_FLAGS, *unit.flags, str(unit.file), "-o", str(output)]
-        try:
-            result = subprocess.run(
-                command,
-                capture_output=True,
-                text=True,
-                cwd=unit.directory,
-                timeout=COMPILE_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired:
-            return None, f"timed out after {COMPILE_TIMEOUT_S} s: {shlex.join(command)}"
-        except OSError as error:
-            return None, f"could not run {command[0]}: {error}"
-        if result.returncode != 0 or not output.is_file():
-            return None, (result.stderr.strip() or f"{command[0]} exited with {result.returncode}")[
-                -4000:
-            ]
-        return output.read_bytes(), ""
+    compiled = compile_to_bitcode(unit.file, unit.flags, cwd=unit.directory)
+    return compiled.bitcode, "" if compiled.ok else compiled.message[-4000:]
 
 
 def _check_new_name(name: str) -> None:

@@ -20,8 +20,6 @@ bitcode is tested with a module written by Debian's LLVM 14.
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from pathlib import Path
 
 from cgym_ray.datasets.archives import DatasetError, extract
@@ -32,14 +30,13 @@ from cgym_ray.datasets.install import (
     InstalledDataset,
     install_bitcode_archive,
 )
-from cgym_ray.datasets.toolchain import BITCODE_FLAGS, clang
+from cgym_ray.datasets.toolchain import COMPILE_TIMEOUT_S, compile_to_bitcode
 from cgym_ray.scratch import atomic_write_bytes
 
 FB = "https://dl.fbaipublicfiles.com/compiler_gym/"
 VERIFIED = (
     "URL and sha256 copied from CompilerGym 00cd50fd; archive not downloaded (host unreachable)"
 )
-COMPILE_TIMEOUT_S = 300
 HEADER_SUFFIXES = (".h", ".hh", ".hpp", ".inc", ".def")
 
 CHSTONE_SOURCES = {
@@ -154,34 +151,19 @@ def _compile(source: Path, dataset: InstalledDataset, options: dict) -> bytes:
     text, where = None, str(source)
     if prelude:  # POJ-104: the solutions lack includes and sometimes main's return type
         text, where = prelude.encode() + source.read_bytes().replace(b"void main", b"int main"), "-"
-    with tempfile.TemporaryDirectory(prefix="cgym-compile-") as scratch:
-        output = Path(scratch) / "out.bc"
-        command = [
-            clang(),
-            *BITCODE_FLAGS,
-            "-w",
-            "-ferror-limit=1",
-            *flags,
-            where,
-            "-o",
-            str(output),
-        ]
-        try:
-            result = subprocess.run(
-                command,
-                input=text,
-                capture_output=True,
-                cwd=source.parent,
-                timeout=COMPILE_TIMEOUT_S,
-            )
-        except subprocess.TimeoutExpired:
-            raise BenchmarkError(
-                f"{source}: compiling timed out after {COMPILE_TIMEOUT_S} s"
-            ) from None
-        if result.returncode != 0 or not output.is_file():
-            message = result.stderr.decode(errors="replace").strip()[-2000:]
-            raise BenchmarkError(f"{source} of {dataset.name} does not compile:\n{message}")
-        return output.read_bytes()
+    unit = compile_to_bitcode(
+        where,
+        ["-w", "-ferror-limit=1", *flags],
+        cwd=source.parent,
+        stdin=text,
+    )
+    if unit.timed_out:
+        raise BenchmarkError(f"{source}: compiling timed out after {COMPILE_TIMEOUT_S:g} s")
+    if not unit.ok:
+        raise BenchmarkError(
+            f"{source} of {dataset.name} does not compile:\n{unit.message[-2000:]}"
+        )
+    return unit.bitcode  # type: ignore[return-value]
 
 
 def _entry(

@@ -12,9 +12,11 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +26,7 @@ BITCODE_FLAGS = ("-O1", "-Xclang", "-disable-llvm-passes", "-ffp-contract=off", 
 # The clang the shipped suite was built with; `scripts/test` installs it.
 PREFERRED_LLVM_MAJOR = 19
 PROGRAM_TIMEOUT_S = 30.0
+COMPILE_TIMEOUT_S = 300.0
 
 
 def _find(env_var: str, names: list[str], what: str, install_hint: str) -> str:
@@ -90,6 +93,64 @@ def _run_tool(
         )
 
 
+@dataclass(frozen=True)
+class CompiledUnit:
+    """One translation unit compiled to bitcode, or why not (the compiler's message)."""
+
+    bitcode: bytes | None
+    message: str = ""  # clang's stderr when it failed (it may also hold warnings when it did not)
+    command: tuple[str, ...] = ()
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.bitcode is not None
+
+
+def compile_to_bitcode(
+    source: str | Path,
+    flags: Sequence[str] = (),
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    timeout_s: float = COMPILE_TIMEOUT_S,
+) -> CompiledUnit:
+    """Compile one translation unit with the suite's flags: its bitcode, or the compiler's message.
+
+    The one place clang turns a source into benchmark bitcode; callers decide
+    whether a failure raises (a recipe, a file:// program) or is recorded
+    (an imported project). `source` is a path as the compiler should see it
+    (relative to `cwd`), or "-" with the code in `stdin`.
+
+        unit = compile_to_bitcode("main.c", ["-Iinclude"], cwd=project)
+        if not unit.ok:
+            print(unit.message)
+    """
+    with tempfile.TemporaryDirectory(prefix="cgym-compile-") as scratch:
+        output = Path(scratch) / "unit.bc"
+        command = (clang(), *BITCODE_FLAGS, *flags, str(source), "-o", str(output))
+        try:
+            result = subprocess.run(
+                command,
+                input=stdin,
+                stdin=None if stdin is not None else subprocess.DEVNULL,
+                capture_output=True,
+                cwd=cwd,
+                timeout=timeout_s,
+            )
+        except subprocess.TimeoutExpired:
+            return CompiledUnit(
+                None, f"timed out after {timeout_s:g} s: {shlex.join(command)}", command, True
+            )
+        except OSError as error:
+            return CompiledUnit(None, f"could not run {command[0]}: {error}", command)
+        message = result.stderr.decode(errors="replace").strip()
+        if result.returncode != 0 or not output.is_file():
+            return CompiledUnit(
+                None, message or f"{command[0]} exited with {result.returncode}", command
+            )
+        return CompiledUnit(output.read_bytes(), message, command)
+
+
 def compile_c_to_bitcode(
     sources: list[Path],
     output: Path,
@@ -99,18 +160,22 @@ def compile_c_to_bitcode(
     """Compile C files to one linked bitcode file, the way benchmarks are built.
 
     Each source is compiled in its own directory under its bare name, so the
-    bitcode does not depend on where the checkout lives.
+    bitcode does not depend on where the checkout lives. A file that does not
+    compile raises `ToolchainError` with the compiler's message.
     """
+    flags = [f"-I{d}" for d in include_dirs] + list(extra_flags)
     with tempfile.TemporaryDirectory(prefix="cgym-build-") as scratch:
         parts = []
         for i, source in enumerate(sources):
+            unit = compile_to_bitcode(source.name, flags, cwd=source.parent, timeout_s=600)
+            if unit.timed_out:
+                raise ToolchainError(f"compiling {source}: {unit.message}")
+            if not unit.ok:
+                raise ToolchainError(
+                    f"compiling {source} failed ({' '.join(unit.command)}):\n{unit.message[-3000:]}"
+                )
             part = Path(scratch) / f"{i}-{source.stem}.bc"
-            flags = [f"-I{d}" for d in include_dirs] + list(extra_flags)
-            _run_tool(
-                [clang(), *BITCODE_FLAGS, *flags, source.name, "-o", str(part)],
-                f"compiling {source}",
-                cwd=source.parent,
-            )
+            part.write_bytes(unit.bitcode)  # type: ignore[arg-type]
             parts.append(str(part))
         output.parent.mkdir(parents=True, exist_ok=True)
         _run_tool([llvm_tool("llvm-link"), *parts, "-o", str(output)], f"linking {output.name}")
