@@ -33,6 +33,14 @@ class UnknownSpaceError(CompilerError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class ObservationNotApplicable(CompilerError):
+    """An observation or reward that cannot apply to this benchmark (e.g. `Runtime` without `main`).
+
+    The one way every such case fails: at `reset`, before any step, naming the
+    observation, the benchmark and why.
+    """
+
+
 class UnknownActionError(CompilerError):
     """An action index or name is not in the action catalogue."""
 

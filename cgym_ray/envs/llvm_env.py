@@ -25,15 +25,20 @@ import gymnasium as gym
 import numpy as np
 
 from cgym_ray.datasets import Benchmark, Datasets, get_benchmark, get_dataset, require
-from cgym_ray.datasets.toolchain import link_executable, run_program
+from cgym_ray.datasets.toolchain import run_program
 from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
 from cgym_ray.envs.rewards import RewardSpec, get_reward_spec
 from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.envs.state import CompilerEnvState
 from cgym_ray.errors import CompilerError, StepFailed, UnknownActionError
 from cgym_ray.llvm.backend import default_backend_name, get_backend
-from cgym_ray.llvm.baselines import reference_counts, reference_text_sizes
+from cgym_ray.llvm.baselines import (
+    reference_counts,
+    reference_program_text_sizes,
+    reference_text_sizes,
+)
 from cgym_ray.llvm.patience import PatienceRule
+from cgym_ray.llvm.programs import link, require_buildable
 from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession, StepResult
 from cgym_ray.scratch import scratch_dir
 
@@ -42,6 +47,14 @@ DEFAULT_BENCHMARKS = "cgym-suite-v0:train"
 # array (Runtime), or text (Ir, IrSha1).
 Observation = np.ndarray | str
 SIZE_ATTRIBUTES = ("minsize", "optsize")
+# Measurements this process derives from a worker measurement: the linked program's
+# .text bytes (the TextSize rewards' metric) from the object file.
+DERIVED_MEASUREMENTS = {"text_size_bytes": "object_file"}
+
+
+def worker_measurements(names: Iterable[str]) -> set[str]:
+    """The worker measurements that give `names` (derived ones replaced by their source)."""
+    return {DERIVED_MEASUREMENTS.get(name, name) for name in names}
 
 
 @dataclass
@@ -254,15 +267,24 @@ class LlvmEnv(gym.Env[Observation, int]):
         return self._benchmark_uris
 
     def references(self, kind: str) -> dict[str, int | None]:
-        """O0/O3/Oz references of the current benchmark (`instruction_count` or `text_size`)."""
+        """O0/O3/Oz references of the current benchmark.
+
+        `kind`: `instruction_count`, `text_size` (object `.text` bytes) or
+        `executable_text_size` (`.text` bytes of the linked program).
+        """
         if self.benchmark is None:
             raise ResetNeeded("call reset() first")
         if kind not in self._references:
-            measure = reference_counts if kind == "instruction_count" else reference_text_sizes
             attributes = SIZE_ATTRIBUTES if self.size_attributes else ()
-            self._references[kind] = measure(
-                self.benchmark.bitcode(), self.benchmark.uri, self.backend, attributes
-            )
+            bitcode, uri = self.benchmark.bitcode(), self.benchmark.uri
+            if kind == "executable_text_size":
+                benchmark = require_buildable(self.benchmark, "TextSize references")
+                self._references[kind] = reference_program_text_sizes(
+                    bitcode, uri, benchmark.link_flags, self.backend, attributes
+                )
+            else:
+                measure = reference_counts if kind == "instruction_count" else reference_text_sizes
+                self._references[kind] = measure(bitcode, uri, self.backend, attributes)
         return self._references[kind]
 
     @property
@@ -334,13 +356,15 @@ class LlvmEnv(gym.Env[Observation, int]):
         needed = set(self.observation_spec.measurements)
         if self.reward_spec is not None:
             needed.add(self.reward_spec.metric)
-        needed.discard("instruction_count")
+        names = worker_measurements(needed) - {"instruction_count"}
         try:
-            result = session.apply(index, observations=tuple(sorted(needed)))
+            result = session.apply(index, observations=tuple(sorted(names)))
         except (StepFailed, CompilerError) as error:
             return self._failed_step(index, error)
         self.actions.append(index)
-        values = {"instruction_count": result.instruction_count, **result.observations}
+        values = self._derive(
+            {"instruction_count": result.instruction_count, **result.observations}, needed
+        )
         reward = 0.0
         if self.reward_spec is not None:
             reward = self._trackers[self.reward_spec.name].update(
@@ -436,7 +460,12 @@ class LlvmEnv(gym.Env[Observation, int]):
         metric = self.reward_spec.metric if self.reward_spec is not None else "instruction_count"
         stop = self._patience_rule(patience, best)
         measured = {metric, *(name for spec in observe for name in spec.measurements)}
-        names = tuple(sorted(measured - {"instruction_count"}))
+        if stop is not None and metric in DERIVED_MEASUREMENTS:
+            raise CompilerError(
+                f"play(patience=...) judges steps inside the compiler worker, which cannot link "
+                f"programs: use a reward measured there (not {self.reward_spec.name})"
+            )
+        names = tuple(sorted(worker_measurements(measured) - {"instruction_count"}))
         try:
             results, error = session.apply_sequence(
                 indices,
@@ -458,7 +487,9 @@ class LlvmEnv(gym.Env[Observation, int]):
         played = []
         for index, result in zip(indices, results, strict=False):
             self.actions.append(index)
-            values = {"instruction_count": result.instruction_count, **result.observations}
+            values = self._derive(
+                {"instruction_count": result.instruction_count, **result.observations}, measured
+            )
             reward = 0.0
             if self.reward_spec is not None:
                 reward = self._trackers[self.reward_spec.name].update(float(values[metric]))
@@ -571,7 +602,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         if self.reward_spec is None:
             raise CompilerError("try_actions needs a reward space")
         metric = self.reward_spec.metric
-        names = () if metric == "instruction_count" else (metric,)
+        names = tuple(worker_measurements([metric]) - {"instruction_count"})
         tracker = self._trackers[self.reward_spec.name]
         try:
             results = session.try_actions([int(a) for a in actions], observations=names)
@@ -584,22 +615,29 @@ class LlvmEnv(gym.Env[Observation, int]):
                 for i, a in enumerate(actions)
             ]
         return [
-            None if r.error is not None else tracker.reward_for(float(r.measurement(metric)))
-            for r in results
+            None if r.error is not None else tracker.reward_for(self._metric_of(r)) for r in results
         ]
+
+    def _metric_of(self, result: StepResult) -> float:
+        """The reward metric's value after a step the worker measured."""
+        assert self.reward_spec is not None
+        metric = self.reward_spec.metric
+        if metric in DERIVED_MEASUREMENTS:
+            return float(self._derive(dict(result.observations), [metric])[metric])
+        return float(result.measurement(metric))
 
     def _try_one(self, action: int) -> float | None:
         session = self._require_session()
         assert self.reward_spec is not None  # only try_actions calls this
+        names = tuple(worker_measurements([self.reward_spec.metric]) - {"instruction_count"})
         try:
-            (result,) = session.try_actions([action], observations=(self.reward_spec.metric,))
+            (result,) = session.try_actions([action], observations=names)
         except StepFailed:
             self._restore_session()
             return None
         if result.error is not None:
             return None
-        metric = self.reward_spec.metric
-        return self._trackers[self.reward_spec.name].reward_for(float(result.measurement(metric)))
+        return self._trackers[self.reward_spec.name].reward_for(self._metric_of(result))
 
     @property
     def _load_attributes(self) -> tuple[str, ...]:
@@ -680,12 +718,33 @@ class LlvmEnv(gym.Env[Observation, int]):
 
     def _measure(self, names: Iterable[str]) -> dict[str, Any]:
         session = self._require_session()
-        names = set(names)
+        wanted = set(names)
         values: dict[str, Any] = {"instruction_count": session.instruction_count}
-        names.discard("instruction_count")
-        if names:
-            values.update(session.measure(*sorted(names)))
+        asked = worker_measurements(wanted) - {"instruction_count"}
+        if asked:
+            values.update(session.measure(*sorted(asked)))
+        return self._derive(values, wanted)
+
+    def _derive(self, values: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
+        """`values` with the derived measurements among `names` added (see DERIVED_MEASUREMENTS)."""
+        if "text_size_bytes" in names:
+            values["text_size_bytes"] = self.program_text_size_bytes(values["object_file"])
         return values
+
+    def program_text_size_bytes(self, object_file: bytes) -> int:
+        """`.text` bytes of the program linked from `object_file` (CompilerGym's TextSizeBytes)."""
+        benchmark = require_buildable(self.benchmark, "TextSizeBytes")
+        with tempfile.TemporaryDirectory(dir=scratch_dir()) as directory:
+            return link(object_file, Path(directory), benchmark.link_flags).text_size_bytes
+
+    def buildtime_s(self) -> float:
+        """Seconds to build the current module into a program: code generation, then linking."""
+        benchmark = require_buildable(self.benchmark, "Buildtime")
+        started = time.perf_counter()
+        object_file = self.object_file()
+        with tempfile.TemporaryDirectory(dir=scratch_dir()) as directory:
+            link(object_file, Path(directory), benchmark.link_flags)
+        return time.perf_counter() - started
 
     def compute_observation(self, spec: ObservationSpec) -> Any:
         return spec.compute(self._measure(spec.measurements), self)
@@ -725,18 +784,13 @@ class LlvmEnv(gym.Env[Observation, int]):
 
     def measure_runtime_s(self) -> float:
         """Compile the current module, run it once, and return its walltime."""
-        if self.benchmark is None or not self.benchmark.runnable:
-            raise CompilerError(
-                f"{getattr(self.benchmark, 'uri', 'this benchmark')} is not runnable"
-            )
+        benchmark = require_buildable(self.benchmark, "Runtime")
         object_file = self.object_file()
         with tempfile.TemporaryDirectory(dir=scratch_dir()) as scratch:
-            executable = link_executable(
-                object_file, Path(scratch) / "program", self.benchmark.link_flags
-            )
-            run = run_program(executable, spec=self.benchmark.run_spec)
+            executable = link(object_file, Path(scratch), benchmark.link_flags).executable
+            run = run_program(executable, spec=benchmark.run_spec)
         if run.timed_out or run.returncode != 0:
-            raise CompilerError(f"{self.benchmark.uri}: the program failed (exit {run.returncode})")
+            raise CompilerError(f"{benchmark.uri}: the program failed (exit {run.returncode})")
         return run.walltime_s
 
     # State.

@@ -16,6 +16,8 @@ import numpy as np
 from gymnasium import spaces
 
 from cgym_ray.errors import CompilerError, UnknownSpaceError
+from cgym_ray.llvm.features import AUTOPHASE_NAMES, INSTCOUNT_NAMES
+from cgym_ray.llvm.host import cpu_info
 
 if TYPE_CHECKING:
     from cgym_ray.envs.llvm_env import LlvmEnv
@@ -53,6 +55,31 @@ def _reference(kind: str, level: str) -> Callable[[dict[str, Any], LlvmEnv], Any
 
 def _runtime(_: dict[str, Any], env: LlvmEnv) -> np.ndarray:
     return np.array([env.measure_runtime_s()], dtype=np.float64)
+
+
+def _seconds() -> spaces.Box:
+    return spaces.Box(0, np.inf, shape=(1,), dtype=np.float64)
+
+
+def _flag() -> spaces.Box:
+    return spaces.Box(0, 1, shape=(1,), dtype=np.int64)
+
+
+def _buildable(_: dict[str, Any], env: LlvmEnv) -> np.ndarray:
+    return np.array([int(env.benchmark is not None and env.benchmark.runnable)], dtype=np.int64)
+
+
+def _named(names: tuple[str, ...], dtype: type = np.int64) -> spaces.Dict:
+    return spaces.Dict({name: spaces.Box(0, INT64_MAX, shape=(), dtype=dtype) for name in names})
+
+
+_DENSITY_NAMES = tuple(f"{name}Density" for name in INSTCOUNT_NAMES[1:])
+
+
+def _inst_count_norm(counts: Any) -> np.ndarray:
+    """CompilerGym's InstCountNorm: the 69 counts after TotalInsts, each ÷ TotalInsts."""
+    values = np.asarray(counts, dtype=np.float64)
+    return (values[1:] / max(values[0], 1.0)).astype(np.float32)
 
 
 OBSERVATIONS: dict[str, ObservationSpec] = {}
@@ -155,10 +182,151 @@ for _level in ("O0", "O3", "Oz"):
     )
 
 
-def get_observation_spec(name: str) -> ObservationSpec:
+_add(
+    ObservationSpec(
+        "IsBuildable",
+        _flag(),
+        (),
+        _buildable,
+        "1 when the benchmark builds into a program (it has a main), else 0",
+    )
+)
+_add(
+    ObservationSpec(
+        "IsRunnable",
+        _flag(),
+        (),
+        _buildable,
+        "1 when the program can be run (here: the same as IsBuildable), else 0",
+    )
+)
+_add(
+    ObservationSpec(
+        "Buildtime",
+        _seconds(),
+        (),
+        lambda _, env: np.array([env.buildtime_s()], dtype=np.float64),
+        "seconds to build the program: code generation, then linking (buildable benchmarks)",
+    )
+)
+_add(
+    ObservationSpec(
+        "TextSizeBytes",
+        _counts(1),
+        ("text_size_bytes",),
+        lambda v, _: _scalar(v["text_size_bytes"], "size"),
+        "bytes of .text in the linked program (buildable benchmarks)",
+    )
+)
+for _level in ("O0", "O3", "Oz"):
+    _add(
+        ObservationSpec(
+            f"TextSize{_level}",
+            _counts(1),
+            (),
+            _reference("executable_text_size", _level),
+            f".text bytes of the linked program at {_level} (buildable benchmarks)",
+        )
+    )
+_add(
+    ObservationSpec(
+        "CpuInfo",
+        spaces.Dict(
+            {
+                "name": spaces.Text(max_length=256, min_length=0, charset=_IR_CHARSET),
+                **{
+                    key: spaces.Box(-1, INT64_MAX, shape=(), dtype=np.int64)
+                    for key in cpu_info()
+                    if key != "name"
+                },
+            }
+        ),
+        (),
+        lambda _, __: {
+            k: v if k == "name" else np.asarray(v, np.int64) for k, v in cpu_info().items()
+        },
+        "the host CPU: name, cores and each cache level's size and count (-1: unknown)",
+    )
+)
+_add(
+    ObservationSpec(
+        "InstCountDict",
+        _named(INSTCOUNT_NAMES),
+        ("inst_count",),
+        lambda v, _: dict(
+            zip(INSTCOUNT_NAMES, (np.asarray(x, np.int64) for x in v["inst_count"]), strict=True)
+        ),
+        "InstCount as a Dict, by feature name",
+    )
+)
+_add(
+    ObservationSpec(
+        "InstCountNorm",
+        spaces.Box(0, np.inf, shape=(69,), dtype=np.float32),
+        ("inst_count",),
+        lambda v, _: _inst_count_norm(v["inst_count"]),
+        "InstCount after TotalInsts, each divided by TotalInsts",
+    )
+)
+_add(
+    ObservationSpec(
+        "InstCountNormDict",
+        spaces.Dict(
+            {name: spaces.Box(0, np.inf, shape=(), dtype=np.float32) for name in _DENSITY_NAMES}
+        ),
+        ("inst_count",),
+        lambda v, _: dict(
+            zip(_DENSITY_NAMES, map(np.asarray, _inst_count_norm(v["inst_count"])), strict=True)
+        ),
+        "InstCountNorm as a Dict: <feature>Density, as CompilerGym names them",
+    )
+)
+_add(
+    ObservationSpec(
+        "AutophaseDict",
+        _named(AUTOPHASE_NAMES),
+        ("autophase",),
+        lambda v, _: dict(
+            zip(AUTOPHASE_NAMES, (np.asarray(x, np.int64) for x in v["autophase"]), strict=True)
+        ),
+        "Autophase as a Dict, by feature name",
+    )
+)
+
+# A Dict observation of several spaces: their names joined by "+", e.g. "Autophase+IrInstructionCount".
+DICT_SEPARATOR = "+"
+
+
+def dict_observation_spec(names: list[str] | tuple[str, ...]) -> ObservationSpec:
+    """One observation holding several: a `spaces.Dict` keyed by their names.
+
+    Their measurements travel in the same round trip as the step.
+
+        >>> dict_observation_spec(["Autophase", "IrInstructionCount"]).name
+        'Autophase+IrInstructionCount'
+    """
+    if len(names) < 2:
+        raise UnknownSpaceError(f"a Dict observation combines two or more spaces, not {names!r}")
+    parts = [get_observation_spec(name) for name in names]
+    return ObservationSpec(
+        DICT_SEPARATOR.join(names),
+        spaces.Dict({part.name: part.space for part in parts}),
+        tuple(sorted({m for part in parts for m in part.measurements})),
+        lambda v, env: {part.name: part.compute(v, env) for part in parts},
+        "a Dict of " + ", ".join(names),
+    )
+
+
+def get_observation_spec(name: str | list[str] | tuple[str, ...]) -> ObservationSpec:
+    """The space called `name`; a list of names, or names joined by "+", is their Dict."""
+    if not isinstance(name, str):
+        return dict_observation_spec(list(name))
+    if DICT_SEPARATOR in name:
+        return dict_observation_spec(name.split(DICT_SEPARATOR))
     try:
         return OBSERVATIONS[name]
     except KeyError:
         raise UnknownSpaceError(
-            f"unknown observation space {name!r}; known: {', '.join(sorted(OBSERVATIONS))}"
+            f"unknown observation space {name!r}; known: {', '.join(sorted(OBSERVATIONS))} "
+            f"(or several joined by {DICT_SEPARATOR!r} for a Dict of them)"
         ) from None

@@ -4,7 +4,10 @@
 - `IrInstructionCountNorm`: the same ÷ the O0 count;
 - `IrInstructionCountO3` / `IrInstructionCountOz`: the same ÷ max(O0 − baseline, 1),
   so an episode's total is 1.0 when it matches the baseline and more beats it;
-- the `ObjectTextSize` family: the same with `.text` bytes.
+- the `ObjectTextSize` family: the same with the object file's `.text` bytes;
+- the `TextSize` family: the same with the linked program's `.text` bytes
+  (benchmarks that build into a program; others fail at reset with
+  `ObservationNotApplicable`). It links a program every step: slower.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from cgym_ray.errors import CompilerError, UnknownSpaceError
 @dataclass(frozen=True)
 class RewardSpec:
     name: str
-    metric: str  # the worker measurement: instruction_count or object_text_size_bytes
-    reference_kind: str  # the baselines kind: instruction_count or text_size
+    metric: str  # instruction_count, object_text_size_bytes or text_size_bytes (see LlvmEnv)
+    reference_kind: str  # the baselines kind: instruction_count, text_size, executable_text_size
     baseline: str | None  # None (raw), "O0" (normalised), "O3" or "Oz"
 
     def scale(self, references: dict[str, int | None]) -> float:
@@ -41,6 +44,7 @@ REWARDS: dict[str, RewardSpec] = {}
 for _prefix, _metric, _kind, _raw in (
     ("IrInstructionCount", "instruction_count", "instruction_count", "IrInstructionCount"),
     ("ObjectTextSize", "object_text_size_bytes", "text_size", "ObjectTextSizeBytes"),
+    ("TextSize", "text_size_bytes", "executable_text_size", "TextSizeBytes"),
 ):
     REWARDS[_raw] = RewardSpec(_raw, _metric, _kind, None)
     REWARDS[f"{_prefix}Norm"] = RewardSpec(f"{_prefix}Norm", _metric, _kind, "O0")

@@ -17,14 +17,23 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 
 from cgym_ray.llvm.actions import Action, oz_action
 from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.programs import link
 from cgym_ray.llvm.session import CompilerSession
-from cgym_ray.scratch import atomic_write_bytes, cache_dir
+from cgym_ray.scratch import atomic_write_bytes, cache_dir, scratch_dir
 
 REFERENCE_LEVELS = ("O0", "O3", "Oz")
-_MEASURES = {"instruction_count": "instruction_count", "text_size": "object_text_size_bytes"}
+# Each reference kind, and the worker measurement it reads (executable_text_size links a program).
+_MEASURES = {
+    "instruction_count": "instruction_count",
+    "text_size": "object_text_size_bytes",
+    "executable_text_size": "object_file",
+}
 
 
 def reference_actions(backend: str) -> dict[str, Action | None]:
@@ -39,20 +48,43 @@ def reference_actions(backend: str) -> dict[str, Action | None]:
 
 
 def _cache_path(
-    backend: str, llvm_version: str, bitcode: bytes, kind: str, attributes: tuple[str, ...]
+    backend: str,
+    llvm_version: str,
+    bitcode: bytes,
+    kind: str,
+    attributes: tuple[str, ...],
+    link_flags: tuple[str, ...] = (),
 ):
     digest = hashlib.sha256(bitcode).hexdigest()
     suffix = "".join(f"+{a}" for a in attributes)
+    if link_flags:
+        suffix += "." + hashlib.sha256(" ".join(link_flags).encode()).hexdigest()[:12]
     return (
         cache_dir() / "references" / f"{backend}-{llvm_version}" / f"{digest}.{kind}{suffix}.json"
     )
 
 
+def _program_text_size(link_flags: tuple[str, ...]) -> Callable[[bytes], int]:
+    def measure(object_file: bytes) -> int:
+        with tempfile.TemporaryDirectory(dir=scratch_dir()) as directory:
+            return link(object_file, Path(directory), link_flags).text_size_bytes
+
+    return measure
+
+
 def compute_references(
-    bitcode: bytes, benchmark: str, backend: str, kind: str, attributes: tuple[str, ...] = ()
+    bitcode: bytes,
+    benchmark: str,
+    backend: str,
+    kind: str,
+    attributes: tuple[str, ...] = (),
+    link_flags: tuple[str, ...] = (),
 ) -> dict[str, int | None]:
     """Measure each reference level of one module (no cache)."""
     measure = _MEASURES[kind]
+    convert: Callable[[object], int] = int  # type: ignore[assignment]
+    if kind == "executable_text_size":
+        convert = _program_text_size(link_flags)  # type: ignore[assignment]
     values: dict[str, int | None] = {}
     for level, action in reference_actions(backend).items():
         if level != "O0" and action is None:
@@ -64,23 +96,28 @@ def compute_references(
         ) as session:
             if action is not None:
                 session.apply(action)
-            values[level] = int(session.measure(measure)[measure])
+            values[level] = convert(session.measure(measure)[measure])
     return values
 
 
 @functools.lru_cache(maxsize=4096)
 def _cached(
-    bitcode: bytes, benchmark: str, backend: str, kind: str, attributes: tuple[str, ...]
+    bitcode: bytes,
+    benchmark: str,
+    backend: str,
+    kind: str,
+    attributes: tuple[str, ...],
+    link_flags: tuple[str, ...] = (),
 ) -> tuple[tuple[str, int | None], ...]:
     llvm_version = get_backend(backend).llvm_version
-    path = _cache_path(backend, llvm_version, bitcode, kind, attributes)
+    path = _cache_path(backend, llvm_version, bitcode, kind, attributes, link_flags)
     if path.exists():
         try:
             stored = json.loads(path.read_text())
             return tuple((level, stored[level]) for level in REFERENCE_LEVELS)
         except (ValueError, KeyError):
             path.unlink(missing_ok=True)  # a damaged cache entry is recomputed
-    values = compute_references(bitcode, benchmark, backend, kind, attributes)
+    values = compute_references(bitcode, benchmark, backend, kind, attributes, link_flags)
     atomic_write_bytes(path, json.dumps(values).encode())
     return tuple((level, values[level]) for level in REFERENCE_LEVELS)
 
@@ -97,3 +134,15 @@ def reference_text_sizes(
 ) -> dict[str, int | None]:
     """Object `.text` bytes at O0, O3 and Oz (O0 with the given load attributes)."""
     return dict(_cached(bitcode, benchmark, backend, "text_size", tuple(attributes)))
+
+
+def reference_program_text_sizes(
+    bitcode: bytes,
+    benchmark: str,
+    link_flags: tuple[str, ...],
+    backend: str = "libllvm",
+    attributes: tuple[str, ...] = (),
+) -> dict[str, int | None]:
+    """`.text` bytes of the linked program at O0, O3 and Oz (CompilerGym's TextSizeO0/O3/Oz)."""
+    kind = "executable_text_size"
+    return dict(_cached(bitcode, benchmark, backend, kind, tuple(attributes), tuple(link_flags)))

@@ -104,3 +104,82 @@ def limit_address_space(limit_mb: int) -> bool:
     except (ValueError, OSError):  # macOS refuses most RLIMIT_AS values
         return False
     return True
+
+
+_CACHE_LEVELS = ("l1i", "l1d", "l2", "l3", "l4")
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path) as file:
+            return file.read().strip()
+    except OSError:
+        return None
+
+
+def _cache_bytes(text: str) -> int:
+    """`32K` / `8192K` / `1M` (sysfs) in bytes."""
+    units = {"K": 1024, "M": 1024**2, "G": 1024**3}
+    return int(text[:-1]) * units[text[-1]] if text[-1] in units else int(text)
+
+
+@functools.cache
+def cpu_info() -> dict[str, object]:
+    """The host CPU as CompilerGym's CpuInfo: name, cores, each cache's size in bytes and count.
+
+    Read from Linux's /proc/cpuinfo and /sys/devices/system/cpu; where they are
+    missing (macOS), what is unknown is -1 and the name is `platform.processor()`.
+    """
+    import platform
+
+    info: dict[str, object] = {"name": platform.processor() or platform.machine()}
+    cpuinfo = _read("/proc/cpuinfo") or ""
+    for line in cpuinfo.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() in ("model name", "Model", "cpu model"):
+            info["name"] = value.strip()
+            break
+    cores = {
+        (line_block.get("physical id"), line_block.get("core id"))
+        for line_block in _cpuinfo_blocks(cpuinfo)
+        if "core id" in line_block
+    }
+    info["cores_count"] = len(cores) or os.cpu_count() or -1
+    for level in _CACHE_LEVELS:
+        info[f"{level}_cache_size"] = -1
+        info[f"{level}_cache_count"] = -1
+    caches: dict[str, set[str]] = {}
+    root = "/sys/devices/system/cpu"
+    cpus = sorted(
+        name for name in (os.listdir(root) if os.path.isdir(root) else ()) if name[3:].isdigit()
+    )
+    for cpu in cpus:
+        index = 0
+        while (level := _read(f"{root}/{cpu}/cache/index{index}/level")) is not None:
+            kind = _read(f"{root}/{cpu}/cache/index{index}/type") or ""
+            size = _read(f"{root}/{cpu}/cache/index{index}/size")
+            shared = _read(f"{root}/{cpu}/cache/index{index}/shared_cpu_list") or cpu
+            index += 1
+            name = f"l{level}" + (
+                {"Instruction": "i", "Data": "d"}.get(kind, "") if level == "1" else ""
+            )
+            if name not in _CACHE_LEVELS or not size:
+                continue
+            info[f"{name}_cache_size"] = _cache_bytes(size)
+            caches.setdefault(name, set()).add(shared)
+    for name, instances in caches.items():
+        info[f"{name}_cache_count"] = len(instances)
+    return info
+
+
+def _cpuinfo_blocks(text: str) -> list[dict[str, str]]:
+    """/proc/cpuinfo as one dict per logical CPU."""
+    blocks = []
+    for block in text.split("\n\n"):
+        fields = {}
+        for line in block.splitlines():
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
+        if fields:
+            blocks.append(fields)
+    return blocks
