@@ -15,6 +15,10 @@ here a dataset) names:
   `source:path`), `stdin`, `output_files`, `compare` (of exit_status, stdout,
   stderr) and `nondeterministic` (why something is not compared).
 
+Maintainers write or re-pin a recipe's manifest from a checkout with
+`python -m cgym_ray.datasets.recipes.manifest NAME --from CHECKOUT [--add
+PATTERN] [--commit SHA] [--check]` (`manifest.py`).
+
 Each recipe is a catalogue entry of kind `source-recipe` (`ENTRIES` below):
 `cgym-ray datasets install NAME [--from DIR]` verifies the files (fetched
 from each source's URL, or read from DIR, which holds each source as an

@@ -15,7 +15,6 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from cgym_ray.datasets.archives import sha256_of
 from cgym_ray.datasets.recipes.recipe import Recipe, RecipeError, Source
 
 
@@ -153,7 +152,3 @@ def gather_sources(recipe: Recipe, from_paths: list[Path], staging: Path) -> dic
         roots[source.name] = root
     return roots
 
-
-def manifest_of(folder: Path, paths: list[str]) -> dict[str, str]:
-    """Per-file sha256 of `paths` under `folder` (for writing a recipe from a verified checkout)."""
-    return {path: sha256_of(folder / path) for path in sorted(paths)}
