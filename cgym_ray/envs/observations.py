@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from gymnasium import spaces
 
+from cgym_ray.envs.spaces import ProgramGraphSpace
 from cgym_ray.errors import CompilerError, UnknownSpaceError
 from cgym_ray.llvm.features import AUTOPHASE_NAMES, INSTCOUNT_NAMES
 from cgym_ray.llvm.host import cpu_info
+from cgym_ray.llvm.programl import to_networkx, to_node_link_json
 
 if TYPE_CHECKING:
     from cgym_ray.envs.llvm_env import LlvmEnv
@@ -159,6 +161,25 @@ _add(
         (),
         _runtime,
         "walltime in seconds of one run of the compiled program (runnable benchmarks)",
+    )
+)
+_add(
+    ObservationSpec(
+        "Programl",
+        ProgramGraphSpace(),
+        ("programl",),
+        lambda v, _: to_networkx(v["programl"]),
+        "ProGraML-style program graph (networkx.MultiDiGraph): instruction, variable and "
+        "constant nodes; control, data and call edges with positions",
+    )
+)
+_add(
+    ObservationSpec(
+        "ProgramlJson",
+        spaces.Text(max_length=2**31 - 1, min_length=0, charset=_IR_CHARSET),
+        ("programl",),
+        lambda v, _: to_node_link_json(v["programl"]),
+        "the Programl graph as networkx node-link JSON",
     )
 )
 for _level in ("O0", "O3", "Oz"):

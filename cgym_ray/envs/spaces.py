@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from gymnasium import spaces
@@ -55,3 +56,35 @@ class CommandlineSpace(spaces.Discrete):
 
     def __hash__(self) -> int:
         return hash((self.version, self.n))
+
+
+class ProgramGraphSpace(spaces.Space):
+    """The space of `Programl` observations: ProGraML-style `networkx.MultiDiGraph`s.
+
+    A graph has no fixed shape, so the space only checks membership; it
+    cannot be sampled (see `cgym_ray.llvm.programl` for what a graph holds).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(shape=None, dtype=None)
+
+    def contains(self, x: Any) -> bool:
+        import networkx as nx
+
+        return isinstance(x, nx.MultiDiGraph)
+
+    def sample(self, mask: Any = None, probability: Any = None) -> Any:
+        raise NotImplementedError("a Programl graph cannot be sampled")
+
+    @property
+    def is_np_flattenable(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "ProgramGraphSpace()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ProgramGraphSpace)
+
+    def __hash__(self) -> int:
+        return hash(type(self))

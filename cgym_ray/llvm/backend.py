@@ -20,6 +20,7 @@ from cgym_ray.errors import CompilerError
 
 if TYPE_CHECKING:
     from cgym_ray.llvm.actions import ActionCatalogue
+    from cgym_ray.llvm.programl import ProgramGraph
 
 # Each backend's class, as "module:class": imported on first use (the libllvm one loads ctypes
 # bindings, the llvmlite one llvmlite), and this module stays below both.
@@ -105,6 +106,13 @@ class Module(abc.ABC):
     @abc.abstractmethod
     def dispose(self) -> None:
         """Free the module now (also done when it is garbage collected)."""
+
+    def programl(self) -> ProgramGraph:
+        """The ProGraML-style program graph (see `cgym_ray.llvm.programl`)."""
+        raise CompilerError(
+            f"the Programl graph is computed by the native extractor of the libllvm backend; "
+            f"{type(self).__name__} has none (use backend='libllvm')"
+        )
 
     def fingerprint(self) -> tuple[int, int]:
         """(a hash that changes when a pass changes the module, instruction count).

@@ -60,6 +60,7 @@ MEASUREMENTS: dict[str, Callable[[Module], object]] = {
     "object_text_size_bytes": lambda m: m.object_text_size_bytes(),
     "verify": lambda m: m.verify(),
     "fingerprint": lambda m: m.fingerprint(),
+    "programl": lambda m: m.programl(),
 }
 
 

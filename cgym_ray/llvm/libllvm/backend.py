@@ -10,6 +10,7 @@ from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.backend import MODULE_NAME, Backend, Module, printable
 from cgym_ray.llvm.libllvm.loader import LibLLVM, load_libllvm, take_error, take_message
 from cgym_ray.llvm.native import load_native
+from cgym_ray.llvm.programl import ProgramGraph, from_native
 
 # LLVM C API enum values used here.
 _VERIFIER_RETURN_STATUS = 1  # LLVMReturnStatusAction
@@ -104,6 +105,9 @@ class LibLLVMModule(Module):
         if self._backend.native.cgym_autophase(self._handle(), out) != 0:
             raise MemoryError("out of memory computing Autophase features")
         return list(out)
+
+    def programl(self) -> ProgramGraph:
+        return from_native(self._backend.native, self._handle())
 
     def ir_text(self) -> str:
         return take_message(self._lib, self._lib.LLVMPrintModuleToString(self._handle()))

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from ctypes import POINTER, c_int, c_int64, c_uint64, c_void_p
+from ctypes import POINTER, Structure, c_char_p, c_int, c_int64, c_uint64, c_void_p
 from pathlib import Path
 
 from cgym_ray.errors import ToolchainError
@@ -58,6 +58,31 @@ def build_native_library() -> Path:
     return target
 
 
+class CgymGraph(Structure):
+    """`CgymGraph` of features.c: a program graph as flat arrays the library owns."""
+
+    _i32 = POINTER(ctypes.c_int32)
+    _fields_ = [
+        ("num_nodes", c_int64),
+        ("num_edges", c_int64),
+        ("text_bytes", c_int64),
+        ("node_kind", _i32),
+        ("node_opcode", _i32),
+        ("node_type_kind", _i32),
+        ("node_type", _i32),
+        ("node_function", _i32),
+        ("node_block", _i32),
+        ("edge_source", _i32),
+        ("edge_target", _i32),
+        ("edge_kind", _i32),
+        ("edge_position", _i32),
+        ("text", c_void_p),
+        ("num_types", c_int64),
+        ("type_bytes", c_int64),
+        ("type_text", c_void_p),
+    ]
+
+
 @functools.cache
 def load_native() -> ctypes.CDLL:
     """The native extractor; libLLVM must already be loaded (RTLD_GLOBAL)."""
@@ -70,4 +95,10 @@ def load_native() -> ctypes.CDLL:
     lib.cgym_fingerprint.argtypes = [c_void_p, POINTER(c_int64)]
     lib.cgym_autophase.restype = c_int
     lib.cgym_autophase.argtypes = [c_void_p, POINTER(c_int64)]
+    lib.cgym_programl.restype = c_int
+    lib.cgym_programl.argtypes = [c_void_p, POINTER(CgymGraph)]
+    lib.cgym_programl_free.restype = None
+    lib.cgym_programl_free.argtypes = [POINTER(CgymGraph)]
+    lib.cgym_opcode_name.restype = c_char_p
+    lib.cgym_opcode_name.argtypes = [c_int]
     return lib

@@ -12,6 +12,7 @@
  * the tests check both give identical vectors on the same bitcode.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -641,4 +642,514 @@ int cgym_autophase(LLVMModuleRef module, int64_t *out) {
   free(map.keys);
   free(map.preds);
   return 0;
+}
+
+/*
+ * ProGraML-style program graph (Cummins et al., ICML 2021), as flat arrays.
+ *
+ * Node 0 is the "[external]" root. Then one instruction node per instruction,
+ * in module order; variable nodes (instruction results, arguments, global
+ * variables) and constant nodes (deduplicated per module) in order of first
+ * use. Edges:
+ *   control  instruction -> next instruction of its block (position 0);
+ *            terminator -> first instruction of successor i (position i);
+ *   data     instruction -> the variable holding its result (position 0);
+ *            variable or constant -> instruction using it (position = operand index);
+ *   call     call site -> callee's first instruction and each of its returns
+ *            -> call site (position 0); a call to a declaration or through a
+ *            pointer goes to and from the root, and the root calls every
+ *            defined function's entry.
+ * Basic block, callee and metadata operands are not data: the control and
+ * call edges carry them. Node texts (NUL-separated): the full statement of an
+ * instruction (as its line of the printed module), "<type> <name>" of a
+ * variable, the printed constant.
+ */
+extern LLVMValueRef LLVMIsAInstruction(LLVMValueRef);
+extern LLVMValueRef LLVMIsAArgument(LLVMValueRef);
+extern LLVMValueRef LLVMIsAGlobalValue(LLVMValueRef);
+extern int LLVMValueIsBasicBlock(LLVMValueRef);
+extern char *LLVMPrintModuleToString(LLVMModuleRef);
+extern char *LLVMPrintValueToString(LLVMValueRef);
+extern char *LLVMPrintTypeToString(LLVMTypeRef);
+extern void LLVMDisposeMessage(char *);
+extern const char *LLVMGetValueName2(LLVMValueRef, size_t *);
+extern LLVMValueRef LLVMGetFirstParam(LLVMValueRef);
+extern LLVMValueRef LLVMGetNextParam(LLVMValueRef);
+extern LLVMValueRef LLVMGetParamParent(LLVMValueRef);
+extern LLVMBasicBlockRef LLVMGetInstructionParent(LLVMValueRef);
+
+enum { NODE_INSTRUCTION = 0, NODE_VARIABLE = 1, NODE_CONSTANT = 2 };
+enum { FLOW_CONTROL = 0, FLOW_DATA = 1, FLOW_CALL = 2 };
+#define LLVM_VOID_TYPE_KIND 0
+
+/* The name of a C API opcode as the IR prints it (br for both of LLVM 23's branches). */
+const char *cgym_opcode_name(int opcode) {
+  static const char *names[OP_LIMIT] = {
+      [OP_RET] = "ret", [OP_BR] = "br", [OP_SWITCH] = "switch", [OP_INDIRECTBR] = "indirectbr",
+      [OP_INVOKE] = "invoke", [OP_UNREACHABLE] = "unreachable", [OP_ADD] = "add", [OP_FADD] = "fadd",
+      [OP_SUB] = "sub", [OP_FSUB] = "fsub", [OP_MUL] = "mul", [OP_FMUL] = "fmul", [OP_UDIV] = "udiv",
+      [OP_SDIV] = "sdiv", [OP_FDIV] = "fdiv", [OP_UREM] = "urem", [OP_SREM] = "srem", [OP_FREM] = "frem",
+      [OP_SHL] = "shl", [OP_LSHR] = "lshr", [OP_ASHR] = "ashr", [OP_AND] = "and", [OP_OR] = "or",
+      [OP_XOR] = "xor", [OP_ALLOCA] = "alloca", [OP_LOAD] = "load", [OP_STORE] = "store",
+      [OP_GEP] = "getelementptr", [OP_TRUNC] = "trunc", [OP_ZEXT] = "zext", [OP_SEXT] = "sext",
+      [OP_FPTOUI] = "fptoui", [OP_FPTOSI] = "fptosi", [OP_UITOFP] = "uitofp", [OP_SITOFP] = "sitofp",
+      [OP_FPTRUNC] = "fptrunc", [OP_FPEXT] = "fpext", [OP_PTRTOINT] = "ptrtoint",
+      [OP_INTTOPTR] = "inttoptr", [OP_BITCAST] = "bitcast", [OP_ICMP] = "icmp", [OP_FCMP] = "fcmp",
+      [OP_PHI] = "phi", [OP_CALL] = "call", [OP_SELECT] = "select", [OP_USEROP1] = "userop1",
+      [OP_USEROP2] = "userop2", [OP_VAARG] = "va_arg", [OP_EXTRACTELEMENT] = "extractelement",
+      [OP_INSERTELEMENT] = "insertelement", [OP_SHUFFLEVECTOR] = "shufflevector",
+      [OP_EXTRACTVALUE] = "extractvalue", [OP_INSERTVALUE] = "insertvalue", [OP_FENCE] = "fence",
+      [OP_ATOMICCMPXCHG] = "cmpxchg", [OP_ATOMICRMW] = "atomicrmw", [OP_RESUME] = "resume",
+      [OP_LANDINGPAD] = "landingpad", [OP_ADDRSPACECAST] = "addrspacecast",
+      [OP_CLEANUPRET] = "cleanupret", [OP_CATCHRET] = "catchret", [OP_CATCHPAD] = "catchpad",
+      [OP_CLEANUPPAD] = "cleanuppad", [OP_CATCHSWITCH] = "catchswitch", [OP_FNEG] = "fneg",
+      [OP_CALLBR] = "callbr", [OP_FREEZE] = "freeze", [OP_PTRTOADDR] = "ptrtoaddr"};
+  const char *name = opcode > 0 && opcode < OP_LIMIT ? names[opcode] : NULL;
+  return name ? name : "unknown";
+}
+
+/* The graph handed to Python: every array owned here until cgym_programl_free. */
+typedef struct {
+  int64_t num_nodes, num_edges, text_bytes;
+  int32_t *node_kind;      /* NODE_* */
+  int32_t *node_opcode;    /* C API opcode (br folded), -1 for non-instructions */
+  int32_t *node_type_kind; /* LLVMTypeKind of the value, -1 for the root */
+  int32_t *node_type;      /* index into the types, -1 for the root */
+  int32_t *node_function;  /* index of the defined function, -1 outside */
+  int32_t *node_block;     /* index of the block in its function, -1 outside */
+  int32_t *edge_source, *edge_target, *edge_kind, *edge_position;
+  char *text;              /* num_nodes NUL-terminated texts, one after another */
+  int64_t num_types, type_bytes;
+  char *type_text;         /* num_types NUL-terminated type names */
+} CgymGraph;
+
+typedef struct {
+  void **keys;
+  int32_t *values;
+  size_t capacity, size;
+} PointerMap;
+
+static int pointer_map_init(PointerMap *map, size_t expected) {
+  size_t capacity = 64;
+  while (capacity < expected * 2 + 1) capacity <<= 1;
+  map->keys = calloc(capacity, sizeof *map->keys);
+  map->values = malloc(capacity * sizeof *map->values);
+  map->capacity = capacity;
+  map->size = 0;
+  return map->keys && map->values ? 0 : -1;
+}
+
+static size_t pointer_slot(const PointerMap *map, const void *key) {
+  size_t i = (((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull) & (map->capacity - 1);
+  while (map->keys[i] && map->keys[i] != key) i = (i + 1) & (map->capacity - 1);
+  return i;
+}
+
+static int32_t pointer_get(const PointerMap *map, const void *key) {
+  size_t i = pointer_slot(map, key);
+  return map->keys[i] ? map->values[i] : -1;
+}
+
+static int pointer_put(PointerMap *map, void *key, int32_t value) {
+  if ((map->size + 1) * 2 > map->capacity) {
+    PointerMap bigger;
+    if (pointer_map_init(&bigger, map->capacity) != 0) {
+      free(bigger.keys);
+      free(bigger.values);
+      return -1;
+    }
+    for (size_t i = 0; i < map->capacity; i++)
+      if (map->keys[i]) {
+        size_t j = pointer_slot(&bigger, map->keys[i]);
+        bigger.keys[j] = map->keys[i];
+        bigger.values[j] = map->values[i];
+      }
+    bigger.size = map->size;
+    free(map->keys);
+    free(map->values);
+    *map = bigger;
+  }
+  size_t i = pointer_slot(map, key);
+  if (!map->keys[i]) map->size++;
+  map->keys[i] = key;
+  map->values[i] = value;
+  return 0;
+}
+
+static void pointer_map_free(PointerMap *map) {
+  free(map->keys);
+  free(map->values);
+}
+
+/* A growable byte buffer; `failed` sticks after the first failed allocation. */
+typedef struct {
+  char *data;
+  size_t size, capacity;
+  int failed;
+} Bytes;
+
+static void bytes_append(Bytes *b, const char *text, size_t length) {
+  if (b->failed) return;
+  if (b->size + length + 1 > b->capacity) {
+    size_t capacity = b->capacity ? b->capacity : 4096;
+    while (capacity < b->size + length + 1) capacity *= 2;
+    char *data = realloc(b->data, capacity);
+    if (!data) {
+      b->failed = 1;
+      return;
+    }
+    b->data = data;
+    b->capacity = capacity;
+  }
+  memcpy(b->data + b->size, text, length);
+  b->size += length;
+  b->data[b->size] = '\0';
+}
+
+static void bytes_append_text(Bytes *b, const char *text, size_t length) {
+  bytes_append(b, text, length);
+  if (!b->failed) b->size++; /* keep the NUL as the separator */
+}
+
+typedef struct {
+  CgymGraph *g;
+  int64_t node_capacity, edge_capacity;
+  Bytes text, types;
+  PointerMap values;  /* operand value -> variable or constant node */
+  PointerMap type_ids;
+  int failed;
+} Builder;
+
+static int grow(void **array, int64_t capacity, size_t item) {
+  void *bigger = realloc(*array, (size_t)capacity * item);
+  if (!bigger) return -1;
+  *array = bigger;
+  return 0;
+}
+
+static int32_t type_id(Builder *b, LLVMTypeRef type) {
+  int32_t id = pointer_get(&b->type_ids, type);
+  if (id >= 0) return id;
+  char *name = LLVMPrintTypeToString(type);
+  bytes_append_text(&b->types, name, strlen(name));
+  LLVMDisposeMessage(name);
+  id = (int32_t)b->g->num_types++;
+  if (pointer_put(&b->type_ids, type, id) != 0) b->failed = 1;
+  return id;
+}
+
+static int32_t add_node(Builder *b, int kind, int opcode, LLVMValueRef value, int32_t function, int32_t block,
+                        const char *text, size_t length) {
+  CgymGraph *g = b->g;
+  if (b->failed) return -1;
+  if (g->num_nodes == b->node_capacity) {
+    int64_t capacity = b->node_capacity ? b->node_capacity * 2 : 1024;
+    if (grow((void **)&g->node_kind, capacity, 4) || grow((void **)&g->node_opcode, capacity, 4) ||
+        grow((void **)&g->node_type_kind, capacity, 4) || grow((void **)&g->node_type, capacity, 4) ||
+        grow((void **)&g->node_function, capacity, 4) || grow((void **)&g->node_block, capacity, 4)) {
+      b->failed = 1;
+      return -1;
+    }
+    b->node_capacity = capacity;
+  }
+  int64_t id = g->num_nodes++;
+  g->node_kind[id] = kind;
+  g->node_opcode[id] = opcode;
+  g->node_function[id] = function;
+  g->node_block[id] = block;
+  if (value) {
+    LLVMTypeRef type = LLVMTypeOf(value);
+    g->node_type_kind[id] = LLVMGetTypeKind(type);
+    g->node_type[id] = type_id(b, type);
+  } else {
+    g->node_type_kind[id] = -1;
+    g->node_type[id] = -1;
+  }
+  bytes_append_text(&b->text, text, length);
+  if (b->text.failed) b->failed = 1;
+  return (int32_t)id;
+}
+
+static void add_edge(Builder *b, int32_t source, int32_t target, int kind, int position) {
+  CgymGraph *g = b->g;
+  if (b->failed || source < 0 || target < 0) return;
+  if (g->num_edges == b->edge_capacity) {
+    int64_t capacity = b->edge_capacity ? b->edge_capacity * 2 : 4096;
+    if (grow((void **)&g->edge_source, capacity, 4) || grow((void **)&g->edge_target, capacity, 4) ||
+        grow((void **)&g->edge_kind, capacity, 4) || grow((void **)&g->edge_position, capacity, 4)) {
+      b->failed = 1;
+      return;
+    }
+    b->edge_capacity = capacity;
+  }
+  int64_t id = g->num_edges++;
+  g->edge_source[id] = source;
+  g->edge_target[id] = target;
+  g->edge_kind[id] = kind;
+  g->edge_position[id] = position;
+}
+
+/* Per defined function: its entry instruction's node, and its returns' nodes. */
+typedef struct {
+  int32_t entry;
+  int32_t *returns;
+  int32_t num_returns;
+} FunctionNodes;
+
+/*
+ * The instruction lines of the printed module, in module order: a line in a
+ * function body that starts with exactly two spaces (labels start at column
+ * 0, debug records are indented by four), with a switch's case lines. Returns how many were found, at
+ * most `limit`, or -1 when out of memory.
+ */
+static int64_t statement_lines(const char *module_text, int64_t limit, const char **starts, int32_t *lengths) {
+  int64_t found = 0;
+  int in_body = 0;
+  for (const char *line = module_text; *line;) {
+    const char *end = strchr(line, '\n');
+    size_t length = end ? (size_t)(end - line) : strlen(line);
+    if (!in_body) {
+      in_body = length >= 7 && memcmp(line, "define ", 7) == 0 && line[length - 1] == '{';
+    } else if (length >= 1 && line[0] == '}') {
+      in_body = 0;
+    } else if (length > 2 && line[0] == ' ' && line[1] == ' ' && line[2] != ' ') {
+      if (found == limit) return limit + 1;
+      if (line[length - 1] == '[') { /* a switch: its cases follow, up to a line "  ]" */
+        while (end && !(end[1] == ' ' && end[2] == ' ' && end[3] == ']')) end = strchr(end + 1, '\n');
+        if (end) end = strchr(end + 1, '\n');
+        length = end ? (size_t)(end - line) : strlen(line);
+      }
+      starts[found] = line + 2;
+      lengths[found] = (int32_t)(length - 2);
+      found++;
+    }
+    if (!end) break;
+    line = end + 1;
+  }
+  return found;
+}
+
+/* The variable or constant node of an operand, made on first use; -1 when it is none. */
+static int32_t operand_node(Builder *b, LLVMValueRef value, const char **starts, const int32_t *lengths,
+                            PointerMap *instructions) {
+  int32_t node = pointer_get(&b->values, value);
+  if (node >= 0) return node;
+  char buffer[256];
+  char *type_text;
+  size_t name_length = 0;
+  const char *name;
+  if (LLVMIsAInstruction(value)) {
+    int32_t inst = pointer_get(instructions, value);
+    if (inst < 0) return -1;
+    const char *line = starts[inst - 1];
+    const char *equals = strstr(line, " = ");
+    size_t result = equals && line[0] == '%' && equals - line < lengths[inst - 1] ? (size_t)(equals - line) : 0;
+    type_text = LLVMPrintTypeToString(LLVMTypeOf(value));
+    int n = snprintf(buffer, sizeof buffer, "%s %.*s", type_text, (int)result, line);
+    LLVMDisposeMessage(type_text);
+    node = add_node(b, NODE_VARIABLE, -1, value, b->g->node_function[inst], b->g->node_block[inst], buffer,
+                    n < (int)sizeof buffer ? (size_t)n : sizeof buffer - 1);
+  } else if (LLVMIsAArgument(value) || (LLVMIsAGlobalValue(value) && !LLVMIsAFunction(value))) {
+    name = LLVMGetValueName2(value, &name_length);
+    type_text = LLVMPrintTypeToString(LLVMTypeOf(value));
+    char slot[24];
+    if (!name_length && LLVMIsAArgument(value)) { /* unnamed arguments are numbered first */
+      int unnamed = 0;
+      for (LLVMValueRef p = LLVMGetFirstParam(LLVMGetParamParent(value)); p && p != value; p = LLVMGetNextParam(p)) {
+        size_t other = 0;
+        LLVMGetValueName2(p, &other);
+        unnamed += other == 0;
+      }
+      name_length = (size_t)snprintf(slot, sizeof slot, "%d", unnamed);
+      name = slot;
+    }
+    int n = snprintf(buffer, sizeof buffer, "%s %c%.*s", type_text, LLVMIsAArgument(value) ? '%' : '@',
+                     (int)name_length, name ? name : "");
+    LLVMDisposeMessage(type_text);
+    node = add_node(b, NODE_VARIABLE, -1, value, -1, -1, buffer,
+                    n < (int)sizeof buffer ? (size_t)n : sizeof buffer - 1);
+  } else if (LLVMIsAFunction(value)) {
+    name = LLVMGetValueName2(value, &name_length);
+    int n = snprintf(buffer, sizeof buffer, "ptr @%.*s", (int)name_length, name ? name : "");
+    node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, buffer,
+                    n < (int)sizeof buffer ? (size_t)n : sizeof buffer - 1);
+  } else if (LLVMIsAConstant(value)) {
+    char *printed = LLVMPrintValueToString(value);
+    node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, printed, strlen(printed));
+    LLVMDisposeMessage(printed);
+  } else {
+    return -1; /* a basic block, metadata, inline assembly */
+  }
+  if (node >= 0 && pointer_put(&b->values, value, node) != 0) b->failed = 1;
+  return node;
+}
+
+void cgym_programl_free(CgymGraph *g) {
+  free(g->node_kind);
+  free(g->node_opcode);
+  free(g->node_type_kind);
+  free(g->node_type);
+  free(g->node_function);
+  free(g->node_block);
+  free(g->edge_source);
+  free(g->edge_target);
+  free(g->edge_kind);
+  free(g->edge_position);
+  free(g->text);
+  free(g->type_text);
+  memset(g, 0, sizeof *g);
+}
+
+static int is_call(int opcode) { return opcode == OP_CALL || opcode == OP_INVOKE || opcode == OP_CALLBR; }
+
+/* Build the graph into *g. Returns 0, or -1 when out of memory (g is then freed). */
+int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
+  Builder b = {0};
+  PointerMap instructions = {0}, functions = {0};
+  FunctionNodes *function_nodes = NULL;
+  const char **starts = NULL;
+  int32_t *lengths = NULL;
+  char *module_text = NULL, *statements = NULL;
+  int32_t num_functions = 0;
+  int64_t total = cgym_instruction_count(module);
+  memset(g, 0, sizeof *g);
+  b.g = g;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn)) num_functions++;
+  starts = malloc((size_t)(total + 1) * sizeof *starts);
+  lengths = malloc((size_t)(total + 1) * sizeof *lengths);
+  function_nodes = calloc((size_t)num_functions + 1, sizeof *function_nodes);
+  if (!starts || !lengths || !function_nodes || pointer_map_init(&instructions, (size_t)total) ||
+      pointer_map_init(&functions, (size_t)num_functions) || pointer_map_init(&b.values, (size_t)total) ||
+      pointer_map_init(&b.type_ids, 64))
+    goto out_of_memory;
+
+  /* Statements from one print of the module: printing instructions one by one costs a slot table each. */
+  module_text = LLVMPrintModuleToString(module);
+  int from_module_text = statement_lines(module_text, total, starts, lengths) == total;
+
+  /* Pass 1: the root and one node per instruction, in order; each function's entry and returns. */
+  add_node(&b, NODE_INSTRUCTION, -1, NULL, -1, -1, "[external]", 10);
+  int32_t function_index = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn), function_index++) {
+    FunctionNodes *nodes = &function_nodes[function_index];
+    nodes->entry = -1;
+    if (pointer_put(&functions, fn, function_index)) goto out_of_memory;
+    int32_t block_index = 0;
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb), block_index++) {
+      for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) {
+        int opcode = opcode_of(inst);
+        int32_t id;
+        if (from_module_text) {
+          id = add_node(&b, NODE_INSTRUCTION, opcode, inst, function_index, block_index, starts[g->num_nodes - 1],
+                        (size_t)lengths[g->num_nodes - 1]);
+        } else {
+          char *printed = LLVMPrintValueToString(inst);
+          const char *text = printed;
+          while (*text == ' ') text++;
+          id = add_node(&b, NODE_INSTRUCTION, opcode, inst, function_index, block_index, text, strlen(text));
+          LLVMDisposeMessage(printed);
+        }
+        if (id < 0 || pointer_put(&instructions, inst, id)) goto out_of_memory;
+        if (nodes->entry < 0) nodes->entry = id;
+        if (opcode == OP_RET) {
+          int32_t *returns = realloc(nodes->returns, (size_t)(nodes->num_returns + 1) * sizeof *returns);
+          if (!returns) goto out_of_memory;
+          nodes->returns = returns;
+          returns[nodes->num_returns++] = id;
+        }
+      }
+    }
+  }
+  if (!from_module_text) {
+    /* Variables take their names from the statements: point them at a copy of the node texts. */
+    statements = malloc(b.text.size + 1);
+    if (!statements || b.failed) goto out_of_memory;
+    memcpy(statements, b.text.data, b.text.size + 1);
+    const char *text = statements;
+    for (int64_t i = 0; i < g->num_nodes; i++) {
+      size_t length = strlen(text);
+      if (i > 0) {
+        starts[i - 1] = text;
+        lengths[i - 1] = (int32_t)length;
+      }
+      text += length + 1;
+    }
+  }
+
+  /* Pass 2: edges, and variable and constant nodes on first use. */
+  for (int32_t f = 0; f < num_functions; f++)
+    if (function_nodes[f].entry >= 0) add_edge(&b, 0, function_nodes[f].entry, FLOW_CALL, 0);
+  function_index = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn), function_index++) {
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+      for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) {
+        int32_t id = pointer_get(&instructions, inst);
+        int opcode = opcode_of(inst);
+        LLVMValueRef next = LLVMGetNextInstruction(inst);
+        if (next) add_edge(&b, id, id + 1, FLOW_CONTROL, 0);
+        if (!next) {
+          unsigned successors = LLVMGetNumSuccessors(inst);
+          for (unsigned i = 0; i < successors; i++) {
+            LLVMValueRef first = LLVMGetFirstInstruction(LLVMGetSuccessor(inst, i));
+            if (first) add_edge(&b, id, pointer_get(&instructions, first), FLOW_CONTROL, (int)i);
+          }
+        }
+        if (LLVMGetTypeKind(LLVMTypeOf(inst)) != LLVM_VOID_TYPE_KIND)
+          add_edge(&b, id, operand_node(&b, inst, starts, lengths, &instructions), FLOW_DATA, 0);
+        LLVMValueRef callee = is_call(opcode) ? LLVMGetCalledValue(inst) : NULL;
+        int operands = LLVMGetNumOperands(inst);
+        for (int i = 0; i < operands; i++) {
+          LLVMValueRef operand = LLVMGetOperand(inst, (unsigned)i);
+          if (!operand || (operand == callee && i == operands - 1 && LLVMIsAFunction(operand))) continue;
+          if (LLVMValueIsBasicBlock(operand)) continue;
+          add_edge(&b, operand_node(&b, operand, starts, lengths, &instructions), id, FLOW_DATA, i);
+        }
+        if (is_call(opcode)) {
+          int32_t target = callee && LLVMIsAFunction(callee) ? pointer_get(&functions, callee) : -1;
+          FunctionNodes *nodes = target >= 0 ? &function_nodes[target] : NULL;
+          if (nodes && nodes->entry >= 0) {
+            add_edge(&b, id, nodes->entry, FLOW_CALL, 0);
+            for (int32_t r = 0; r < nodes->num_returns; r++) add_edge(&b, nodes->returns[r], id, FLOW_CALL, 0);
+          } else {
+            add_edge(&b, id, 0, FLOW_CALL, 0);
+            add_edge(&b, 0, id, FLOW_CALL, 0);
+          }
+        }
+      }
+    }
+    if (b.failed) goto out_of_memory;
+  }
+  if (b.failed || b.text.failed || b.types.failed) goto out_of_memory;
+  g->text = b.text.data;
+  g->text_bytes = (int64_t)b.text.size;
+  g->type_text = b.types.data;
+  g->type_bytes = (int64_t)b.types.size;
+  LLVMDisposeMessage(module_text);
+  free(statements);
+  for (int32_t f = 0; f < num_functions; f++) free(function_nodes[f].returns);
+  free(function_nodes);
+  free(starts);
+  free(lengths);
+  pointer_map_free(&instructions);
+  pointer_map_free(&functions);
+  pointer_map_free(&b.values);
+  pointer_map_free(&b.type_ids);
+  return 0;
+
+out_of_memory:
+  if (module_text) LLVMDisposeMessage(module_text);
+  free(statements);
+  if (function_nodes)
+    for (int32_t f = 0; f < num_functions; f++) free(function_nodes[f].returns);
+  free(function_nodes);
+  free(starts);
+  free(lengths);
+  pointer_map_free(&instructions);
+  pointer_map_free(&functions);
+  pointer_map_free(&b.values);
+  pointer_map_free(&b.type_ids);
+  free(b.text.data);
+  free(b.types.data);
+  cgym_programl_free(g);
+  return -1;
 }

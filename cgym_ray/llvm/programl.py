@@ -1,0 +1,295 @@
+"""A ProGraML-style program graph: flat arrays from the native extractor, and its other forms.
+
+ProGraML (Cummins et al., ICML 2021) represents a module as one directed
+multigraph with three kinds of nodes and three kinds of edges:
+
+- nodes: `instruction` (node 0 is the `[external]` root, then one node per
+  instruction in module order), `variable` (instruction results, arguments,
+  global variables) and `constant` (each distinct constant once);
+- edges: `control` (an instruction to the next one of its block, position 0;
+  a terminator to the first instruction of its i-th successor, position i),
+  `data` (an instruction to the variable holding its result, position 0; a
+  variable or constant to the instruction using it, position = operand
+  index) and `call` (a call site to the callee's entry, each return back to
+  the call site; calls to declarations or through pointers go to and from
+  the root, which also calls every defined function).
+
+Node texts, as ProGraML: `text` is the opcode of an instruction and the type
+of a variable or constant; `full_text` is the instruction's statement as the
+module prints it, `<type> <name>` of a variable, or the printed constant.
+
+`native/features.c` builds the graph in one walk of the module and hands it
+back as arrays (`ProgramGraph`); the worker pickles those, and the caller
+turns them into the form it asked for: `to_networkx` (the `Programl`
+observation), `to_node_link_json` (`ProgramlJson`), `to_hetero_data`
+(PyTorch Geometric, with the `cgym-ray[graph]` extra) or Arrow lists (the
+trajectory store).
+
+    >>> graph = session.measure("programl")["programl"]  # doctest: +SKIP
+    >>> g = to_networkx(graph); g.nodes[1]["text"], g.nodes[1]["full_text"]  # doctest: +SKIP
+    ('alloca', '%2 = alloca i32, align 4')
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cgym_ray.errors import CompilerError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+NODE_KINDS: tuple[str, ...] = ("instruction", "variable", "constant")
+EDGE_KINDS: tuple[str, ...] = ("control", "data", "call")
+ROOT_TEXT = "[external]"
+
+
+@dataclass(frozen=True, eq=False)
+class ProgramGraph:
+    """A program graph as flat arrays, one entry a node or an edge.
+
+    `node_opcode` is the LLVM C API opcode of an instruction (-1 for other
+    nodes and the root), `node_type_kind` the LLVMTypeKind of a value's type
+    (-1 for the root): both are the same numbers on every module, so they
+    serve as model features. `node_type` indexes `types`, the module's type
+    names; `opcode_names[i]` is the name of opcode i.
+    """
+
+    node_kind: np.ndarray  # int8, an index into NODE_KINDS
+    node_opcode: np.ndarray  # int16
+    node_type_kind: np.ndarray  # int16
+    node_type: np.ndarray  # int32
+    node_function: np.ndarray  # int32, -1 outside a function
+    node_block: np.ndarray  # int32, -1 outside a block
+    node_full_text: list[str]
+    types: list[str]
+    edge_source: np.ndarray  # int32
+    edge_target: np.ndarray  # int32
+    edge_kind: np.ndarray  # int8, an index into EDGE_KINDS
+    edge_position: np.ndarray  # int32
+    opcode_names: tuple[str, ...]
+
+    @property
+    def num_nodes(self) -> int:
+        return len(self.node_kind)
+
+    @property
+    def num_edges(self) -> int:
+        return len(self.edge_source)
+
+    def node_text(self) -> list[str]:
+        """ProGraML's `text`: the opcode of an instruction, the type of a variable or constant."""
+        opcodes = np.asarray([*self.opcode_names, ROOT_TEXT], dtype=object)
+        types = np.asarray([*self.types, ""], dtype=object)
+        text = np.where(
+            self.node_kind == 0, opcodes[self.node_opcode], types[self.node_type]
+        )  # -1 picks the last entry: the root's text
+        return text.tolist()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProgramGraph):
+            return NotImplemented
+        arrays = (
+            "node_kind node_opcode node_type_kind node_type node_function node_block "
+            "edge_source edge_target edge_kind edge_position"
+        ).split()
+        return (
+            all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays)
+            and self.node_full_text == other.node_full_text
+            and self.types == other.types
+        )
+
+
+def _texts(buffer: bytes, count: int) -> list[str]:
+    texts = buffer.decode("utf-8", errors="backslashreplace").split("\0")[:count]
+    return texts
+
+
+def from_native(native: Any, module_ref: int) -> ProgramGraph:
+    """Build the graph of a libLLVM module with the native extractor (`cgym_programl`)."""
+    import ctypes
+
+    from cgym_ray.llvm.native import CgymGraph
+
+    raw = CgymGraph()
+    if native.cgym_programl(module_ref, ctypes.byref(raw)) != 0:
+        raise MemoryError("out of memory building the Programl graph")
+    try:
+        nodes, edges = raw.num_nodes, raw.num_edges
+
+        def array(pointer: Any, count: int, dtype: str) -> np.ndarray:
+            if count == 0:
+                return np.zeros(0, dtype=dtype)
+            return np.ctypeslib.as_array(pointer, shape=(count,)).astype(dtype)
+
+        return ProgramGraph(
+            node_kind=array(raw.node_kind, nodes, "int8"),
+            node_opcode=array(raw.node_opcode, nodes, "int16"),
+            node_type_kind=array(raw.node_type_kind, nodes, "int16"),
+            node_type=array(raw.node_type, nodes, "int32"),
+            node_function=array(raw.node_function, nodes, "int32"),
+            node_block=array(raw.node_block, nodes, "int32"),
+            node_full_text=_texts(ctypes.string_at(raw.text, raw.text_bytes), nodes),
+            types=_texts(ctypes.string_at(raw.type_text, raw.type_bytes), raw.num_types),
+            edge_source=array(raw.edge_source, edges, "int32"),
+            edge_target=array(raw.edge_target, edges, "int32"),
+            edge_kind=array(raw.edge_kind, edges, "int8"),
+            edge_position=array(raw.edge_position, edges, "int32"),
+            opcode_names=opcode_names(native),
+        )
+    finally:
+        native.cgym_programl_free(ctypes.byref(raw))
+
+
+_OPCODE_NAMES: tuple[str, ...] | None = None
+
+
+def opcode_names(native: Any) -> tuple[str, ...]:
+    """The names of the C API opcodes 0..127, as the native extractor knows them."""
+    global _OPCODE_NAMES
+    if _OPCODE_NAMES is None:
+        _OPCODE_NAMES = tuple(native.cgym_opcode_name(i).decode() for i in range(128))
+    return _OPCODE_NAMES
+
+
+def to_networkx(graph: ProgramGraph) -> nx.MultiDiGraph:
+    """The `Programl` observation: a `networkx.MultiDiGraph`.
+
+    Node attributes: `kind` (instruction, variable, constant), `text`,
+    `full_text`, `opcode` (C API opcode, -1 if none), `type` (the LLVM type
+    name, '' for the root), `type_kind`, `function` and `block` (-1 outside).
+    Edge attributes: `kind` (control, data, call) and `position`.
+    """
+    import networkx as nx
+
+    result = nx.MultiDiGraph()
+    kinds = np.asarray(NODE_KINDS, dtype=object)[graph.node_kind].tolist()
+    types = np.asarray([*graph.types, ""], dtype=object)[graph.node_type].tolist()
+    columns = zip(
+        kinds,
+        graph.node_text(),
+        graph.node_full_text,
+        graph.node_opcode.tolist(),
+        types,
+        graph.node_type_kind.tolist(),
+        graph.node_function.tolist(),
+        graph.node_block.tolist(),
+        strict=True,
+    )
+    result.add_nodes_from(
+        (
+            index,
+            {
+                "kind": kind,
+                "text": text,
+                "full_text": full_text,
+                "opcode": opcode,
+                "type": type_name,
+                "type_kind": type_kind,
+                "function": function,
+                "block": block,
+            },
+        )
+        for index, (kind, text, full_text, opcode, type_name, type_kind, function, block) in (
+            enumerate(columns)
+        )
+    )
+    edge_kinds = np.asarray(EDGE_KINDS, dtype=object)[graph.edge_kind].tolist()
+    result.add_edges_from(
+        (source, target, {"kind": kind, "position": position})
+        for source, target, kind, position in zip(
+            graph.edge_source.tolist(),
+            graph.edge_target.tolist(),
+            edge_kinds,
+            graph.edge_position.tolist(),
+            strict=True,
+        )
+    )
+    return result
+
+
+def to_node_link_json(graph: ProgramGraph) -> str:
+    """The `ProgramlJson` observation: networkx node-link JSON (`"nodes"`, `"links"`)."""
+    import networkx as nx
+
+    return json.dumps(nx.node_link_data(to_networkx(graph), edges="links"))
+
+
+def to_hetero_data(graph: ProgramGraph | nx.MultiDiGraph) -> Any:
+    """The graph as a PyTorch Geometric `HeteroData` (needs the `cgym-ray[graph]` extra).
+
+    Node types `instruction`, `variable`, `constant`, each with `opcode`,
+    `type_kind`, `function`, `block` (long tensors) and `full_text` (a list);
+    edge types `(source kind, edge kind, target kind)`, e.g.
+    `("variable", "data", "instruction")`, each with `edge_index` and `position`.
+
+        >>> data = to_hetero_data(env.observation["Programl"])  # doctest: +SKIP
+        >>> data["instruction", "control", "instruction"].edge_index.shape  # doctest: +SKIP
+        torch.Size([2, 1432])
+    """
+    try:
+        import torch
+        from torch_geometric.data import HeteroData
+    except ImportError as error:
+        raise CompilerError(
+            f"to_hetero_data needs PyTorch Geometric ({error}); "
+            "install it with: pip install 'cgym-ray[graph]'"
+        ) from None
+    if not isinstance(graph, ProgramGraph):
+        graph = from_networkx(graph)
+    kind = graph.node_kind.astype(np.int64)
+    # Each node's index among the nodes of its kind.
+    local = np.zeros(graph.num_nodes, dtype=np.int64)
+    data = HeteroData()
+    full_text = np.asarray(graph.node_full_text, dtype=object)
+    for k, name in enumerate(NODE_KINDS):
+        mask = kind == k
+        local[mask] = np.arange(int(mask.sum()))
+        store = data[name]
+        store.num_nodes = int(mask.sum())
+        store.opcode = torch.from_numpy(graph.node_opcode[mask].astype(np.int64))
+        store.type_kind = torch.from_numpy(graph.node_type_kind[mask].astype(np.int64))
+        store.function = torch.from_numpy(graph.node_function[mask].astype(np.int64))
+        store.block = torch.from_numpy(graph.node_block[mask].astype(np.int64))
+        store.full_text = full_text[mask].tolist()
+    source_kind = kind[graph.edge_source]
+    target_kind = kind[graph.edge_target]
+    relation = (source_kind * len(EDGE_KINDS) + graph.edge_kind) * len(NODE_KINDS) + target_kind
+    for code in np.unique(relation).tolist():
+        mask = relation == code
+        source, rest = divmod(code, len(EDGE_KINDS) * len(NODE_KINDS))
+        edge, target = divmod(rest, len(NODE_KINDS))
+        store = data[NODE_KINDS[source], EDGE_KINDS[edge], NODE_KINDS[target]]
+        index = np.stack([local[graph.edge_source[mask]], local[graph.edge_target[mask]]])
+        store.edge_index = torch.from_numpy(index)
+        store.position = torch.from_numpy(graph.edge_position[mask].astype(np.int64))
+    return data
+
+
+def from_networkx(graph: nx.MultiDiGraph) -> ProgramGraph:
+    """The arrays back from a `to_networkx` graph (nodes numbered 0..n-1)."""
+    nodes = [graph.nodes[i] for i in range(graph.number_of_nodes())]
+    types = sorted({n["type"] for n in nodes if n["type_kind"] >= 0})
+    type_index = {name: i for i, name in enumerate(types)}
+    opcode_texts = {n["opcode"]: n["text"] for n in nodes if n["kind"] == "instruction"}
+    names = tuple(opcode_texts.get(i, "unknown") for i in range(128))
+    edges = list(graph.edges(data=True))
+    return ProgramGraph(
+        node_kind=np.array([NODE_KINDS.index(n["kind"]) for n in nodes], dtype=np.int8),
+        node_opcode=np.array([n["opcode"] for n in nodes], dtype=np.int16),
+        node_type_kind=np.array([n["type_kind"] for n in nodes], dtype=np.int16),
+        node_type=np.array([type_index.get(n["type"], -1) for n in nodes], dtype=np.int32),
+        node_function=np.array([n["function"] for n in nodes], dtype=np.int32),
+        node_block=np.array([n["block"] for n in nodes], dtype=np.int32),
+        node_full_text=[n["full_text"] for n in nodes],
+        types=types,
+        edge_source=np.array([e[0] for e in edges], dtype=np.int32),
+        edge_target=np.array([e[1] for e in edges], dtype=np.int32),
+        edge_kind=np.array([EDGE_KINDS.index(e[2]["kind"]) for e in edges], dtype=np.int8),
+        edge_position=np.array([e[2]["position"] for e in edges], dtype=np.int32),
+        opcode_names=names,
+    )
