@@ -175,6 +175,16 @@ _add(
 )
 _add(
     ObservationSpec(
+        "ProgramlArrays",
+        ProgramGraphSpace(arrays=True),
+        ("programl_arrays",),
+        lambda v, _: v["programl_arrays"],
+        "the Programl graph as flat arrays (cgym_ray.llvm.programl.ProgramGraph) without "
+        "full_text: a fraction of its cost, for models and the trajectory store",
+    )
+)
+_add(
+    ObservationSpec(
         "ProgramlJson",
         spaces.Text(max_length=2**31 - 1, min_length=0, charset=_IR_CHARSET),
         ("programl",),

@@ -59,32 +59,38 @@ class CommandlineSpace(spaces.Discrete):
 
 
 class ProgramGraphSpace(spaces.Space):
-    """The space of `Programl` observations: ProGraML-style `networkx.MultiDiGraph`s.
+    """The space of program graphs: `networkx.MultiDiGraph`s (`Programl`), or
+    `ProgramGraph` arrays with `arrays=True` (`ProgramlArrays`).
 
     A graph has no fixed shape, so the space only checks membership; it
     cannot be sampled (see `cgym_ray.llvm.programl` for what a graph holds).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, arrays: bool = False) -> None:
         super().__init__(shape=None, dtype=None)
+        self.arrays = arrays
 
     def contains(self, x: Any) -> bool:
+        if self.arrays:
+            from cgym_ray.llvm.programl import ProgramGraph
+
+            return isinstance(x, ProgramGraph)
         import networkx as nx
 
         return isinstance(x, nx.MultiDiGraph)
 
     def sample(self, mask: Any = None, probability: Any = None) -> Any:
-        raise NotImplementedError("a Programl graph cannot be sampled")
+        raise NotImplementedError("a program graph cannot be sampled")
 
     @property
     def is_np_flattenable(self) -> bool:
         return False
 
     def __repr__(self) -> str:
-        return "ProgramGraphSpace()"
+        return f"ProgramGraphSpace(arrays={self.arrays})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, ProgramGraphSpace)
+        return isinstance(other, ProgramGraphSpace) and other.arrays == self.arrays
 
     def __hash__(self) -> int:
-        return hash(type(self))
+        return hash((type(self), self.arrays))

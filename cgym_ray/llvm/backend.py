@@ -107,7 +107,7 @@ class Module(abc.ABC):
     def dispose(self) -> None:
         """Free the module now (also done when it is garbage collected)."""
 
-    def programl(self) -> ProgramGraph:
+    def programl(self, with_text: bool = True) -> ProgramGraph:
         """The ProGraML-style program graph (see `cgym_ray.llvm.programl`)."""
         raise CompilerError(
             f"the Programl graph is computed by the native extractor of the libllvm backend; "

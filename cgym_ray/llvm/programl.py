@@ -109,14 +109,18 @@ def _texts(buffer: bytes, count: int) -> list[str]:
     return texts
 
 
-def from_native(native: Any, module_ref: int) -> ProgramGraph:
-    """Build the graph of a libLLVM module with the native extractor (`cgym_programl`)."""
+def from_native(native: Any, module_ref: int, with_text: bool = True) -> ProgramGraph:
+    """Build the graph of a libLLVM module with the native extractor (`cgym_programl`).
+
+    `with_text=False` leaves every `full_text` empty: the statements come from
+    printing the module, which costs several times the rest of the graph.
+    """
     import ctypes
 
     from cgym_ray.llvm.native import CgymGraph
 
     raw = CgymGraph()
-    if native.cgym_programl(module_ref, ctypes.byref(raw)) != 0:
+    if native.cgym_programl(module_ref, int(with_text), ctypes.byref(raw)) != 0:
         raise MemoryError("out of memory building the Programl graph")
     try:
         nodes, edges = raw.num_nodes, raw.num_edges
@@ -124,7 +128,8 @@ def from_native(native: Any, module_ref: int) -> ProgramGraph:
         def array(pointer: Any, count: int, dtype: str) -> np.ndarray:
             if count == 0:
                 return np.zeros(0, dtype=dtype)
-            return np.ctypeslib.as_array(pointer, shape=(count,)).astype(dtype)
+            data = ctypes.string_at(pointer, count * 4)  # much cheaper than np.ctypeslib
+            return np.frombuffer(data, dtype=np.int32).astype(dtype)
 
         return ProgramGraph(
             node_kind=array(raw.node_kind, nodes, "int8"),

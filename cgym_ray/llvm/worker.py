@@ -61,6 +61,7 @@ MEASUREMENTS: dict[str, Callable[[Module], object]] = {
     "verify": lambda m: m.verify(),
     "fingerprint": lambda m: m.fingerprint(),
     "programl": lambda m: m.programl(),
+    "programl_arrays": lambda m: m.programl(with_text=False),
 }
 
 

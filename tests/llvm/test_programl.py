@@ -175,8 +175,21 @@ def test_programl_observation_through_the_env(crc32_bitcode):
         assert instructions == env.unwrapped.observation["IrInstructionCount"][0] + 1
         text = env.unwrapped.observation["ProgramlJson"]
         assert len(json.loads(text)["nodes"]) == graph.number_of_nodes()
+        arrays = env.unwrapped.observation["ProgramlArrays"]
+        assert (arrays.num_nodes, arrays.num_edges) == (
+            graph.number_of_nodes(),
+            graph.number_of_edges(),
+        )
     finally:
         env.close()
+
+
+def test_programl_arrays_are_the_graph_without_statements(fixture_graph):
+    module = get_backend("libllvm").load(FIXTURE, "programl_fixture")
+    arrays = module.programl(with_text=False)
+    assert _edges(arrays) == _edges(fixture_graph)
+    assert arrays.node_text() == fixture_graph.node_text()
+    assert set(arrays.node_full_text) == {"", "[external]"}
 
 
 def test_an_unknown_observation_lists_the_known_ones():

@@ -106,8 +106,8 @@ class LibLLVMModule(Module):
             raise MemoryError("out of memory computing Autophase features")
         return list(out)
 
-    def programl(self) -> ProgramGraph:
-        return from_native(self._backend.native, self._handle())
+    def programl(self, with_text: bool = True) -> ProgramGraph:
+        return from_native(self._backend.native, self._handle(), with_text)
 
     def ir_text(self) -> str:
         return take_message(self._lib, self._lib.LLVMPrintModuleToString(self._handle()))

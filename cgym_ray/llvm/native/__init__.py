@@ -96,7 +96,7 @@ def load_native() -> ctypes.CDLL:
     lib.cgym_autophase.restype = c_int
     lib.cgym_autophase.argtypes = [c_void_p, POINTER(c_int64)]
     lib.cgym_programl.restype = c_int
-    lib.cgym_programl.argtypes = [c_void_p, POINTER(CgymGraph)]
+    lib.cgym_programl.argtypes = [c_void_p, c_int, POINTER(CgymGraph)]
     lib.cgym_programl_free.restype = None
     lib.cgym_programl_free.argtypes = [POINTER(CgymGraph)]
     lib.cgym_opcode_name.restype = c_char_p

@@ -817,6 +817,8 @@ typedef struct {
   Bytes text, types;
   PointerMap values;  /* operand value -> variable or constant node */
   PointerMap type_ids;
+  size_t *type_offsets; /* where each type's name starts in `types` */
+  int with_text;
   int failed;
 } Builder;
 
@@ -831,9 +833,15 @@ static int32_t type_id(Builder *b, LLVMTypeRef type) {
   int32_t id = pointer_get(&b->type_ids, type);
   if (id >= 0) return id;
   char *name = LLVMPrintTypeToString(type);
+  size_t start = b->types.size;
   bytes_append_text(&b->types, name, strlen(name));
   LLVMDisposeMessage(name);
   id = (int32_t)b->g->num_types++;
+  if (grow((void **)&b->type_offsets, b->g->num_types, sizeof *b->type_offsets)) {
+    b->failed = 1;
+    return -1;
+  }
+  b->type_offsets[id] = start;
   if (pointer_put(&b->type_ids, type, id) != 0) b->failed = 1;
   return id;
 }
@@ -929,54 +937,73 @@ static int64_t statement_lines(const char *module_text, int64_t limit, const cha
   return found;
 }
 
+/* The name of a type, as printed; "" when out of memory. */
+static const char *type_name(Builder *b, LLVMTypeRef type) {
+  int32_t id = type_id(b, type);
+  return id >= 0 && !b->types.failed ? b->types.data + b->type_offsets[id] : "";
+}
+
+/* "<type> <name>" of a variable, into buffer; its length. */
+static size_t variable_text(Builder *b, LLVMValueRef value, char sigil, const char *name, size_t name_length,
+                            char *buffer, size_t size) {
+  int n = snprintf(buffer, size, "%s %c%.*s", type_name(b, LLVMTypeOf(value)), sigil, (int)name_length,
+                   name ? name : "");
+  return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+/* The slot number LLVM prints for an unnamed argument: unnamed arguments are numbered first. */
+static int argument_slot(LLVMValueRef argument) {
+  int unnamed = 0;
+  for (LLVMValueRef p = LLVMGetFirstParam(LLVMGetParamParent(argument)); p && p != argument; p = LLVMGetNextParam(p)) {
+    size_t length = 0;
+    LLVMGetValueName2(p, &length);
+    unnamed += length == 0;
+  }
+  return unnamed;
+}
+
 /* The variable or constant node of an operand, made on first use; -1 when it is none. */
 static int32_t operand_node(Builder *b, LLVMValueRef value, const char **starts, const int32_t *lengths,
                             PointerMap *instructions) {
   int32_t node = pointer_get(&b->values, value);
   if (node >= 0) return node;
-  char buffer[256];
-  char *type_text;
-  size_t name_length = 0;
+  char buffer[256], slot[24];
+  size_t length = 0, name_length = 0;
   const char *name;
   if (LLVMIsAInstruction(value)) {
     int32_t inst = pointer_get(instructions, value);
     if (inst < 0) return -1;
-    const char *line = starts[inst - 1];
-    const char *equals = strstr(line, " = ");
-    size_t result = equals && line[0] == '%' && equals - line < lengths[inst - 1] ? (size_t)(equals - line) : 0;
-    type_text = LLVMPrintTypeToString(LLVMTypeOf(value));
-    int n = snprintf(buffer, sizeof buffer, "%s %.*s", type_text, (int)result, line);
-    LLVMDisposeMessage(type_text);
-    node = add_node(b, NODE_VARIABLE, -1, value, b->g->node_function[inst], b->g->node_block[inst], buffer,
-                    n < (int)sizeof buffer ? (size_t)n : sizeof buffer - 1);
-  } else if (LLVMIsAArgument(value) || (LLVMIsAGlobalValue(value) && !LLVMIsAFunction(value))) {
-    name = LLVMGetValueName2(value, &name_length);
-    type_text = LLVMPrintTypeToString(LLVMTypeOf(value));
-    char slot[24];
-    if (!name_length && LLVMIsAArgument(value)) { /* unnamed arguments are numbered first */
-      int unnamed = 0;
-      for (LLVMValueRef p = LLVMGetFirstParam(LLVMGetParamParent(value)); p && p != value; p = LLVMGetNextParam(p)) {
-        size_t other = 0;
-        LLVMGetValueName2(p, &other);
-        unnamed += other == 0;
-      }
-      name_length = (size_t)snprintf(slot, sizeof slot, "%d", unnamed);
-      name = slot;
+    if (b->with_text) {
+      const char *line = starts[inst - 1];
+      const char *equals = strstr(line, " = ");
+      size_t result = equals && line[0] == '%' && equals - line < lengths[inst - 1] ? (size_t)(equals - line) : 0;
+      length = variable_text(b, value, '%', line + 1, result ? result - 1 : 0, buffer, sizeof buffer);
     }
-    int n = snprintf(buffer, sizeof buffer, "%s %c%.*s", type_text, LLVMIsAArgument(value) ? '%' : '@',
-                     (int)name_length, name ? name : "");
-    LLVMDisposeMessage(type_text);
-    node = add_node(b, NODE_VARIABLE, -1, value, -1, -1, buffer,
-                    n < (int)sizeof buffer ? (size_t)n : sizeof buffer - 1);
+    node = add_node(b, NODE_VARIABLE, -1, value, b->g->node_function[inst], b->g->node_block[inst], buffer, length);
+  } else if (LLVMIsAArgument(value) || (LLVMIsAGlobalValue(value) && !LLVMIsAFunction(value))) {
+    if (b->with_text) {
+      name = LLVMGetValueName2(value, &name_length);
+      if (!name_length && LLVMIsAArgument(value)) {
+        name_length = (size_t)snprintf(slot, sizeof slot, "%d", argument_slot(value));
+        name = slot;
+      }
+      length = variable_text(b, value, LLVMIsAArgument(value) ? '%' : '@', name, name_length, buffer, sizeof buffer);
+    }
+    node = add_node(b, NODE_VARIABLE, -1, value, -1, -1, buffer, length);
   } else if (LLVMIsAFunction(value)) {
-    name = LLVMGetValueName2(value, &name_length);
-    int n = snprintf(buffer, sizeof buffer, "ptr @%.*s", (int)name_length, name ? name : "");
-    node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, buffer,
-                    n < (int)sizeof buffer ? (size_t)n : sizeof buffer - 1);
+    if (b->with_text) {
+      name = LLVMGetValueName2(value, &name_length);
+      length = variable_text(b, value, '@', name, name_length, buffer, sizeof buffer);
+    }
+    node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, buffer, length);
   } else if (LLVMIsAConstant(value)) {
-    char *printed = LLVMPrintValueToString(value);
-    node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, printed, strlen(printed));
-    LLVMDisposeMessage(printed);
+    if (b->with_text) {
+      char *printed = LLVMPrintValueToString(value);
+      node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, printed, strlen(printed));
+      LLVMDisposeMessage(printed);
+    } else {
+      node = add_node(b, NODE_CONSTANT, -1, value, -1, -1, "", 0);
+    }
   } else {
     return -1; /* a basic block, metadata, inline assembly */
   }
@@ -1002,8 +1029,12 @@ void cgym_programl_free(CgymGraph *g) {
 
 static int is_call(int opcode) { return opcode == OP_CALL || opcode == OP_INVOKE || opcode == OP_CALLBR; }
 
-/* Build the graph into *g. Returns 0, or -1 when out of memory (g is then freed). */
-int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
+/*
+ * Build the graph into *g; with_text = 0 leaves every full_text empty and skips
+ * printing the module (most of the cost). Returns 0, or -1 when out of memory
+ * (g is then freed).
+ */
+int cgym_programl(LLVMModuleRef module, int with_text, CgymGraph *g) {
   Builder b = {0};
   PointerMap instructions = {0}, functions = {0};
   FunctionNodes *function_nodes = NULL;
@@ -1014,6 +1045,7 @@ int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
   int64_t total = cgym_instruction_count(module);
   memset(g, 0, sizeof *g);
   b.g = g;
+  b.with_text = with_text;
   for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn)) num_functions++;
   starts = malloc((size_t)(total + 1) * sizeof *starts);
   lengths = malloc((size_t)(total + 1) * sizeof *lengths);
@@ -1024,8 +1056,11 @@ int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
     goto out_of_memory;
 
   /* Statements from one print of the module: printing instructions one by one costs a slot table each. */
-  module_text = LLVMPrintModuleToString(module);
-  int from_module_text = statement_lines(module_text, total, starts, lengths) == total;
+  int from_module_text = 0;
+  if (with_text) {
+    module_text = LLVMPrintModuleToString(module);
+    from_module_text = statement_lines(module_text, total, starts, lengths) == total;
+  }
 
   /* Pass 1: the root and one node per instruction, in order; each function's entry and returns. */
   add_node(&b, NODE_INSTRUCTION, -1, NULL, -1, -1, "[external]", 10);
@@ -1039,7 +1074,9 @@ int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
       for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) {
         int opcode = opcode_of(inst);
         int32_t id;
-        if (from_module_text) {
+        if (!with_text) {
+          id = add_node(&b, NODE_INSTRUCTION, opcode, inst, function_index, block_index, "", 0);
+        } else if (from_module_text) {
           id = add_node(&b, NODE_INSTRUCTION, opcode, inst, function_index, block_index, starts[g->num_nodes - 1],
                         (size_t)lengths[g->num_nodes - 1]);
         } else {
@@ -1060,7 +1097,7 @@ int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
       }
     }
   }
-  if (!from_module_text) {
+  if (with_text && !from_module_text) {
     /* Variables take their names from the statements: point them at a copy of the node texts. */
     statements = malloc(b.text.size + 1);
     if (!statements || b.failed) goto out_of_memory;
@@ -1134,6 +1171,7 @@ int cgym_programl(LLVMModuleRef module, CgymGraph *g) {
   pointer_map_free(&functions);
   pointer_map_free(&b.values);
   pointer_map_free(&b.type_ids);
+  free(b.type_offsets);
   return 0;
 
 out_of_memory:
@@ -1150,6 +1188,7 @@ out_of_memory:
   pointer_map_free(&b.type_ids);
   free(b.text.data);
   free(b.types.data);
+  free(b.type_offsets);
   cgym_programl_free(g);
   return -1;
 }
