@@ -105,3 +105,10 @@ class ToolchainError(CompilerError):
 
 class MiscompileError(CompilerError):
     """An optimized program's behaviour differs from the unoptimized build's."""
+
+
+def describe_error(error: dict[str, object]) -> str:
+    """One line from an `info["error"]` dict: the cause, then the message."""
+    cause = error.get("cause")
+    message = str(error.get("message", "compiler error"))
+    return f"{cause}: {message}" if cause else message

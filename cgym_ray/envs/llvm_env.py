@@ -30,7 +30,7 @@ from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
 from cgym_ray.envs.rewards import RewardSpec, get_reward_spec
 from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.envs.state import CompilerEnvState
-from cgym_ray.errors import CompilerError, StepFailed, UnknownActionError
+from cgym_ray.errors import CompilerError, StepFailed, UnknownActionError, describe_error
 from cgym_ray.llvm.backend import default_backend_name, get_backend
 from cgym_ray.llvm.baselines import (
     reference_counts,
@@ -59,7 +59,14 @@ def worker_measurements(names: Iterable[str]) -> set[str]:
 
 @dataclass
 class PlayedStep:
-    """One step of `LlvmEnv.play`: as `step` would have returned it, with its walltime."""
+    """One step as it was played: what `step` returned, with its walltime and measurements.
+
+    The one in-memory shape of a step: `LlvmEnv.play` returns these, and a
+    search's reported episodes (`EpisodeOutcome.steps`) hold them. Two other
+    shapes exist, each for a reason: the worker's `StepResult` is the wire
+    form below the env (no reward, no names), and the store's `StepRecord` is
+    the flat row written to Parquet.
+    """
 
     action: int
     reward: float
@@ -67,9 +74,26 @@ class PlayedStep:
     info: dict[str, Any]
     walltime_s: float
     metric: float | None  # the reward metric's value after the step (None: it failed)
-    observations: dict[str, Any] = field(
-        default_factory=dict
-    )  # those `play(observe=...)` asked for
+    # The observations asked for (`play(observe=...)`, a search's report); none if it failed.
+    observations: dict[str, Any] = field(default_factory=dict)
+    action_name: str = ""
+    truncated: bool = False
+
+    @property
+    def instruction_count(self) -> int | None:
+        """The module's instruction count after the step (None: the step failed)."""
+        return self.info.get("instruction_count")
+
+    @property
+    def error(self) -> str | None:
+        """One line saying why the step failed (`describe_error`), None if it did not."""
+        error = self.info.get("error")
+        return None if error is None else describe_error(error)
+
+    @property
+    def observation(self) -> Any:
+        """The first observation asked for (what a search's report records), None if none."""
+        return next(iter(self.observations.values()), None)
 
 
 class ResetNeeded(CompilerError):

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from cgym_ray.envs.llvm_env import PlayedStep
 from cgym_ray.search.annealing import annealing
 from cgym_ray.search.beam import beam
-from cgym_ray.search.common import Budget, EpisodeOutcome, SearchResult, StepOutcome
+from cgym_ray.search.common import Budget, EpisodeOutcome, SearchResult
 from cgym_ray.search.coreset import (
     CoresetActionSpace,
     RewardMatrix,
@@ -52,9 +53,9 @@ __all__ = [
     "Budget",
     "CoresetActionSpace",
     "EpisodeOutcome",
+    "PlayedStep",
     "RewardMatrix",
     "SearchResult",
-    "StepOutcome",
     "annealing",
     "beam",
     "coreset",

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from cgym_ray.envs.llvm_env import LlvmEnv
+from cgym_ray.envs.llvm_env import LlvmEnv, PlayedStep
 from cgym_ray.envs.state import CompilerEnvState
 from cgym_ray.errors import CompilerError
 
@@ -106,30 +106,12 @@ class BudgetClock:
 
 
 @dataclass
-class StepOutcome:
-    """One step of a reported episode."""
-
-    action: int
-    action_name: str
-    reward: float
-    instruction_count: int | None
-    walltime_s: float
-    terminated: bool = False
-    truncated: bool = False
-    error: str | None = None
-    observation: Any = (
-        None  # the report's observation after the step (None: not asked, or it failed)
-    )
-    metric: float | None = None  # the reward metric's value after the step, where known
-
-
-@dataclass
 class EpisodeOutcome:
     """One episode a search played, as it is reported to `report`."""
 
     benchmark: str
     seed: int
-    steps: list[StepOutcome]
+    steps: list[PlayedStep]
     state: CompilerEnvState
     status: str = "ok"  # "ok" or "error"
     error: str | None = None

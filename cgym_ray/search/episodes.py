@@ -1,7 +1,7 @@
 """The bookkeeping every search baseline shares, so that each algorithm file shows only its loop.
 
 A `SearchRun` opens (and always closes) the environments of one search, plays
-episodes step by step while it counts the budget, builds the `StepOutcome`s,
+episodes step by step while it counts the budget, builds the `PlayedStep`s,
 reports each finished episode once, and remembers the best prefix of any
 episode it saw:
 
@@ -41,7 +41,7 @@ from cgym_ray.envs.llvm_env import LlvmEnv, PlayedStep
 from cgym_ray.envs.observations import ObservationSpec, get_observation_spec
 from cgym_ray.envs.spaces import CommandlineSpace
 from cgym_ray.envs.state import CompilerEnvState
-from cgym_ray.errors import CompilerError
+from cgym_ray.errors import CompilerError, describe_error
 from cgym_ray.search.common import (
     Budget,
     BudgetClock,
@@ -49,7 +49,6 @@ from cgym_ray.search.common import (
     EpisodeOutcome,
     Report,
     SearchResult,
-    StepOutcome,
     observation_wanted,
 )
 
@@ -68,7 +67,7 @@ class Episode:
     """One episode being played: its environment and the outcome of each step so far."""
 
     env: LlvmEnv
-    steps: list[StepOutcome] = field(default_factory=list)
+    steps: list[PlayedStep] = field(default_factory=list)
     error: str | None = None  # set when a step failed: the episode can go no further
     reported: bool = False
     # The length of the shortest prefix whose program misbehaved: it and every
@@ -292,7 +291,7 @@ class SearchRun:
             child, steps=list(episode.steps), initial_observation=episode.initial_observation
         )
 
-    def step(self, episode: Episode, action: int) -> StepOutcome:
+    def step(self, episode: Episode, action: int) -> PlayedStep:
         """Apply one action, spend one step of the budget, and remember the best prefix."""
         if episode.failed:
             raise CompilerError(f"{self.agent}: step() on an episode that already failed")
@@ -306,17 +305,19 @@ class SearchRun:
             info = {"error": {"type": type(error).__name__, "message": str(error)}}
         walltime_s = time.perf_counter() - started
         self.clock.spend(1)
-        error = info.get("error")
-        outcome = StepOutcome(
+        observations = {}
+        if self.observe and "error" not in info:
+            observations[self.observe[0].name] = self._observe(env)
+        outcome = PlayedStep(
             action=int(action),
-            action_name=env.action_space.names[int(action)],
             reward=float(reward),
-            instruction_count=info.get("instruction_count"),
-            walltime_s=walltime_s,
             terminated=bool(terminated),
+            info=info,
+            walltime_s=walltime_s,
+            metric=None,
+            observations=observations,
+            action_name=env.action_space.names[int(action)],
             truncated=bool(truncated),
-            error=None if error is None else describe_error(error),
-            observation=None if error is not None else self._observe(env),
         )
         episode.steps.append(outcome)
         if outcome.error is not None:
@@ -337,7 +338,7 @@ class SearchRun:
         actions: Sequence[int],
         patience: int | None = None,
         best: float | None = None,
-    ) -> list[StepOutcome]:
+    ) -> list[PlayedStep]:
         """Apply actions in one request, spending one budget step each, while the budget lasts.
 
         With `patience`, stop after that many steps in a row that do not beat
@@ -371,17 +372,15 @@ class SearchRun:
         outcomes, reward = [], reward_before
         batch_best: tuple[float, int] | None = None
         for i, step in enumerate(played):
-            error = step.info.get("error")
-            outcome = StepOutcome(
-                action=step.action,
-                action_name=env.action_space.names[step.action],
+            outcome = replace(
+                step,
                 reward=float(step.reward),
-                instruction_count=step.info.get("instruction_count"),
-                walltime_s=step.walltime_s,
-                terminated=step.terminated,
-                error=None if error is None else describe_error(error),
-                observation=step.observations.get(self.observe[0].name) if self.observe else None,
-                metric=step.metric,
+                action_name=env.action_space.names[step.action],
+                observations={
+                    spec.name: step.observations[spec.name]
+                    for spec in self.observe[:1]
+                    if spec.name in step.observations
+                },
             )
             episode.steps.append(outcome)
             outcomes.append(outcome)
@@ -484,13 +483,6 @@ class SearchRun:
                 "miscompiles": len(self.miscompiles),
             },
         )
-
-
-def describe_error(error: dict[str, object]) -> str:
-    """One line from an `info["error"]` dict: the cause, then the message."""
-    cause = error.get("cause")
-    message = str(error.get("message", "compiler error"))
-    return f"{cause}: {message}" if cause else message
 
 
 def best_action(candidates: Sequence[int], rewards: Sequence[float | None]) -> tuple[int, float]:
