@@ -32,9 +32,16 @@ AGENTS: dict[str, str] = {
     "guided_random": "cgym_ray.search.guided_random:guided_random",
     "coreset": "cgym_ray.search.coreset:coreset",
     "coreset_guided": "cgym_ray.search.coreset_guided:coreset_guided",
+    # Searches over whole pass pipelines (llvm-pipeline-*-v0; their states are pipeline texts).
+    "pipeline_climb": "cgym_ray.search.pipeline_climb:pipeline_climb",
+    "pipeline_evolve": "cgym_ray.search.pipeline_evolve:pipeline_evolve",
+    "pipeline_coreset": "cgym_ray.search.pipeline_coreset:pipeline_coreset",
     # A trained policy (param `checkpoint`), optionally guiding a sampling search.
     "policy": "cgym_ray.rl.agents:policy_agent",
 }
+
+# The agents whose states are pipeline texts (`actions_version` pipeline-edits-v1), not pass lists.
+PIPELINE_AGENTS = frozenset({"pipeline_climb", "pipeline_evolve", "pipeline_coreset"})
 
 # Parameters every agent takes from the runner, never from `params:`.
 _RUNNER_PARAMETERS = ("make_env", "benchmark", "budget", "seed", "report")

@@ -38,11 +38,13 @@ ENV_SPECS: dict[str, tuple[str, str | None]] = {
     "llvm-instcount-ic-v0": ("InstCount", "IrInstructionCountOz"),
     "llvm-ir-ic-v0": ("Ir", "IrInstructionCountOz"),
     "llvm-ir-codesize-v0": ("Ir", "ObjectTextSizeOz"),
-}
-
-PIPELINE_ENV_SPECS: dict[str, tuple[str, str]] = {
     "llvm-pipeline-ic-v0": ("IrInstructionCount", "IrInstructionCountOz"),
     "llvm-pipeline-codesize-v0": ("ObjectTextSizeBytes", "ObjectTextSizeOz"),
+}
+
+# The ids of ENV_SPECS whose env is a `PipelineEnv` (a state's commandline is a pipeline text).
+PIPELINE_ENV_SPECS: dict[str, tuple[str, str]] = {
+    env_id: spec for env_id, spec in ENV_SPECS.items() if env_id.startswith("llvm-pipeline-")
 }
 
 
@@ -50,18 +52,12 @@ def register_envs() -> None:
     for env_id, (observation, reward) in ENV_SPECS.items():
         if env_id in gym.registry:
             continue
+        entry = "pipeline_env:PipelineEnv" if env_id in PIPELINE_ENV_SPECS else "llvm_env:LlvmEnv"
         gym.register(
             id=env_id,
-            entry_point="cgym_ray.envs.llvm_env:LlvmEnv",
+            entry_point=f"cgym_ray.envs.{entry}",
             kwargs={"observation_space": observation, "reward_space": reward},
         )
-    for env_id, (observation, reward) in PIPELINE_ENV_SPECS.items():
-        if env_id not in gym.registry:
-            gym.register(
-                id=env_id,
-                entry_point="cgym_ray.envs.pipeline_env:PipelineEnv",
-                kwargs={"observation_space": observation, "reward_space": reward},
-            )
 
 
 register_envs()

@@ -8,6 +8,7 @@ reward from a miscompile from a different LLVM:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -65,6 +66,14 @@ def validate(
     """
     from cgym_ray.envs.llvm_env import LlvmEnv
     from cgym_ray.llvm import semantics
+    from cgym_ray.llvm.pipelines.edits import EDITS_VERSION
+
+    if state.actions_version == EDITS_VERSION:  # a pipeline text, from a pipeline env
+        from cgym_ray.envs.pipeline_env import validate_pipeline_state
+
+        if state.reward_space is None and reward_space is not None:
+            state = dataclasses.replace(state, reward_space=reward_space)
+        return validate_pipeline_state(state, check_behaviour=check_behaviour)
 
     started = time.monotonic()
     result = ValidationResult(state)

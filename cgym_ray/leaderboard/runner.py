@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cgym_ray.agents import PIPELINE_AGENTS
 from cgym_ray.distributed import EnvConfig, SearchTask, TaskResult
 from cgym_ray.jobs.scaffold import JobRun
 from cgym_ray.jobs.schema import BudgetSection
@@ -181,6 +182,10 @@ def run_leaderboard_job(
         "actions_version": probe.action_space.version,
     }
     probe.close()
+    if config.agent.name in PIPELINE_AGENTS:  # its states are pipeline texts, not pass lists
+        from cgym_ray.llvm.pipelines.edits import EDITS_VERSION
+
+        versions["actions_version"] = EDITS_VERSION
 
     job = JobRun.start(
         config.ray,

@@ -284,7 +284,7 @@ def validate_submission(
             )
             continue
         try:
-            probe.action_space.from_commandline(row.commandline)
+            _check_commandline(probe, metadata["actions_version"], row.commandline)
         except CompilerError as error:
             run.failures.append(f"unknown_action: {str(error)[:300]}")
             continue
@@ -307,6 +307,18 @@ def validate_submission(
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(report.to_json(), indent=1) + "\n")
     return report
+
+
+def _check_commandline(probe, actions_version: str, commandline: str) -> None:
+    """Raise `CompilerError` if `commandline` is not a state of the submission's actions."""
+    from cgym_ray.llvm.pipelines.edits import EDITS_VERSION
+
+    if actions_version == EDITS_VERSION:  # a pipeline text (a pipeline search's state)
+        from cgym_ray.llvm.pipelines import load_table
+
+        load_table().check(commandline)
+    else:
+        probe.action_space.from_commandline(commandline)
 
 
 def _replay_all(

@@ -34,6 +34,9 @@ from cgym_ray.search.epsilon_greedy import epsilon_greedy
 from cgym_ray.search.genetic import genetic
 from cgym_ray.search.greedy import greedy
 from cgym_ray.search.guided_random import guided_random
+from cgym_ray.search.pipeline_climb import pipeline_climb
+from cgym_ray.search.pipeline_coreset import pipeline_coreset
+from cgym_ray.search.pipeline_evolve import pipeline_evolve
 from cgym_ray.search.random_search import random_search
 
 AGENTS: dict[str, Callable[..., SearchResult]] = {
@@ -48,8 +51,16 @@ AGENTS: dict[str, Callable[..., SearchResult]] = {
     "coreset_guided": coreset_guided,
 }
 
+# Searches over whole pipelines: their states replay in `llvm-pipeline-ic-v0`, not `llvm-ic-v0`.
+PIPELINE_AGENTS: dict[str, Callable[..., SearchResult]] = {
+    "pipeline_climb": pipeline_climb,
+    "pipeline_evolve": pipeline_evolve,
+    "pipeline_coreset": pipeline_coreset,
+}
+
 __all__ = [
     "AGENTS",
+    "PIPELINE_AGENTS",
     "Budget",
     "CoresetActionSpace",
     "EpisodeOutcome",
@@ -66,6 +77,9 @@ __all__ = [
     "greedy",
     "guided_random",
     "learn_coreset",
+    "pipeline_climb",
+    "pipeline_coreset",
+    "pipeline_evolve",
     "random_search",
     "reward_matrix_from_records",
     "select_coreset",

@@ -18,22 +18,10 @@ Budget: every compiled proposal is one step. `make_env` is used when it makes a
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-from cgym_ray.errors import CompilerError, StepFailed
-from cgym_ray.search.common import Budget, BudgetClock, EnvFactory, Report, SearchResult
-
-
-def _pipeline_env(make_env: EnvFactory, benchmark: str):
-    from cgym_ray.envs.pipeline_env import PipelineEnv
-
-    env = make_env().unwrapped
-    if isinstance(env, PipelineEnv):
-        return env
-    env.close()
-    return PipelineEnv(benchmark=benchmark)
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.pipeline_common import PipelineRun
 
 
 def pipeline_climb(
@@ -53,57 +41,26 @@ def pipeline_climb(
     min_improvement: how much a proposal must raise the score to be taken.
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
-    from cgym_ray.llvm import semantics
     from cgym_ray.llvm.pipelines.edits import apply_edit
 
-    clock = BudgetClock(budget)
     rng = np.random.default_rng(seed)
-    env = _pipeline_env(make_env, benchmark)
-    failures = 0
-    miscompiles = 0
-    try:
-        env.reset(seed=seed, options={"benchmark": benchmark, "start": "oz"})
-        best, best_score = env.pipeline, env.score
-        best_state = env.state
-        while not clock.exhausted:
-            proposal = best
+    with PipelineRun(
+        "pipeline_climb",
+        make_env,
+        benchmark,
+        budget,
+        seed,
+        report,
+        check_behaviour,
+        min_improvement,
+    ) as run:
+        nvec = run.env.action_space.nvec
+        while not run.clock.exhausted:
+            proposal, what = run.best, []
             for _ in range(2 if rng.random() < double_edit else 1):
-                proposal, _ = apply_edit(
-                    proposal, *(int(part) for part in rng.integers(env.action_space.nvec))
-                )
-            if proposal == best:
+                proposal, done = apply_edit(proposal, *(int(part) for part in rng.integers(nvec)))
+                what.append(done)
+            if proposal == run.best or not run.valid(proposal):
                 continue
-            clock.spend(1)
-            try:
-                env.set_pipeline(proposal)
-            except (StepFailed, CompilerError):
-                failures += 1
-                env.reset(options={"benchmark": benchmark, "start": "empty"})
-                env.set_pipeline(best)
-                continue
-            if env.score <= best_score + min_improvement:
-                continue
-            if check_behaviour and env.benchmark is not None and env.benchmark.runnable:
-                if not semantics.check_behaviour(env.benchmark, env.object_file(), env.backend).ok:
-                    miscompiles += 1
-                    continue
-            best, best_score, best_state = proposal, env.score, env.state
-    finally:
-        env.close()
-    return SearchResult(
-        agent="pipeline_climb",
-        benchmark=benchmark,
-        best_state=best_state,
-        best_reward=best_score,
-        steps=clock.steps,
-        episodes=1,
-        walltime_s=clock.elapsed_s,
-        params={
-            "double_edit": double_edit,
-            "min_improvement": min_improvement,
-            "failures": failures,
-            "miscompiles": miscompiles,
-            "pipeline_elements": sum(1 for _ in best.walk()),
-            "started": time.time() - clock.elapsed_s,
-        },
-    )
+            run.evaluate(proposal, "; ".join(what))
+        return run.result({"double_edit": double_edit, "min_improvement": min_improvement})

@@ -140,6 +140,26 @@ def test_an_edit_in_the_late_pipeline_recompiles_only_the_late_pipeline(suite_bi
         compiler.close()
 
 
+def test_going_back_to_an_earlier_pipeline_reuses_its_checkpoint(suite_bitcode):
+    """A population's pattern: A, then B with another early part, then A edited late."""
+    with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:
+        compiler = IncrementalCompiler(session, suite_bitcode["crc32"], SIZE)
+        first = oz_pipeline()
+        compiler.compile(first)
+        other = Pipeline(first.elements[1:])  # drops memprof-remove-attributes: an early edit
+        compiler.compile(other)
+        assert len(compiler.checkpoints) == 2
+        before = compiler.segments_run
+        late = Pipeline(first.elements + Pipeline.parse("globaldce").elements)
+        cached = compiler.compile(late, ("ir_sha1",))["ir_sha1"]
+        assert compiler.segments_run == before + 1
+        fresh = CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE)
+        fresh.apply(pipeline_action(late))
+        assert fresh.measure("ir_sha1")["ir_sha1"] == cached
+        fresh.close()
+        compiler.close()
+
+
 def test_a_pipeline_that_crashes_llvm_raises_step_failed(suite_bitcode):
     # licm outside loop-mssa makes LLVM abort; the table refuses it, so build the tree by hand.
     with CompilerSession(suite_bitcode["crc32"], "crc32", attributes=SIZE) as session:

@@ -232,11 +232,14 @@ def test_validating_a_job_file_imports_neither_ray_nor_torch(tmp_path):
 
 
 def test_the_agent_table_names_every_search_baseline():
-    from cgym_ray.agents import AGENTS, load_agent
+    from cgym_ray.agents import AGENTS, PIPELINE_AGENTS, load_agent
     from cgym_ray.search import AGENTS as SEARCH_AGENTS
+    from cgym_ray.search import PIPELINE_AGENTS as PIPELINE_SEARCHES
 
-    assert set(AGENTS) == {*SEARCH_AGENTS, "policy"}
-    assert all(load_agent(name) is SEARCH_AGENTS[name] for name in SEARCH_AGENTS)
+    assert set(AGENTS) == {*SEARCH_AGENTS, *PIPELINE_SEARCHES, "policy"}
+    assert PIPELINE_AGENTS == set(PIPELINE_SEARCHES)
+    searches = {**SEARCH_AGENTS, **PIPELINE_SEARCHES}
+    assert all(load_agent(name) is searches[name] for name in searches)
 
 
 def test_a_builtin_job_loads_by_name_from_anywhere(tmp_path, monkeypatch):

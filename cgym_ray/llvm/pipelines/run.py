@@ -105,22 +105,29 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     return cut
 
 
+# Never a segment's text: the session's module is the result of no known prefix.
+_UNKNOWN = "<unknown>"
+
 # A segment with at least this many elements (nested ones counted) is large.
 LARGE_SEGMENT_ELEMENTS = 16
 
 
 class IncrementalCompiler:
-    """Compiles pipelines on a session, reusing the compiled prefix they share with the last one.
+    """Compiles pipelines on a session, reusing compiled prefixes it has seen before.
 
     Going back to the start is a reload of the bitcode into the same worker
     (a few ms, and exactly the module a fresh load gives). A checkpoint
     inside the pipeline is a fork of the worker process: a fork holds the
     module exactly as it was, where a cloned module is not the same input to
     every pass (a clone of expr_calc's O0 module gives different IR under
-    -Oz). A fork costs tens of ms or more, so there is one checkpoint, before
-    the last large segment (`LARGE_SEGMENT_ELEMENTS`; for -Oz's pipeline the
-    late function pipeline), or one before every segment with
-    `every_segment=True`; the segments between checkpoints run in one request.
+    -Oz). Checkpoints go before the last large segment
+    (`LARGE_SEGMENT_ELEMENTS`; for -Oz's pipeline the late function
+    pipeline), or before every segment with `every_segment=True`, and are
+    kept by the texts of the segments before them, up to `max_checkpoints`
+    (the least recently used goes first): a search that goes back and forth
+    between pipelines sharing their early part (a population's members)
+    compiles only their late parts. The segments between checkpoints run in
+    one request.
     """
 
     def __init__(
@@ -129,13 +136,16 @@ class IncrementalCompiler:
         bitcode: bytes,
         attributes: Sequence[str] = (),
         every_segment: bool = False,
+        max_checkpoints: int = 4,
     ) -> None:
         self.session = session
         self.bitcode = bitcode
         self.attributes = tuple(attributes)
         self.every_segment = every_segment
-        # (segments compiled, a session holding the module after them).
-        self.checkpoints: list[tuple[int, CompilerSession]] = []
+        self.max_checkpoints = max_checkpoints
+        # The texts of the segments compiled -> a session holding the module after them,
+        # least recently used first.
+        self.checkpoints: dict[tuple[str, ...], CompilerSession] = {}
         self.texts: list[str] = []  # the segments the session's module is the result of
         self.segments_run = 0  # segments compiled so far (a measure of the work done)
 
@@ -162,31 +172,48 @@ class IncrementalCompiler:
             )
             old.close()
 
+    def _resume(self, texts: list[str]) -> int:
+        """Put on the session the module after the longest compiled prefix of `texts`; its length."""
+        shared = 0
+        while shared < min(len(texts), len(self.texts)) and texts[shared] == self.texts[shared]:
+            shared += 1
+        current = shared if shared == len(self.texts) and self.session.alive else -1
+        saved = max(
+            (key for key in self.checkpoints if tuple(texts[: len(key)]) == key),
+            key=len,
+            default=(),
+        )
+        if current >= len(saved):
+            return current
+        if saved:
+            base = self.checkpoints.pop(saved)
+            self.checkpoints[saved] = base  # most recently used
+            self.session.close()
+            self.session = base.fork()
+        else:
+            self._restart()
+        return len(saved)
+
+    def _save(self, key: tuple[str, ...]) -> None:
+        self.checkpoints[key] = self.session.fork()
+        while len(self.checkpoints) > self.max_checkpoints:
+            oldest = next(iter(self.checkpoints))
+            self.checkpoints.pop(oldest).close()
+
     def compile(self, pipeline: Pipeline, observations: Sequence[str] = ()) -> dict[str, object]:
         """Compile `pipeline` from the start module; the session's module is then its result."""
         parts = segments(pipeline)
         texts = [str(segment) for segment in parts]
-        shared = 0
-        while shared < min(len(texts), len(self.texts)) and texts[shared] == self.texts[shared]:
-            shared += 1
-        done = len(self.texts)
-        if shared < len(self.texts) or not self.session.alive:
-            for _, stale in [c for c in self.checkpoints if c[0] > shared]:
-                stale.close()
-            self.checkpoints = [c for c in self.checkpoints if c[0] <= shared]
-            if self.checkpoints:
-                done, base = self.checkpoints[-1]
-                self.session.close()
-                self.session = base.fork()
-            else:
-                done = 0
-                self._restart()
-        wanted = self._checkpoint_before(parts)
+        done = self._resume(texts)
+        self.texts = [
+            _UNKNOWN
+        ]  # until the run below ends: a failed segment leaves the module unknown
+        wanted = self._checkpoint_before(parts) if self.max_checkpoints > 0 else set()
         group: list[int] = []
         for index in range(done, len(texts)):
-            if group and index in wanted and all(c[0] != index for c in self.checkpoints):
+            if group and index in wanted and tuple(texts[:index]) not in self.checkpoints:
                 self._run(pipeline, parts, group)
-                self.checkpoints.append((index, self.session.fork()))
+                self._save(tuple(texts[:index]))
                 group = []
             group.append(index)
         self._run(pipeline, parts, group)
@@ -209,14 +236,18 @@ class IncrementalCompiler:
     def fork(self) -> IncrementalCompiler:
         """An independent copy: the current module is forked; the checkpoints stay with this one."""
         child = IncrementalCompiler(
-            self.session.fork(), self.bitcode, self.attributes, self.every_segment
+            self.session.fork(),
+            self.bitcode,
+            self.attributes,
+            self.every_segment,
+            self.max_checkpoints,
         )
         child.texts = list(self.texts)
         child.segments_run = self.segments_run
         return child
 
     def close(self) -> None:
-        for _, checkpoint in self.checkpoints:
+        for checkpoint in self.checkpoints.values():
             checkpoint.close()
-        self.checkpoints = []
+        self.checkpoints = {}
         self.session.close()

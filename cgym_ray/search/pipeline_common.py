@@ -1,0 +1,211 @@
+"""What the pipeline searches share: compiling proposals, reporting them, checking each new best.
+
+    with PipelineRun("pipeline_evolve", make_env, benchmark, budget, seed, report) as run:
+        while not run.clock.exhausted:
+            score = run.evaluate(proposal, "what the edit did")  # None: the compiler failed
+        return run.result(params)
+
+The state of a pipeline search is a whole pipeline in `llvm-pipeline-ic-v0`
+(`PipelineEnv`, or the reward of the env `make_env` makes when it is a
+`PipelineEnv`); the search starts at -Oz's pipeline, so its result is never
+worse than -Oz (score 1.0). Every compiled proposal costs one step of the
+budget and is reported as a one-step episode whose commandline is the
+proposal's pipeline text (`actions_version` `pipeline-edits-v1`), so the store
+holds every pipeline tried with its score. A proposal that beats the best
+becomes the best only once its program, on a runnable benchmark, ran and
+printed what the unoptimized program prints; a compiler crash, hang or
+rejection costs its step and the search goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from types import TracebackType
+
+from cgym_ray.errors import CompilerError, StepFailed
+from cgym_ray.llvm.pipelines import Pipeline, load_table
+from cgym_ray.search.common import (
+    Budget,
+    BudgetClock,
+    EnvFactory,
+    EpisodeOutcome,
+    Report,
+    SearchResult,
+    StepOutcome,
+)
+
+# Passes a search never puts in a pipeline: attributor miscompiled cBench's
+# bitcount inside a pipeline (issue 18's probe, both runs), and iroutliner gave
+# different counts for the same pipeline in one process.
+HAZARDS = frozenset(
+    {"attributor", "attributor-cgscc", "attributor-light", "attributor-light-cgscc", "iroutliner"}
+)
+
+
+def has_hazard(pipeline: Pipeline) -> bool:
+    return any(element.name in HAZARDS for _, element, _ in pipeline.walk())
+
+
+def pipeline_env(make_env: EnvFactory, benchmark: str):
+    """The env of `make_env()` when it is a `PipelineEnv`, else `PipelineEnv` with its reward."""
+    from cgym_ray.envs.pipeline_env import PipelineEnv
+
+    env = make_env().unwrapped
+    if isinstance(env, PipelineEnv):
+        return env
+    reward_space = getattr(getattr(env, "reward_spec", None), "name", None)
+    env.close()
+    kwargs = {"reward_space": reward_space} if reward_space else {}
+    return PipelineEnv(benchmark=benchmark, **kwargs)
+
+
+class PipelineRun:
+    """The bookkeeping of one pipeline search: the env, the budget, the best, the reports."""
+
+    def __init__(
+        self,
+        agent: str,
+        make_env: EnvFactory,
+        benchmark: str,
+        budget: Budget,
+        seed: int,
+        report: Report | None = None,
+        check_behaviour: bool = True,
+        min_improvement: float = 1e-9,
+    ) -> None:
+        self.agent = agent
+        self.min_improvement = min_improvement
+        self.benchmark = benchmark
+        self.seed = seed
+        self.report = report
+        self.check_behaviour = check_behaviour
+        self.env = pipeline_env(make_env, benchmark)
+        self.started = time.monotonic()
+        self.env.reset(seed=seed, options={"benchmark": benchmark, "start": "oz"})
+        self.clock = BudgetClock(budget)  # the budget starts once -Oz's pipeline is compiled
+        self.best: Pipeline = self.env.pipeline
+        self.best_score: float = self.env.score
+        self.best_state = self.env.state
+        self.scores: dict[str, float] = {str(self.best): self.best_score}
+        self.failures = 0
+        self.miscompiles = 0
+        self.compile_s = 0.0
+
+    def __enter__(self) -> PipelineRun:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.env.close()
+
+    def valid(self, pipeline: Pipeline) -> bool:
+        """Whether `pipeline` may be proposed: levels and parameters checked, no hazard."""
+        if not pipeline.elements or has_hazard(pipeline):
+            return False
+        try:
+            load_table().check(pipeline)
+        except CompilerError:
+            return False
+        return True
+
+    def evaluate(self, pipeline: Pipeline, what: str = "") -> float | None:
+        """Compile `pipeline` (one step), report it, and take it as the best if it is; its score.
+
+        A pipeline seen before is not compiled again (its score is remembered);
+        None if the compiler failed on it, or its program misbehaved.
+        """
+        text = str(pipeline)
+        if text in self.scores:
+            return self.scores[text]
+        self.clock.spend(1)
+        started = time.perf_counter()
+        try:
+            self.env.set_pipeline(pipeline)
+        except (StepFailed, CompilerError) as error:
+            self.failures += 1
+            self.scores[text] = float("-inf")
+            self._report(pipeline, what, None, time.perf_counter() - started, error)
+            self.env.reset(options={"benchmark": self.benchmark, "start": "empty"})
+            return None
+        self.compile_s += time.perf_counter() - started
+        score = self.env.score
+        self.scores[text] = score
+        self._report(pipeline, what, score, time.perf_counter() - started, None)
+        if score > self.best_score + self.min_improvement:
+            if self._behaves():
+                self.best, self.best_score, self.best_state = pipeline, score, self.env.state
+            else:
+                self.miscompiles += 1
+                self.scores[text] = float("-inf")
+                return None
+        return score
+
+    def _behaves(self) -> bool:
+        env = self.env
+        if not (self.check_behaviour and env.benchmark is not None and env.benchmark.runnable):
+            return True
+        from cgym_ray.llvm import semantics
+
+        return semantics.check_behaviour(env.benchmark, env.object_file(), env.backend).ok
+
+    def _report(
+        self,
+        pipeline: Pipeline,
+        what: str,
+        score: float | None,
+        walltime_s: float,
+        error: Exception | None,
+    ) -> None:
+        if self.report is None:
+            return
+        from dataclasses import replace
+
+        state = replace(
+            self.best_state,
+            commandline=str(pipeline),
+            reward=score,
+            walltime=walltime_s,
+        )
+        count = self.env._compiler.session.instruction_count if score is not None else None
+        step = StepOutcome(
+            action=self.clock.steps - 1,
+            action_name=what or "pipeline",
+            reward=0.0 if score is None else score,
+            instruction_count=count,
+            walltime_s=walltime_s,
+            terminated=error is not None,
+            error=None if error is None else f"{type(error).__name__}: {str(error)[:300]}",
+            metric=None if score is None else float(self.env._value),
+        )
+        self.report(
+            EpisodeOutcome(
+                benchmark=self.benchmark,
+                seed=self.seed,
+                steps=[step],
+                state=state,
+                status="ok" if error is None else "error",
+                error=step.error,
+            )
+        )
+
+    def result(self, params: dict[str, object]) -> SearchResult:
+        return SearchResult(
+            agent=self.agent,
+            benchmark=self.benchmark,
+            best_state=self.best_state,
+            best_reward=self.best_score,
+            steps=self.clock.steps,
+            episodes=self.clock.steps,
+            walltime_s=time.monotonic() - self.started,
+            params={
+                **params,
+                "failures": self.failures,
+                "miscompiles": self.miscompiles,
+                "compile_s": round(self.compile_s, 3),
+                "pipeline_elements": sum(1 for _ in self.best.walk()),
+            },
+        )

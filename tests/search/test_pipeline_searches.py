@@ -1,0 +1,71 @@
+"""The searches over whole pipelines: never below -Oz, recorded, every best replays and behaves."""
+
+from __future__ import annotations
+
+import gymnasium as gym
+import pytest
+
+import cgym_ray  # noqa: F401  (registers the environments)
+from cgym_ray.envs import validate
+from cgym_ray.llvm.pipelines import oz_pipeline
+from cgym_ray.search import PIPELINE_AGENTS
+from cgym_ray.search.common import Budget, EpisodeCollector
+from cgym_ray.search.pipeline_common import has_hazard
+from cgym_ray.search.pipeline_coreset import pipeline_coreset, select_pipelines
+from cgym_ray.search.pipeline_evolve import mutate, seed_pipelines
+
+CRC32 = "benchmark://cgym-suite-v0/crc32"
+
+
+def test_the_greedy_coreset_takes_what_raises_the_geomean_most_and_stops():
+    scores = [
+        [1.2, 1.0, 1.0],  # wins big on one program
+        [1.05, 1.05, 1.05],  # a little on all
+        [1.1, 0.5, float("-inf")],  # worse than -Oz or failed elsewhere: counted as -Oz there
+        [1.0, 1.0, 1.0],  # adds nothing
+    ]
+    assert select_pipelines(scores, 10) == [0, 1]
+    assert select_pipelines(scores, 1) == [0]
+    assert select_pipelines([], 5) == []
+
+
+def test_mutations_keep_pipelines_valid_and_free_of_hazards():
+    import numpy as np
+
+    from cgym_ray.llvm.pipelines import load_table
+
+    rng = np.random.default_rng(0)
+    pipeline = oz_pipeline()
+    for _ in range(30):
+        pipeline, _ = mutate(pipeline, rng, (4, 512, 160))
+        if not has_hazard(pipeline):
+            load_table().check(pipeline)
+    for seed in seed_pipelines():
+        load_table().check(seed)
+        assert seed != oz_pipeline()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(PIPELINE_AGENTS))
+def test_a_pipeline_search_reports_every_compile_and_its_best_validates(name):
+    collected = EpisodeCollector()
+    params = {"pipelines": [str(p) for p in seed_pipelines()]} if name == "pipeline_coreset" else {}
+    result = PIPELINE_AGENTS[name](
+        lambda: gym.make("llvm-ic-v0"), CRC32, Budget(steps=5), 0, report=collected, **params
+    )
+    assert 0 < result.steps <= 5 and len(collected) == result.steps
+    assert all(outcome.state.actions_version == "pipeline-edits-v1" for outcome in collected)
+    assert result.best_reward >= 1.0 and result.best_state.reward == result.best_reward
+    assert result.best_reward == max(1.0, *(o.state.reward for o in collected if o.status == "ok"))
+    validation = validate(result.best_state)  # dispatched to the pipeline env by actions_version
+    assert validation.ok, str(validation)
+    assert validation.behaviour_checked
+
+
+@pytest.mark.slow
+def test_the_coreset_tries_at_most_k_pipelines():
+    texts = [str(p) for p in seed_pipelines()]
+    result = pipeline_coreset(
+        lambda: gym.make("llvm-pipeline-ic-v0"), CRC32, Budget(steps=50), 0, pipelines=texts, k=1
+    )
+    assert result.steps == 1 and result.best_reward >= 1.0
