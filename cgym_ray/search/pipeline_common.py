@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from types import TracebackType
 
+from cgym_ray.envs.llvm_env import PlayedStep
 from cgym_ray.errors import CompilerError, StepFailed
 from cgym_ray.llvm.pipelines import Pipeline, load_table
 from cgym_ray.search.common import (
@@ -31,7 +32,6 @@ from cgym_ray.search.common import (
     EpisodeOutcome,
     Report,
     SearchResult,
-    StepOutcome,
 )
 
 # Passes a search never puts in a pipeline: attributor miscompiled cBench's
@@ -170,16 +170,23 @@ class PipelineRun:
             reward=score,
             walltime=walltime_s,
         )
-        count = self.env._compiler.session.instruction_count if score is not None else None
-        step = StepOutcome(
+        info: dict[str, object] = {"edit": what or "pipeline"}
+        if error is None:
+            info["instruction_count"] = self.env._compiler.session.instruction_count
+        else:
+            info["error"] = {
+                "type": type(error).__name__,
+                "message": str(error)[:300],
+                "cause": getattr(error, "cause", None),
+            }
+        step = PlayedStep(
             action=self.clock.steps - 1,
-            action_name=what or "pipeline",
             reward=0.0 if score is None else score,
-            instruction_count=count,
-            walltime_s=walltime_s,
             terminated=error is not None,
-            error=None if error is None else f"{type(error).__name__}: {str(error)[:300]}",
+            info=info,
+            walltime_s=walltime_s,
             metric=None if score is None else float(self.env._value),
+            action_name=what or "pipeline",
         )
         self.report(
             EpisodeOutcome(
