@@ -118,5 +118,9 @@ def observation_space_json(name: str) -> str:
     from minari.serialization import serialize_space
 
     from cgym_ray.envs.observations import get_observation_spec
+    from cgym_ray.envs.spaces import ProgramGraphSpace
 
-    return serialize_space(get_observation_spec(name).space)
+    space = get_observation_spec(name).space
+    if isinstance(space, ProgramGraphSpace):  # no Minari space: say what the columns hold
+        return json.dumps({"type": "ProgramGraph", "columns": "observation_graph"})
+    return serialize_space(space)

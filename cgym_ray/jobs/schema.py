@@ -212,8 +212,9 @@ class StoreSection(Strict):
     `observations: [Autophase]` records that observation after every step and
     at every episode's start, with its space (what `results export rllib` and
     `results export minari` need); it costs the steps the computing takes.
-    One space for now, a numeric vector (its column is a list of float32);
-    the list leaves room for more, and for graphs in their own columns.
+    One space for now: a numeric vector (its column is a list of float32) or
+    the program graph `ProgramlArrays` (its own column, Arrow lists of node
+    and edge arrays); the list leaves room for more.
     """
 
     path: str = "store"
@@ -225,11 +226,13 @@ class StoreSection(Strict):
         from gymnasium import spaces
 
         from cgym_ray.envs.observations import OBSERVATIONS
+        from cgym_ray.envs.spaces import ProgramGraphSpace
 
         vectors = sorted(
             name
             for name, spec in OBSERVATIONS.items()
-            if isinstance(spec.space, spaces.Box) and len(spec.space.shape) == 1
+            if (isinstance(spec.space, spaces.Box) and len(spec.space.shape) == 1)
+            or (isinstance(spec.space, ProgramGraphSpace) and spec.space.arrays)
         )
         for name in names:
             if name not in vectors:

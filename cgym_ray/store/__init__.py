@@ -23,9 +23,10 @@ Observations. A step's `observation` (list<float32>) and an episode's
 {observations: [Autophase]}`); the episode row names the space
 (`observation_space`) and holds it as Minari's space JSON
 (`observation_space_json`), which the RLlib and Minari exports rebuild it
-from. Observations that are not numeric vectors (graphs, token sequences) are
-meant to get columns of their own, as Arrow lists of node and edge arrays,
-with a schema version bump; `observation` stays the vector one.
+from. A program graph (`store: {observations: [ProgramlArrays]}`) goes to
+columns of its own, `observation_graph` and `initial_observation_graph`: a
+struct of Arrow lists, one per node or edge array (`schema.GRAPH_TYPE`), so a
+step's graph is a few contiguous arrays, not JSON text (schema version 2).
 
 Concurrency: one writer per process or actor, its own files, an atomic commit.
 We chose this over a single writer actor. A writer actor would make every step

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 COMPILERGYM_CSV_HEADER = ("benchmark", "reward", "walltime", "commandline")
 RECORD_HINT = "record them with `store: {observations: [Autophase]}` in the job file"
 RLLIB_COLUMNS = ("eps_id", "obs", "actions", "rewards", "new_obs", "terminateds", "truncateds", "t")
+GRAPH_RENAMES = {"obs_graph": "obs", "new_obs_graph": "new_obs"}
 
 
 def write_compilergym_csv(episodes: pa.Table, path: Path) -> int:
@@ -75,25 +76,36 @@ def write_rllib(
     """The `transitions` view as Parquet in RLlib's offline column names; returns the file.
 
     Each row is one transition (obs, actions, rewards, new_obs, terminateds,
-    truncateds) of episode `eps_id` at time `t`. Give the directory (or file)
+    truncateds) of episode `eps_id` at time `t`. Recorded program graphs
+    (`ProgramlArrays`) make `obs` and `new_obs` structs of node and edge lists
+    (`schema.GRAPH_TYPE`) instead of fixed-size vectors. Give the directory (or file)
     to `AlgorithmConfig.offline_data(input_=[...])`: BC, MARWIL and CQL read it
     with RLlib's default schema.
     """
     where, parameters = _where({"run_id": run_id, "benchmark": benchmark, "eps_id": episode_id})
+    columns = ", ".join((*RLLIB_COLUMNS, "obs_graph", "new_obs_graph"))
     table = store.query(
-        f"SELECT {', '.join(RLLIB_COLUMNS)} FROM transitions{where} ORDER BY run_id, eps_id, t",
-        parameters,
+        f"SELECT {columns} FROM transitions{where} ORDER BY run_id, eps_id, t", parameters
     )
     if table.num_rows == 0:
         raise ExportError(f"no steps in {store.root} match the selection")
+    # Program graphs: obs and new_obs are structs of node and edge lists (schema.GRAPH_TYPE).
+    graphs = table["new_obs_graph"].null_count < table.num_rows
+    if graphs:
+        table = table.drop_columns(["obs", "new_obs"])
+        table = table.rename_columns([GRAPH_RENAMES.get(c, c) for c in table.column_names])
+        table = table.select(list(RLLIB_COLUMNS))
+    else:
+        table = table.drop_columns(["obs_graph", "new_obs_graph"])
     missing = table["obs"].null_count + table["new_obs"].null_count
     if missing:
         raise ExportError(
             f"{missing} transitions have no observation (or no episode initial_observation); "
             + RECORD_HINT
         )
-    table = table.set_column(1, "obs", _fixed_size(table["obs"], "obs"))
-    table = table.set_column(4, "new_obs", _fixed_size(table["new_obs"], "new_obs"))
+    if not graphs:
+        table = table.set_column(1, "obs", _fixed_size(table["obs"], "obs"))
+        table = table.set_column(4, "new_obs", _fixed_size(table["new_obs"], "new_obs"))
     table = table.set_column(2, "actions", table["actions"].cast(pa.int64()))
     space = _recorded_space_json(store, table["eps_id"].unique().to_pylist())
     if space is not None:  # how to rebuild the observation space: minari's deserialize_space
@@ -161,6 +173,12 @@ def write_minari(
     ).sort_by([("started_at", "ascending"), ("episode_id", "ascending")])
     if episodes.num_rows == 0:
         raise ExportError(f"no episodes in {store.root} match the selection")
+    if episodes["initial_observation_graph"].null_count < episodes.num_rows:
+        raise ExportError(
+            "these episodes recorded program graphs, which Minari has no space for; "
+            "export them with `cgym-ray results export rllib` (Parquet, graphs as lists of "
+            "node and edge arrays)"
+        )
     ids = episodes["episode_id"].to_pylist()
     steps_by_episode = _episode_steps(
         store.steps(

@@ -13,7 +13,8 @@ statement only, checked by DuckDB's parser.
 Views: `runs`, `steps`, `episodes` (the tables, committed files only) and
 `transitions` (one row per step in RLlib's offline column names: eps_id, obs,
 actions, rewards, new_obs, terminateds, truncateds, t; `obs` is the previous
-step's observation, or the episode's initial observation at t = 0).
+step's observation, or the episode's initial observation at t = 0; `obs_graph`
+and `new_obs_graph` the same for recorded program graphs).
 
     >>> store.query("SELECT benchmark, max(reward) FROM episodes GROUP BY ALL")  # doctest: +SKIP
 """
@@ -54,7 +55,9 @@ SELECT
     s.observation AS new_obs,
     s.terminated AS terminateds,
     s.truncated AS truncateds,
-    s.step AS t
+    s.step AS t,
+    COALESCE(LAG(s.observation_graph) OVER w, e.initial_observation_graph) AS obs_graph,
+    s.observation_graph AS new_obs_graph
 FROM steps AS s
 LEFT JOIN episodes AS e ON s.run_id = e.run_id AND s.episode_id = e.episode_id
 WINDOW w AS (PARTITION BY s.run_id, s.episode_id ORDER BY s.step)

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 
 def new_id(length: int = 12) -> str:
@@ -40,7 +41,8 @@ class StepRecord:
     terminated: bool = False
     truncated: bool = False
     error: str | None = None  # set when the step failed (compiler abort, timeout, ...)
-    observation: Sequence[float] | None = None
+    # A numeric vector, or a program graph (`ProgramlArrays`), which goes to `observation_graph`.
+    observation: Sequence[float] | Any | None = None
     backend: str = ""  # filled from the writer's default when empty
     llvm_version: str = ""
     run_id: str = ""  # filled by the writer
@@ -74,7 +76,7 @@ class EpisodeRecord:
     error: str | None = None
     observation_space: str | None = None  # which observation the steps hold, e.g. "Autophase"
     reward_space: str | None = None  # which reward `reward` sums, e.g. "IrInstructionCountOz"
-    initial_observation: Sequence[float] | None = None
+    initial_observation: Sequence[float] | Any | None = None  # a graph: initial_observation_graph
     agent_params: str | None = None  # JSON text
     checkpoint: str | None = None  # the policy checkpoint that acted, if any
     observation_space_json: str | None = None  # the space of the observations (Minari's JSON)

@@ -15,10 +15,31 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+# 2: graph observations (`observation_graph`, `initial_observation_graph`).
+SCHEMA_VERSION = 2
 TABLES = ("runs", "steps", "episodes")
 
 OBSERVATION_TYPE = pa.list_(pa.float32())
+# A program graph (`cgym_ray.llvm.programl.ProgramGraph`, the `ProgramlArrays` observation):
+# one list per node or edge attribute, so a step's graph is a few contiguous arrays.
+GRAPH_FIELDS: tuple[tuple[str, pa.DataType], ...] = (
+    ("node_kind", pa.int8()),
+    ("node_opcode", pa.int16()),
+    ("node_type_kind", pa.int16()),
+    ("node_function", pa.int32()),
+    ("node_block", pa.int32()),
+    ("edge_source", pa.int32()),
+    ("edge_target", pa.int32()),
+    ("edge_kind", pa.int8()),
+    ("edge_position", pa.int32()),
+)
+GRAPH_TYPE = pa.struct([(name, pa.list_(type_)) for name, type_ in GRAPH_FIELDS])
+# A record's `observation` (or `initial_observation`) goes to the vector column, or to
+# the graph column when it is a graph.
+GRAPH_SOURCES = {
+    "observation_graph": "observation",
+    "initial_observation_graph": "initial_observation",
+}
 _METADATA = {b"cgym.schema_version": str(SCHEMA_VERSION).encode()}
 
 STEPS_SCHEMA = pa.schema(
@@ -39,6 +60,7 @@ STEPS_SCHEMA = pa.schema(
         ("observation", OBSERVATION_TYPE),
         ("backend", pa.string()),
         ("llvm_version", pa.string()),
+        ("observation_graph", GRAPH_TYPE),
     ],
     metadata=_METADATA,
 )
@@ -71,6 +93,7 @@ EPISODES_SCHEMA = pa.schema(
         # The observation space of `initial_observation` and the steps' `observation`, as
         # Minari's space JSON (minari.serialization.deserialize_space rebuilds it).
         ("observation_space_json", pa.string()),
+        ("initial_observation_graph", GRAPH_TYPE),
     ],
     metadata=_METADATA,
 )
@@ -145,11 +168,40 @@ def records_to_table(
     fill = fill or {}
     columns = []
     for column in schema:
-        values = list(map(attrgetter(column.name), records))
+        values = list(map(attrgetter(GRAPH_SOURCES.get(column.name, column.name)), records))
         if column.name in fill:
             values = fill[column.name](values)
-        if column.type == OBSERVATION_TYPE:
-            columns.append(list_column(values))
+        if column.type == GRAPH_TYPE:
+            columns.append(graph_column([v if is_graph(v) else None for v in values]))
+        elif column.type == OBSERVATION_TYPE:
+            columns.append(list_column([None if is_graph(v) else v for v in values]))
         else:
             columns.append(pa.array(values, column.type))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def is_graph(value: Any) -> bool:
+    """Whether an observation is a program graph (arrays named as in `GRAPH_FIELDS`)."""
+    return hasattr(value, "edge_source")
+
+
+def graph_column(values: Sequence[Any]) -> pa.Array:
+    """A `GRAPH_TYPE` column from program graphs (None is null): each field one list array."""
+    present = [value for value in values if value is not None]
+    if not present:
+        return pa.nulls(len(values), GRAPH_TYPE)
+    mask = None
+    if len(present) < len(values):
+        mask = pa.array([value is None for value in values], pa.bool_())
+    children = []
+    for name, type_ in GRAPH_FIELDS:
+        lengths = np.fromiter(
+            (0 if value is None else len(getattr(value, name)) for value in values),
+            dtype=np.int32,
+            count=len(values),
+        )
+        offsets = np.zeros(len(values) + 1, dtype=np.int32)
+        np.cumsum(lengths, out=offsets[1:])
+        flat = np.concatenate([np.asarray(getattr(value, name)) for value in present])
+        children.append(pa.ListArray.from_arrays(pa.array(offsets), pa.array(flat, type_)))
+    return pa.StructArray.from_arrays(children, fields=list(GRAPH_TYPE), mask=mask)

@@ -255,6 +255,7 @@ class TrajectoryWriter:
         fill: dict[str, Callable[[list[Any]], list[Any]]] = {"run_id": self._run_ids}
         if not self.record_observations:
             fill["observation"] = lambda values: [None] * len(values)
+            fill["observation_graph"] = lambda values: [None] * len(values)
         if self.backend:
             fill["backend"] = lambda values: [value or self.backend for value in values]
         if self.llvm_version:

@@ -7,7 +7,7 @@ import json
 import pyarrow.compute as pc
 import pytest
 
-from cgym_ray.store import QueryError, StoreError, TrajectoryStore, UnknownRun
+from cgym_ray.store import SCHEMA_VERSION, QueryError, StoreError, TrajectoryStore, UnknownRun
 
 from .conftest import CRC32, DIJKSTRA, OBSERVATION_LENGTH, record_episode
 
@@ -75,7 +75,7 @@ def test_plain_pyarrow_dataset_finds_the_documented_columns(filled):
     runs = ds.dataset(filled.root / "runs", partitioning="hive").to_table()
     assert {"run_id", "config", "git_revision", "host"} <= set(runs.column_names)
     manifest = json.loads((filled.root / "store.json").read_text())
-    assert manifest["schema_version"] == 1
+    assert manifest["schema_version"] == SCHEMA_VERSION
 
 
 def test_plain_duckdb_reads_the_hive_layout(filled):
