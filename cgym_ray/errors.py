@@ -41,6 +41,10 @@ class ObservationNotApplicable(CompilerError):
     """
 
 
+class VocabularyError(CompilerError):
+    """A vocabulary file an observation needs is missing or fails its hash; says how to install it."""
+
+
 class UnknownActionError(CompilerError):
     """An action index or name is not in the action catalogue."""
 

@@ -92,6 +92,15 @@ def baselines(args: argparse.Namespace) -> int:
     return 0
 
 
+def install_ir2vec(args: argparse.Namespace) -> int:
+    from cgym_ray.llvm.ir2vec import LLVM_VOCABULARY, install_vocabulary
+
+    path = install_vocabulary(args.source, progress=not args.quiet)
+    print(f"installed {path}")
+    print(f"licence: {LLVM_VOCABULARY.licence}")
+    return 0
+
+
 def register(commands) -> None:
     parser = commands.add_parser("llvm", help="the compiler: backend, actions, counts, baselines")
     sub = parser.add_subparsers(dest="llvm_command", metavar="COMMAND", required=True)
@@ -105,6 +114,22 @@ def register(commands) -> None:
     )
     _backend_option(p)
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = _add(
+        sub,
+        "install-ir2vec",
+        "install LLVM's IR2Vec vocabulary (the Ir2vec observations need it), checked by sha256",
+        "cgym-ray llvm install-ir2vec --from ~/seedEmbeddingVocab75D.json",
+        install_ir2vec,
+    )
+    p.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        metavar="PATH_OR_URL",
+        help="a copy of the file (offline machines) or another URL (default: the pinned URL)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress line")
 
     p = _add(
         sub,

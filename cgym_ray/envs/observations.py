@@ -19,6 +19,7 @@ from cgym_ray.envs.spaces import ProgramGraphSpace
 from cgym_ray.errors import CompilerError, UnknownSpaceError
 from cgym_ray.llvm.features import AUTOPHASE_NAMES, INSTCOUNT_NAMES
 from cgym_ray.llvm.host import cpu_info
+from cgym_ray.llvm.ir2vec import LLVM_VOCABULARY, program_vector
 from cgym_ray.llvm.programl import to_networkx, to_node_link_json
 
 if TYPE_CHECKING:
@@ -323,6 +324,32 @@ _add(
         "Autophase as a Dict, by feature name",
     )
 )
+
+_IR2VEC = spaces.Box(-np.inf, np.inf, shape=(LLVM_VOCABULARY.dimension,), dtype=np.float64)
+for _kind, _suffix in (("flow_aware", ""), ("symbolic", "Symbolic")):
+    _measurement = f"ir2vec_{_kind}"
+    _add(
+        ObservationSpec(
+            f"Ir2vec{_suffix}",
+            _IR2VEC,
+            (_measurement,),
+            lambda v, _, m=_measurement: program_vector(v[m], LLVM_VOCABULARY.dimension),
+            f"LLVM's IR2Vec {_kind.replace('_', '-')} vector of the program: the sum of its "
+            "functions' (two decimals; needs `cgym-ray llvm install-ir2vec` once)",
+        )
+    )
+    _add(
+        ObservationSpec(
+            f"Ir2vec{_suffix}Functions",
+            spaces.Sequence(_IR2VEC, stack=True),
+            (_measurement,),
+            lambda v, _, m=_measurement: np.array(
+                [vector for _, vector in v[m]], dtype=np.float64
+            ).reshape(-1, LLVM_VOCABULARY.dimension),
+            f"LLVM's IR2Vec {_kind.replace('_', '-')} vector of each function with a body, "
+            "one row each in module order",
+        )
+    )
 
 # A Dict observation of several spaces: their names joined by "+", e.g. "Autophase+IrInstructionCount".
 DICT_SEPARATOR = "+"

@@ -99,6 +99,12 @@ class Module(abc.ABC):
     def object_text_size_bytes(self) -> int:
         """Bytes of the `.text` sections of `object_file()`."""
 
+    def ir2vec(self, kind: str) -> list[tuple[str, object]]:
+        """IR2Vec vectors of the functions with a body, by LLVM (see `cgym_ray.llvm.ir2vec`)."""
+        raise CompilerError(
+            "IR2Vec is computed by libLLVM 21 or later: use the libllvm backend (this one cannot)"
+        )
+
     @abc.abstractmethod
     def verify(self) -> str:
         """LLVM's verifier: '' when the module is valid, else its message."""

@@ -59,6 +59,8 @@ MEASUREMENTS: dict[str, Callable[[Module], object]] = {
     "object_file": lambda m: m.object_file(),
     "object_text_size_bytes": lambda m: m.object_text_size_bytes(),
     "verify": lambda m: m.verify(),
+    "ir2vec_symbolic": lambda m: m.ir2vec("symbolic"),
+    "ir2vec_flow_aware": lambda m: m.ir2vec("flow-aware"),
     "fingerprint": lambda m: m.fingerprint(),
     "programl": lambda m: m.programl(),
     "programl_arrays": lambda m: m.programl(with_text=False),

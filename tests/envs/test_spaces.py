@@ -27,6 +27,8 @@ def env():
 
 def test_every_observation_is_in_its_space(env):
     for name, spec in OBSERVATIONS.items():
+        if name.startswith("Ir2vec"):
+            continue  # seconds on crc32 (LLVM prints every instruction): tests/llvm/test_ir2vec.py
         value = env.observation[name]
         assert spec.space.contains(value), name
 

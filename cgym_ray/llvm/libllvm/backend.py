@@ -8,6 +8,13 @@ from ctypes import c_int64, c_void_p
 
 from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.backend import MODULE_NAME, Backend, Module, printable
+from cgym_ray.llvm.ir2vec import (
+    KINDS,
+    LLVM_VOCABULARY,
+    captured_stderr,
+    parse_printer_output,
+    require_vocabulary,
+)
 from cgym_ray.llvm.libllvm.loader import LibLLVM, load_libllvm, take_error, take_message
 from cgym_ray.llvm.native import load_native
 from cgym_ray.llvm.programl import ProgramGraph, from_native
@@ -171,6 +178,17 @@ class LibLLVMModule(Module):
         finally:
             self._lib.LLVMDisposeModule(scratch)
 
+    def ir2vec(self, kind: str) -> list[tuple[str, object]]:
+        if kind not in KINDS:
+            raise CompilerError(f"unknown IR2Vec kind {kind!r}; LLVM has {', '.join(KINDS)}")
+        if self._backend.llvm.major < 21:
+            super().ir2vec(kind)
+        path = require_vocabulary()  # before LLVM reads it: a missing file would end the process
+        self._backend.set_options((f"--ir2vec-vocab-path={path}", f"--ir2vec-kind={kind}"))
+        with captured_stderr() as printed:
+            self.run_pipeline("print<ir2vec>")
+        return parse_printer_output(printed[0], LLVM_VOCABULARY.dimension)
+
     def verify(self) -> str:
         message = c_void_p()
         broken = self._lib.LLVMVerifyModule(
@@ -204,6 +222,15 @@ class LibLLVMBackend(Backend):
         self.llvm.lib.LLVMPassBuilderOptionsSetVerifyEach(self.pass_options, False)
         self._target_machines: dict[bytes, int] = {}
         self._actions = None
+        self._options: tuple[str, ...] = ()
+
+    def set_options(self, options: tuple[str, ...]) -> None:
+        """Set LLVM command-line options (`--name=value`) in this process, as `opt` would."""
+        if options == self._options:
+            return
+        argv = (ctypes.c_char_p * (len(options) + 1))(b"cgym-ray", *(o.encode() for o in options))
+        self.llvm.lib.LLVMParseCommandLineOptions(len(options) + 1, argv, None)
+        self._options = options
 
     def load(self, data: bytes, name: str) -> LibLLVMModule:
         lib = self.llvm.lib

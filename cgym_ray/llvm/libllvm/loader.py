@@ -154,6 +154,7 @@ _PROTOTYPES: list[tuple[str, object, list[object]]] = [
     ("LLVMCreatePassBuilderOptions", _V, []),
     ("LLVMDisposePassBuilderOptions", None, [_V]),
     ("LLVMPassBuilderOptionsSetVerifyEach", None, [_V, c_bool]),
+    ("LLVMParseCommandLineOptions", None, [c_int, POINTER(c_char_p), c_char_p]),
     ("LLVMGetErrorMessage", c_void_p, [_V]),
     ("LLVMDisposeErrorMessage", None, [c_void_p]),
     ("LLVMGetDefaultTargetTriple", c_void_p, []),

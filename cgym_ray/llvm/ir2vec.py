@@ -1,0 +1,251 @@
+"""IR2Vec embeddings computed by libLLVM itself, and the vocabulary file they need.
+
+LLVM 23 implements IR2Vec (VenkataKeerthy et al., TACO 2020) as an analysis:
+`print<ir2vec>` prints, for every function, its vector and those of its blocks
+and instructions, in the kind `--ir2vec-kind` names (`symbolic`: opcode,
+type and operand kinds; `flow-aware`: operands that are instructions count
+with their own vectors). It needs a vocabulary (`--ir2vec-vocab-path`): a JSON
+file of seed embeddings published in LLVM's source tree, and without one LLVM
+ends the process. So:
+
+- the vocabulary is fetched by URL at the release tag of the loaded libLLVM,
+  checked against its sha256 and kept in the user cache
+  (`cgym-ray llvm install-ir2vec`, or `--from PATH` on a machine without
+  network); it is LLVM's file, under LLVM's licence (`LLVM_VOCABULARY.licence`);
+- a worker checks the file (present, right hash) before LLVM is asked, and a
+  missing or damaged file is a `VocabularyError` naming the file and the
+  install command, never an abort;
+- LLVM sets the options through the C API's command-line parsing, and the
+  printer writes to stderr, so the worker captures its descriptor 2 around the
+  pass and `parse_printer_output` reads it strictly.
+
+LLVM prints each number with two decimals ("%.2f"): the vectors are that
+precise. A program's vector is the sum of its functions' (IR2Vec's program
+embedding).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from cgym_ray.errors import CompilerError, VocabularyError
+from cgym_ray.scratch import cache_dir
+
+KINDS = ("symbolic", "flow-aware")
+INSTALL_COMMAND = "cgym-ray llvm install-ir2vec"
+LLVM_TAG = "llvmorg-23.1.4"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A pinned vocabulary file: where it comes from, its hash, and its licence."""
+
+    file_name: str
+    url: str
+    sha256: str
+    dimension: int
+    licence: str
+
+    @property
+    def path(self) -> Path:
+        """Where it is installed: the user cache, named by its hash."""
+        return cache_dir() / "ir2vec" / f"{self.sha256[:16]}-{self.file_name}"
+
+
+# LLVM's seed vocabulary (75 dimensions: opcodes, types, operand kinds), at the release
+# tag of the libLLVM this package loads (karellen-llvm-core 23.1.4).
+LLVM_VOCABULARY = Vocabulary(
+    file_name="seedEmbeddingVocab75D.json",
+    url=(
+        f"https://raw.githubusercontent.com/llvm/llvm-project/{LLVM_TAG}/"
+        "llvm/lib/Analysis/models/seedEmbeddingVocab75D.json"
+    ),
+    sha256="098a328b5f1248afbf02087191b12595e34a3fb8c16d6433324fe8d1ae73bf5f",
+    dimension=75,
+    licence=(
+        "Apache License v2.0 with LLVM Exceptions (SPDX: Apache-2.0 WITH LLVM-exception), "
+        "as all of llvm-project; https://llvm.org/LICENSE.txt"
+    ),
+)
+
+
+def _sha256(path: Path) -> str:
+    from cgym_ray.datasets.archives import sha256_of
+
+    return sha256_of(path)
+
+
+def install_vocabulary(
+    source: str | None = None, vocabulary: Vocabulary = LLVM_VOCABULARY, progress: bool = False
+) -> Path:
+    """Install the vocabulary from `source` (a file, or a URL; default: its pinned URL).
+
+    The file is checked against the pinned sha256 before it replaces anything.
+
+        >>> install_vocabulary("/media/usb/seedEmbeddingVocab75D.json")  # doctest: +SKIP
+    """
+    from cgym_ray.datasets.archives import DownloadError, download
+
+    target = vocabulary.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        partial = Path(scratch) / vocabulary.file_name
+        where = source or vocabulary.url
+        if "://" in where:
+            try:
+                download(where, partial, vocabulary.file_name, progress=progress)
+            except DownloadError as error:
+                raise VocabularyError(
+                    f"could not download the IR2Vec vocabulary {vocabulary.file_name} from "
+                    f"{where} ({error}). Without network, fetch {vocabulary.url} elsewhere and "
+                    f"run: {INSTALL_COMMAND} --from /path/to/{vocabulary.file_name}"
+                ) from None
+        else:
+            if not Path(where).is_file():
+                raise VocabularyError(f"{where}: no such file (the IR2Vec vocabulary to install)")
+            shutil.copyfile(where, partial)
+        digest = _sha256(partial)
+        if digest != vocabulary.sha256:
+            raise VocabularyError(
+                f"{where} is not the IR2Vec vocabulary {vocabulary.file_name} of {LLVM_TAG}: its "
+                f"sha256 is {digest}, expected {vocabulary.sha256}; nothing was installed"
+            )
+        os.replace(partial, target)
+    _checked.cache_clear()
+    return target
+
+
+@functools.cache
+def _checked(path: Path, size: int, mtime_ns: int, sha256: str) -> bool:
+    return _sha256(path) == sha256
+
+
+def require_vocabulary(vocabulary: Vocabulary = LLVM_VOCABULARY) -> Path:
+    """The installed vocabulary's path; `VocabularyError` if it is missing or damaged.
+
+    Called in the worker before LLVM reads the file (LLVM would end the
+    process); the hash is checked once per process and file version.
+    """
+    path = vocabulary.path
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise VocabularyError(
+            f"IR2Vec needs LLVM's vocabulary file {path}, which is not installed: run "
+            f"`{INSTALL_COMMAND}` (downloads {vocabulary.url}), or on a machine without "
+            f"network `{INSTALL_COMMAND} --from /path/to/{vocabulary.file_name}`"
+        ) from None
+    if not _checked(path, stat.st_size, stat.st_mtime_ns, vocabulary.sha256):
+        raise VocabularyError(
+            f"the IR2Vec vocabulary {path} fails its sha256 check (damaged or replaced): "
+            f"reinstall it with `{INSTALL_COMMAND}` (or `--from /path/to/{vocabulary.file_name}`)"
+        )
+    return path
+
+
+@contextmanager
+def captured_stderr() -> Iterator[list[str]]:
+    """Collect what this process writes to descriptor 2 inside the block (LLVM's `errs()`).
+
+    Yields a list that holds the text once the block ends.
+    """
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    text: list[str] = []
+    with tempfile.TemporaryFile() as capture:
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield text
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            text.append(capture.read().decode("utf-8", "replace"))
+
+
+_HEADER = "IR2Vec embeddings for function "
+_VECTOR = re.compile(r"^\s*\[((?:\s+\S+)*)\s*\]$")
+_TAIL = re.compile(r"\[((?:\s+-?\d+\.\d+)+)\s*\]$")
+
+
+def _vector(text: str, dimension: int, where: str) -> np.ndarray:
+    match = _VECTOR.match(text)
+    values = match.group(1).split() if match else []
+    try:
+        vector = np.array([float(v) for v in values], dtype=np.float64)
+    except ValueError:
+        vector = np.zeros(0)
+    if not match or vector.shape != (dimension,):
+        raise CompilerError(
+            f"unexpected IR2Vec output for {where}: {text[:120]!r} (expected {dimension} numbers)"
+        )
+    return vector
+
+
+def parse_printer_output(text: str, dimension: int) -> list[tuple[str, np.ndarray]]:
+    """(function name, vector) for each function with a body, in module order.
+
+    Strict: the output must have `print<ir2vec>`'s shape (per function: its
+    header, its vector, its blocks' vectors, its instructions' vectors; an
+    instruction's text may span lines, as a `switch` does), and every vector
+    `dimension` numbers; anything else (a warning, an error, another format)
+    raises `CompilerError` quoting it.
+    """
+    functions: list[tuple[str, np.ndarray, int]] = []  # name, vector, blocks seen
+    state = "start"  # start, vector, blocks, block, instructions, instruction
+    for line in text.splitlines():
+        if (
+            line.startswith(_HEADER)
+            and line.endswith(":")
+            and state not in ("vector", "instruction")
+        ):
+            functions.append((line[len(_HEADER) : -1], np.zeros(0), 0))
+            state = "vector"
+        elif state == "vector" and line.startswith("Function vector:"):
+            name, _, _ = functions[-1]
+            functions[-1] = (name, _vector(line[len("Function vector:") :], dimension, name), 0)
+            state = "function"
+        elif state == "function" and line == "Basic block vectors:":
+            state = "blocks"
+        elif state == "blocks" and line.startswith("Basic block: "):
+            name, vector, blocks = functions[-1]
+            functions[-1] = (name, vector, blocks + 1)
+            state = "block"
+        elif state == "block":
+            _vector(line, dimension, f"a block of {functions[-1][0]}")
+            state = "blocks"
+        elif state == "blocks" and line == "Instruction vectors:":
+            state = "instructions"
+        elif state in ("instructions", "instruction") and (
+            state == "instruction" or line.startswith("Instruction: ")
+        ):
+            # An instruction's text, then its vector at the end of its last line.
+            tail = _TAIL.search(line)
+            state = "instruction"
+            if tail is not None and len(tail.group(1).split()) == dimension:
+                state = "instructions"
+        else:
+            raise CompilerError(f"unexpected IR2Vec output: {line[:200]!r}")
+    if state not in ("start", "instructions", "blocks"):
+        raise CompilerError(f"IR2Vec output ends early (in {state})")
+    return [(name, vector) for name, vector, blocks in functions if blocks]
+
+
+def program_vector(functions: list[tuple[str, np.ndarray]], dimension: int) -> np.ndarray:
+    """A program's vector: the sum of its functions'."""
+    total = np.zeros(dimension, dtype=np.float64)
+    for _, vector in functions:
+        total += vector
+    return total

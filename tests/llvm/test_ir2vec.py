@@ -1,0 +1,167 @@
+"""IR2Vec from libLLVM: vectors against a hand computation, the strict parser, and the
+vocabulary's install (by URL over HTTP on 127.0.0.1, or --from) and checks."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import cgym_ray  # noqa: F401
+from cgym_ray.errors import CompilerError, VocabularyError
+from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.ir2vec import (
+    INSTALL_COMMAND,
+    LLVM_VOCABULARY,
+    install_vocabulary,
+    parse_printer_output,
+    require_vocabulary,
+)
+from cgym_ray.llvm.session import CompilerSession
+
+TINY = b"""
+define i32 @f(i32 %a) {
+entry:
+  %b = add i32 %a, 1
+  ret i32 %b
+}
+declare void @g()
+"""
+# LLVM's default weights: opcode 1.0, type 0.5, operand 0.2 (--ir2vec-*-weight).
+OPCODE, TYPE, ARGUMENT = 1.0, 0.5, 0.2
+
+
+@pytest.fixture(scope="module")
+def vocabulary_bytes() -> bytes:
+    """The real vocabulary, as scripts/setup-env installed it."""
+    return require_vocabulary().read_bytes()
+
+
+@pytest.fixture
+def empty_cache(tmp_path, monkeypatch):
+    """A user cache without the vocabulary, for this process and the workers it starts."""
+    monkeypatch.setenv("CGYM_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_vectors_of_a_tiny_module_are_the_hand_computed_ones(vocabulary_bytes):
+    seeds = json.loads(vocabulary_bytes)
+    opcode, types, operand = seeds["Opcodes"], seeds["Types"], seeds["Arguments"]
+
+    def v(section: dict, key: str) -> np.ndarray:
+        return np.array(section[key])
+
+    # %b = add i32 %a, 1: its opcode, its type (i32), its operands (an argument, a constant).
+    add = OPCODE * v(opcode, "Add") + TYPE * v(types, "IntegerTy")
+    add += ARGUMENT * (v(operand, "Variable") + v(operand, "Constant"))
+    # ret i32 %b: its type is void; symbolic counts %b as a variable, flow-aware as %b's vector.
+    ret = OPCODE * v(opcode, "Ret") + TYPE * v(types, "VoidTy")
+    symbolic = add + ret + ARGUMENT * v(operand, "Variable")
+    flow_aware = add + ret + add
+    with CompilerSession(TINY, "tiny.ll") as session:
+        measured = session.measure("ir2vec_symbolic", "ir2vec_flow_aware")
+    for kind, expected in (("ir2vec_symbolic", symbolic), ("ir2vec_flow_aware", flow_aware)):
+        (name, vector), *others = measured[kind]
+        assert name == "f" and not others  # the declaration @g has no vector
+        np.testing.assert_allclose(vector, expected, atol=0.005 + 1e-9)  # LLVM prints "%.2f"
+
+
+def test_env_observations_are_the_sum_and_the_rows_of_the_function_vectors(tmp_path):
+    source = tmp_path / "tiny.ll"
+    source.write_bytes(TINY + b"define void @h() {\n  ret void\n}\n")
+    env = gym.make("llvm-v0", benchmark=f"file://{source}", observation_space="Ir2vec").unwrapped
+    total, _ = env.reset()
+    rows = env.observation["Ir2vecFunctions"]
+    assert rows.shape == (2, LLVM_VOCABULARY.dimension)
+    np.testing.assert_allclose(total, rows.sum(axis=0))
+    for name in ("Ir2vec", "Ir2vecSymbolic", "Ir2vecFunctions", "Ir2vecSymbolicFunctions"):
+        assert env.observation.spaces()[name].contains(env.observation[name]), name
+    env.close()
+
+
+def test_parser_reads_what_the_printer_writes_and_nothing_else():
+    block = " [ 1.00  -2.50 ]"
+    text = "\n".join(
+        [
+            "IR2Vec embeddings for function f:",
+            "Function vector:  [ 1.00  -2.50 ]",
+            "Basic block vectors:",
+            "Basic block: entry:",
+            block,
+            "Instruction vectors:",
+            "Instruction:   switch i32 %x, label %d [",
+            "    i32 0, label %e",
+            "  ] [ 1.00  -2.50 ]",
+            "IR2Vec embeddings for function g:",
+            "Function vector:  [ 0.00  0.00 ]",
+            "Basic block vectors:",
+            "Instruction vectors:",
+        ]
+    )
+    ((name, vector),) = parse_printer_output(text, 2)
+    assert name == "f" and vector.tolist() == [1.0, -2.5]
+    with pytest.raises(CompilerError, match="expected 3 numbers"):
+        parse_printer_output(text, 3)
+    with pytest.raises(CompilerError, match="warning: something"):
+        parse_printer_output("warning: something\n" + text, 2)
+    with pytest.raises(CompilerError, match="ends early"):
+        parse_printer_output("IR2Vec embeddings for function f:", 2)
+
+
+# These two run LLVM in the test's own process, where the cache can be emptied (workers
+# fork from a template that read its environment earlier): had LLVM been asked without
+# the file, this process would have ended, so passing shows the check comes first.
+def test_a_missing_vocabulary_names_the_file_and_the_command_before_llvm_is_asked(empty_cache):
+    module = get_backend("libllvm").load(TINY, "tiny.ll")
+    with pytest.raises(VocabularyError) as error:
+        module.ir2vec("flow-aware")
+    assert str(LLVM_VOCABULARY.path) in str(error.value)
+    assert INSTALL_COMMAND in str(error.value) and "--from" in str(error.value)
+    assert module.instruction_count() == 2
+    module.dispose()  # here, not in whichever thread collects it
+
+
+def test_a_damaged_vocabulary_fails_its_hash_before_llvm_reads_it(empty_cache, vocabulary_bytes):
+    LLVM_VOCABULARY.path.parent.mkdir(parents=True)
+    LLVM_VOCABULARY.path.write_bytes(vocabulary_bytes.replace(b"0.09571152", b"0.09571153"))
+    module = get_backend("libllvm").load(TINY, "tiny.ll")
+    with pytest.raises(VocabularyError, match="fails its sha256 check.*install-ir2vec"):
+        module.ir2vec("symbolic")
+    module.dispose()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """An HTTP server on 127.0.0.1 serving tmp_path/www."""
+    root = tmp_path / "www"
+    root.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield root, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_install_downloads_checks_the_hash_and_keeps_nothing_wrong(
+    served, empty_cache, vocabulary_bytes, tmp_path
+):
+    root, url = served
+    (root / "good.json").write_bytes(vocabulary_bytes)
+    (root / "bad.json").write_bytes(vocabulary_bytes + b"\n")
+    with pytest.raises(VocabularyError, match="sha256 is .* nothing was installed"):
+        install_vocabulary(f"{url}/bad.json")
+    assert not LLVM_VOCABULARY.path.exists()
+    with pytest.raises(VocabularyError, match=f"{INSTALL_COMMAND} --from"):
+        install_vocabulary(f"{url}/missing.json")
+    assert install_vocabulary(f"{url}/good.json") == LLVM_VOCABULARY.path
+    assert require_vocabulary().read_bytes() == vocabulary_bytes
+    copy = tmp_path / "copy.json"
+    copy.write_bytes(vocabulary_bytes)
+    LLVM_VOCABULARY.path.unlink()
+    assert install_vocabulary(str(copy)) == LLVM_VOCABULARY.path  # --from PATH, offline
