@@ -36,7 +36,7 @@ AGENTS: dict[str, str] = {
     "pipeline_climb": "cgym_ray.search.pipeline_climb:pipeline_climb",
     "pipeline_evolve": "cgym_ray.search.pipeline_evolve:pipeline_evolve",
     "pipeline_coreset": "cgym_ray.search.pipeline_coreset:pipeline_coreset",
-    # A trained policy (param `checkpoint`), optionally guiding a sampling search.
+    # A trained policy (param `checkpoint`, default the released one), optionally guiding a search.
     "policy": "cgym_ray.rl.agents:policy_agent",
 }
 

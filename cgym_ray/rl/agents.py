@@ -8,7 +8,8 @@ Same signature as every baseline in `cgym_ray.search`, so a `search`, `eval`
 or leaderboard job can name it with `params: {checkpoint: ...}`.
 
 - `guided=False`: one episode, the policy's most likely action at each step,
-  for the policy's episode length (or until it takes its terminal action).
+  for the policy's episode length (or until it takes its terminal action),
+  after the actions it was trained to start from (`start_from`, e.g. Oz).
 - `guided=True` (CompilerGym's best leaderboard idea, "PPO + guided search"):
   that episode first, then episodes whose actions are sampled from the policy's
   action probabilities (÷ `temperature`) until the budget is spent.
@@ -36,7 +37,7 @@ def policy_agent(
     seed: int,
     *,
     report: Report | None = None,
-    checkpoint: str,
+    checkpoint: str = "released",
     guided: bool = True,
     temperature: float = 1.0,
     epsilon: float = 0.0,
@@ -44,7 +45,8 @@ def policy_agent(
 ) -> SearchResult:
     """The policy of `checkpoint` on one benchmark; with `guided`, then a search it guides.
 
-    checkpoint: a training checkpoint directory (it holds cgym_policy.json).
+    checkpoint: a training checkpoint directory (it holds cgym_policy.json), or "released":
+        the policy shipped in the package (see results/rl.md).
     guided: keep sampling episodes from the policy's probabilities until the budget is spent.
     temperature: divides the logits when sampling (above 1: more exploration).
     epsilon: when sampling, mix this much of the uniform distribution into the policy's
@@ -93,6 +95,10 @@ def play_policy_episode(
 ) -> None:
     """Up to `length` steps: the policy's likeliest action (rng None) or one sampled from it."""
     env = episode.env
+    for name in policy.spec.start_from:  # what the policy was trained to improve on
+        if episode.failed or not run.can_afford(1):
+            return
+        run.step(episode, env.action_space.catalogue.index_of(name))
     history = np.zeros(policy.spec.num_outputs, dtype=np.float32)
     raw = _raw_observation(env, policy)
     for _ in range(length):

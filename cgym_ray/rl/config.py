@@ -124,7 +124,19 @@ class TrainJob(Strict):
     observation: Observation = "autophase_history"
     episode_length: int = Field(default=45, gt=0)
     terminal_action: bool = False
-    actions: list[str] | None = Field(default=None, description="action names; default: all")
+    actions: list[str] | None = Field(
+        default=None, description="action names; default: every pass (macros too with macro_actions)"
+    )
+    macro_actions: bool = Field(
+        default=False,
+        description="with `actions` left out, also offer the O1/O2/O3/Oz macro-actions; they cost "
+        "50-70 ms a step (halving sampling) and let a policy idle after one pipeline",
+    )
+    start_from: list[str] = Field(
+        default_factory=list,
+        description="actions applied at every reset before the policy acts (e.g. [Oz]): the "
+        "policy learns what improves on them; it plays them first wherever it runs",
+    )
     on_compiler_error: Literal["recreate", "terminate"] = Field(
         default="recreate",
         description="recreate: drop the episode and rebuild the env (RLlib's "
@@ -157,20 +169,39 @@ class TrainJob(Strict):
             raise ValueError(f"{value.id} has no reward to train on; use e.g. llvm-autophase-ic-v0")
         return value
 
-    @field_validator("actions")
+    @field_validator("actions", "start_from")
     @classmethod
     def known_actions(cls, values: list[str] | None) -> list[str] | None:
-        if values is None:
-            return None
+        if values is None or values == []:
+            return values
         from cgym_ray.llvm.backend import default_backend_name, get_backend
 
         names = set(get_backend(default_backend_name()).actions.names)
         unknown = [name for name in values if name not in names]
         if unknown:
             raise ValueError(f"unknown actions {unknown}; see `cgym-ray llvm actions`")
-        if not values:
+        return values
+
+    @field_validator("actions")
+    @classmethod
+    def some_actions(cls, values: list[str] | None) -> list[str] | None:
+        if values == []:
             raise ValueError("actions: give at least one, or leave it out for all of them")
         return values
+
+    @property
+    def action_names(self) -> list[str]:
+        """The actions the policy chooses from: `actions`, or every pass (and macro, if asked)."""
+        if self.actions is not None:
+            return list(self.actions)
+        from cgym_ray.llvm.backend import default_backend_name, get_backend
+
+        catalogue = get_backend(default_backend_name()).actions
+        return [
+            catalogue[i].name
+            for i in range(len(catalogue))
+            if self.macro_actions or not catalogue[i].is_macro
+        ]
 
     @field_validator("resume")
     @classmethod

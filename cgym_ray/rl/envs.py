@@ -61,7 +61,7 @@ def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
     """Build the training environment from `env_config` (see `TrainJob.env_config`).
 
     Keys: env_id, env_kwargs, benchmarks (URIs), observation, episode_length,
-    terminal_action, actions (names or None), on_compiler_error, record
+    terminal_action, actions (names or None), start_from (names), on_compiler_error, record
     ({store, run_id, agent} or None), fault_injection ({every_n_steps, kind} or None).
     """
     import cgym_ray.envs  # noqa: F401  (registers the gym ids in this process)
@@ -75,6 +75,8 @@ def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
         disable_env_checker=True,
         **dict(env_config.get("env_kwargs") or {}),
     ).unwrapped
+    if env_config.get("start_from"):
+        env = StartFrom(env, list(env_config["start_from"]))
     if env_config.get("fault_injection"):
         env = FaultInjection(env, **env_config["fault_injection"])
     if env_config.get("actions"):
@@ -137,6 +139,31 @@ def policy_observation(
     """
     history = np.asarray(history, dtype=np.float32) / max(episode_length, 1)
     return np.concatenate([normalize_features(raw, observation), history]).astype(np.float32)
+
+
+class StartFrom(gym.Wrapper):
+    """Every episode starts after `actions` (e.g. ["Oz"]): the policy acts on their output.
+
+    They are played in one request at reset, outside the episode: the agent never
+    sees them as steps and gets no reward for them, so its return is what it adds
+    on top (with reward IrInstructionCountOz and ["Oz"], the final reward − 1).
+    """
+
+    def __init__(self, env: gym.Env, actions: list[str]) -> None:
+        super().__init__(env)
+        catalogue = env.unwrapped.action_space.catalogue
+        self.prefix = [catalogue.index_of(name) for name in actions]
+
+    def reset(self, *, seed=None, options=None):
+        observation, info = self.env.reset(seed=seed, options=options)
+        played = self.env.unwrapped.play(self.prefix, action_effect=False)
+        if played and played[-1].info.get("error"):
+            error = played[-1].info["error"]
+            raise CompilerError(
+                f"{info.get('benchmark')}: start_from action {error.get('action')} failed: "
+                f"{error.get('message')}"
+            )
+        return self.env.unwrapped._last_observation, info
 
 
 class FaultInjection(gym.Wrapper):

@@ -250,7 +250,7 @@ class Checkpointer:
         self.say = say
         self.backend = default_backend_name()
         self.llvm_version = get_backend(self.backend).llvm_version
-        self.action_names = config.actions or list(get_backend(self.backend).actions.names)
+        self.action_names = config.action_names
         probe = algo.env_runner_group.local_env_runner if algo.env_runner_group else None
         num_actions = _num_actions(probe, config)
         assert (
@@ -271,6 +271,7 @@ class Checkpointer:
             episode_length=config.episode_length,
             terminal_action=config.terminal_action,
             actions=list(self.action_names),
+            start_from=list(config.start_from),
             iteration=iteration,
             env_steps=env_steps,
             run_ids=self.run_ids,

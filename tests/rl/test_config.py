@@ -17,7 +17,7 @@ def test_smoke_config_loads_as_a_train_job(tmp_path):
     assert len(job.benchmarks.resolve()) == 4
 
 
-@pytest.mark.parametrize("name", ["ppo.yaml", "appo.yaml"])
+@pytest.mark.parametrize("name", ["ppo.yaml", "appo.yaml", "ppo-oz.yaml"])
 def test_shipped_train_configs_validate(name):
     job = load_job(SMOKE_CONFIG.parent / name)
     assert job.kind == "train" and job.iterations > 0
@@ -41,3 +41,16 @@ def test_resume_from_a_directory_that_is_no_checkpoint(tmp_path):
 def test_minibatch_larger_than_the_batch_is_rejected(tmp_path):
     with pytest.raises(JobConfigError, match="minibatch_size"):
         smoke_job(tmp_path, "algorithm.minibatch_size=1000")
+
+
+def test_training_actions_leave_out_the_macros_unless_asked(tmp_path):
+    passes = smoke_job(tmp_path).action_names
+    assert "sroa" in passes and not {"O1", "O2", "O3", "Oz"} & set(passes)
+    everything = smoke_job(tmp_path, "macro_actions=true").action_names
+    assert set(everything) - set(passes) == {"O1", "O2", "O3", "Oz"}
+    assert smoke_job(tmp_path, "actions=[sroa, gvn]").action_names == ["sroa", "gvn"]
+
+
+def test_unknown_start_from_action_is_rejected(tmp_path):
+    with pytest.raises(JobConfigError, match="start_from"):
+        smoke_job(tmp_path, "start_from=[Oq]")

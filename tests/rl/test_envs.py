@@ -101,3 +101,22 @@ def test_terminate_mode_ends_the_episode_instead():
         assert terminated and reward == 0.0 and info["error"]["cause"] == "abort"
     finally:
         env.close()
+
+
+def test_start_from_plays_oz_at_reset_and_rewards_only_what_follows():
+    env = make_rl_env(config(start_from=["Oz"], episode_length=3))
+    raw = gym.make("llvm-autophase-ic-v0").unwrapped
+    try:
+        observation, _ = env.reset(seed=0)
+        inner = env.unwrapped
+        assert inner.commandline() == "Oz"
+        raw.reset(options={"benchmark": CRC32})
+        raw.step("Oz")
+        assert np.allclose(observation, policy_observation(raw.observation["Autophase"],
+                                                           np.zeros(env.action_space.n), "autophase_history", 3))
+        returned = sum(env.step(action)[1] for action in (0, 1, 2))
+        # Oz's own reward (1.0: the reward is IrInstructionCountOz) is not the agent's.
+        assert inner.episode_reward - returned == pytest.approx(1.0)
+    finally:
+        env.close()
+        raw.close()
