@@ -143,6 +143,7 @@ def run_train_job(
     (output_dir / "checkpoints").mkdir(parents=True, exist_ok=True)
     train_uris = config.benchmarks.resolve()
     splits = {split: section.resolve() for split, section in config.eval.splits.items()}
+    prepare_benchmarks(train_uris, say)
     job = JobRun.start(
         config.ray,
         config.store,
@@ -191,6 +192,22 @@ def run_train_job(
         summary_json=summary_json or config.output.summary_json,
     )
     return summary
+
+
+def prepare_benchmarks(uris: list[str], say: Any, threads: int = 2) -> None:
+    """Build every benchmark's bitcode now (Csmith programs are generated, then cached).
+
+    Otherwise an env runner generates each one at the reset that first draws it,
+    several seconds apiece: the first iterations time out on generation, not sampling.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from cgym_ray.datasets import get_benchmark
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(threads) as pool:  # generators run as subprocesses
+        list(pool.map(lambda uri: get_benchmark(uri).bitcode(), uris))
+    say(f"{len(uris)} training benchmarks ready in {time.monotonic() - started:.0f} s")
 
 
 @dataclass
