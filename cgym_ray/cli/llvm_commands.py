@@ -101,6 +101,30 @@ def install_ir2vec(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_inst2vec_vocabulary(args: argparse.Namespace) -> int:
+    """Maintainers: regenerate the inst2vec vocabulary shipped in the package."""
+    from cgym_ray.datasets import get_dataset
+    from cgym_ray.llvm.tokens import VOCABULARY_FILE, build_vocabulary, vocabulary_texts
+
+    uris = [
+        get_dataset(name).uri(benchmark)
+        for name in args.datasets
+        for benchmark in get_dataset(name).benchmark_names()
+    ]
+    backend = get_backend("libllvm")
+    vocabulary = build_vocabulary(
+        vocabulary_texts(uris, args.levels),
+        version=args.version,
+        sources=[f"{name} at {', '.join(args.levels)}" for name in args.datasets],
+        llvm_version=backend.llvm_version,
+        min_count=args.min_count,
+    )
+    output = Path(args.output or VOCABULARY_FILE)
+    output.write_text(vocabulary.to_json() + "\n")
+    print(f"{output}: {len(vocabulary.statements)} statements from {len(uris)} benchmarks")
+    return 0
+
+
 def register(commands) -> None:
     parser = commands.add_parser("llvm", help="the compiler: backend, actions, counts, baselines")
     sub = parser.add_subparsers(dest="llvm_command", metavar="COMMAND", required=True)
@@ -130,6 +154,21 @@ def register(commands) -> None:
         help="a copy of the file (offline machines) or another URL (default: the pinned URL)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress line")
+
+    p = _add(
+        sub,
+        "build-inst2vec-vocabulary",
+        "maintainers: rebuild the package's inst2vec statement vocabulary from datasets",
+        "cgym-ray llvm build-inst2vec-vocabulary --version v2 --datasets cgym-suite-v0",
+        build_inst2vec_vocabulary,
+    )
+    p.add_argument("--version", required=True, help="the new vocabulary's version, e.g. v2")
+    p.add_argument("--datasets", nargs="+", default=["cgym-suite-v0"], help="installed datasets")
+    p.add_argument(
+        "--levels", nargs="+", default=["O0", "O3", "Oz"], help="O0 (as loaded) and actions"
+    )
+    p.add_argument("--min-count", type=int, default=1, help="keep statements seen this often")
+    p.add_argument("--output", default=None, help="default: the file in the package")
 
     p = _add(
         sub,

@@ -21,6 +21,7 @@ from cgym_ray.llvm.features import AUTOPHASE_NAMES, INSTCOUNT_NAMES
 from cgym_ray.llvm.host import cpu_info
 from cgym_ray.llvm.ir2vec import LLVM_VOCABULARY, program_vector
 from cgym_ray.llvm.programl import to_networkx, to_node_link_json
+from cgym_ray.llvm.tokens import TOKEN_KINDS, inst2vec_statements, inst2vec_vocabulary, lex_ir
 
 if TYPE_CHECKING:
     from cgym_ray.envs.llvm_env import LlvmEnv
@@ -350,6 +351,58 @@ for _kind, _suffix in (("flow_aware", ""), ("symbolic", "Symbolic")):
             "one row each in module order",
         )
     )
+
+
+def _texts() -> spaces.Sequence:
+    return spaces.Sequence(spaces.Text(max_length=2**20, min_length=0, charset=_IR_CHARSET))
+
+
+def _lexed(values: dict[str, Any], _: LlvmEnv) -> dict[str, Any]:
+    lexed = lex_ir(values["ir_text"])
+    return {
+        "token_id": np.array(lexed.token_id, dtype=np.int64),
+        "token_kind": tuple(lexed.token_kind),
+        "token_category": tuple(lexed.token_category),
+        "token_value": tuple(lexed.token_value),
+    }
+
+
+_add(
+    ObservationSpec(
+        "LexedIr",
+        spaces.Dict(
+            {
+                "token_id": spaces.Sequence(spaces.Discrete(len(TOKEN_KINDS)), stack=True),
+                "token_kind": _texts(),
+                "token_category": _texts(),
+                "token_value": _texts(),
+            }
+        ),
+        ("ir_text",),
+        _lexed,
+        "the IR's tokens as CompilerGym's LexedIr: id, kind, category and text of each",
+    )
+)
+_add(
+    ObservationSpec(
+        "Inst2vecPreprocessedText",
+        _texts(),
+        ("ir_text",),
+        lambda v, _: tuple(inst2vec_statements(v["ir_text"])),
+        "each instruction and global definition as an inst2vec-normalised statement",
+    )
+)
+_add(
+    ObservationSpec(
+        "Inst2vecEmbeddingIndices",
+        spaces.Sequence(spaces.Discrete(len(inst2vec_vocabulary().statements)), stack=True),
+        ("ir_text",),
+        lambda v, _: np.array(
+            inst2vec_vocabulary().encode(inst2vec_statements(v["ir_text"])), dtype=np.int64
+        ),
+        "each statement's index in the package's inst2vec vocabulary (0: unknown)",
+    )
+)
 
 # A Dict observation of several spaces: their names joined by "+", e.g. "Autophase+IrInstructionCount".
 DICT_SEPARATOR = "+"

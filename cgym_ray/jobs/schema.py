@@ -206,13 +206,26 @@ class RaySection(Strict):
     max_attempts: int = Field(default=3, gt=0)
 
 
+def _index_sequence(space: Any) -> bool:
+    """A variable-length sequence of indices (Inst2vecEmbeddingIndices): a list column too."""
+    from gymnasium import spaces
+
+    return (
+        isinstance(space, spaces.Sequence)
+        and space.stack
+        and isinstance(space.feature_space, spaces.Discrete)
+    )
+
+
 class StoreSection(Strict):
     """Where the run is recorded, and which observation each step records besides its reward.
 
     `observations: [Autophase]` records that observation after every step and
     at every episode's start, with its space (what `results export rllib` and
     `results export minari` need); it costs the steps the computing takes.
-    One space for now: a numeric vector (its column is a list of float32) or
+    One space for now: a numeric vector or a sequence of indices such as
+    Inst2vecEmbeddingIndices (its column is a list of float32, exact for
+    indices below 2**24) or
     the program graph `ProgramlArrays` (its own column, Arrow lists of node
     and edge arrays); the list leaves room for more.
     """
@@ -233,6 +246,7 @@ class StoreSection(Strict):
             for name, spec in OBSERVATIONS.items()
             if (isinstance(spec.space, spaces.Box) and len(spec.space.shape) == 1)
             or (isinstance(spec.space, ProgramGraphSpace) and spec.space.arrays)
+            or _index_sequence(spec.space)
         )
         for name in names:
             if name not in vectors:
