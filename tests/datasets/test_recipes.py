@@ -266,6 +266,18 @@ def test_a_truncated_archive_is_refused_naming_the_file(tmp_path, datasets_dir):
             "no source's manifest",
         ),
         (lambda d: d["programs"][0]["run"].update(compare=["timing"]), "run.compare"),
+        (
+            lambda d: d["programs"][0].update(
+                edits=[{"file": "sum.c", "write": "int x;\n", "why": "overwrites a source"}]
+            ),
+            "may write only a file the source lacks; prog/sum.c",
+        ),
+        (
+            lambda d: d["programs"][0].update(
+                edits=[{"file": "config.h", "write": "#define X 1\n"}]
+            ),
+            "a written file is {file, write, why}",
+        ),
     ],
 )
 def test_malformed_recipes_are_refused_naming_the_field(tmp_path, change, message):
@@ -299,3 +311,20 @@ def test_ignored_lines_need_a_reason(tmp_path):
     data["programs"][0]["run"]["ignore_lines"] = ["Time"]
     with pytest.raises(RecipeError, match="nondeterministic"):
         parse_recipe(data)
+
+
+def test_an_edit_writes_a_generated_header_beside_the_sources(tmp_path):
+    from cgym_ray.datasets.recipes.builder import apply_edits
+
+    data = json.loads((tmp_path / f"{_recipe(tmp_path)}.json").read_text())
+    data["programs"][0]["edits"] = [
+        {"file": "config.h", "write": "#define HAVE_UNISTD_H 1\n", "why": "configure's output"},
+        {"file": "sum.c", "replace": "sum * 31", "with": "sum * 37", "why": "a literal edit"},
+    ]
+    program = parse_recipe(data).programs[0]
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    (folder / "sum.c").write_bytes(FILES["prog/sum.c"])
+    apply_edits(program, folder)
+    assert (folder / "config.h").read_text() == "#define HAVE_UNISTD_H 1\n"
+    assert "sum * 37" in (folder / "sum.c").read_text()

@@ -10,8 +10,9 @@ here a dataset) names:
 - `defaults` and `programs`: per program its `source`, `directory`, the C
   `files` compiled (with the suite's flags, `toolchain.BITCODE_FLAGS`, plus
   its `flags`; `{src}` stands for the program's folder) and `llvm-link`ed,
-  `link_flags`, `edits` (literal replacements for old C, each with a `why`),
-  and `run`: `args`, `inputs` (file name in the run's working directory ->
+  `link_flags`, `edits` (each with a `why`: `replace`/`with`, a literal
+  replacement for old C, or `write`, a small file no source has, such as the
+  config.h a configure script would write), and `run`: `args`, `inputs` (file name in the run's working directory ->
   `source:path`), `stdin`, `output_files`, `compare` (of exit_status, stdout,
   stderr) and `nondeterministic` (why something is not compared).
 

@@ -45,9 +45,16 @@ REFERENCE_TIMEOUT_S = 120.0
 
 
 def apply_edits(program: ProgramRecipe, folder: Path) -> None:
-    """Apply a program's literal edits to its staged copy; an edit that no longer matches is refused."""
+    """Apply a program's literal edits and written files to its staged copy.
+
+    An edit that no longer matches is refused.
+    """
     for edit in program.edits:
         path = folder / edit.file
+        if edit.write is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(edit.write)
+            continue
         text = path.read_text(errors="surrogateescape")
         if edit.replace not in text and edit.with_ in text:
             continue  # a file programs share, edited for an earlier one

@@ -192,10 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     except (RecipeError, json.JSONDecodeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if not args.check:  # written before anything is printed: a closed pipe loses no work
+        path.write_text(json.dumps(data, indent=1) + "\n")
     print(f"{path.name}: {change.summary()}")
     if args.check:
         return 1 if change.changed or change.added or args.commit else 0
-    path.write_text(json.dumps(data, indent=1) + "\n")
     return 0
 
 

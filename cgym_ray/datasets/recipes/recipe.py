@@ -17,8 +17,10 @@ from cgym_ray.datasets.archives import DatasetError
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,127}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COMMIT = re.compile(r"^[0-9a-f]{40}$")
-# An edit may touch only what old C needs: a literal string replaced by another.
+# An edit may touch only what old C needs: a literal string replaced by another, or a
+# small generated file (a configure script's config.h) that no source file is.
 _EDIT_KEYS = {"file", "replace", "with", "why"}
+_WRITE_KEYS = {"file", "write", "why"}
 
 
 class RecipeError(DatasetError):
@@ -39,12 +41,18 @@ class Source:
 
 @dataclass(frozen=True)
 class Edit:
-    """A literal replacement in one source file, for C that today's compilers reject."""
+    """A literal replacement in one source file, for C that today's compilers reject.
+
+    With `write` set instead, the edit creates `file` (which no source lists)
+    with that text: what a configure script would have generated, such as a
+    config.h of a few `#define`s.
+    """
 
     file: str
     replace: str
     with_: str
     why: str
+    write: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,6 +209,30 @@ def _run(data: dict, sources: dict[str, Source], where: str) -> RunRecipe:
     )
 
 
+def _edit(edit: object, source: Source, directory: str, where: str) -> Edit:
+    if isinstance(edit, dict) and "write" in edit:
+        if set(edit) != _WRITE_KEYS or not all(isinstance(v, str) for v in edit.values()):
+            raise RecipeError(f"{where}: a written file is {{file, write, why}}, got {edit!r}")
+        path = str(PurePosixPath(directory) / _relative_path(edit["file"], where))
+        if path in source.files:
+            raise RecipeError(
+                f"{where}: an edit may write only a file the source lacks; {path} is in "
+                f"source {source.name!r}'s manifest (use replace/with)"
+            )
+        return Edit(edit["file"], "", "", edit["why"], write=edit["write"])
+    if (
+        not isinstance(edit, dict)
+        or set(edit) - _EDIT_KEYS
+        or not {"file", "replace", "with"} <= set(edit)
+    ):
+        raise RecipeError(
+            f"{where}: an edit is {{file, replace, with, why}} or {{file, write, why}}, got {edit!r}"
+        )
+    return Edit(
+        _relative_path(edit["file"], where), edit["replace"], edit["with"], edit.get("why", "")
+    )
+
+
 def _program(data: dict, sources: dict[str, Source], defaults: dict, where: str) -> ProgramRecipe:
     name = _require(data, "name", str, where)
     if not _NAME.match(name):
@@ -217,22 +249,7 @@ def _program(data: dict, sources: dict[str, Source], defaults: dict, where: str)
         path = str(PurePosixPath(directory) / _relative_path(file, where))
         if path not in sources[source].files:
             raise RecipeError(f"{where}: {path} is not in source {source!r}'s manifest")
-    edits = []
-    for edit in data.get("edits", []):
-        if (
-            not isinstance(edit, dict)
-            or set(edit) - _EDIT_KEYS
-            or not {"file", "replace", "with"} <= set(edit)
-        ):
-            raise RecipeError(f"{where}: an edit is {{file, replace, with, why}}, got {edit!r}")
-        edits.append(
-            Edit(
-                _relative_path(edit["file"], where),
-                edit["replace"],
-                edit["with"],
-                edit.get("why", ""),
-            )
-        )
+    edits = [_edit(edit, sources[source], directory, where) for edit in data.get("edits", [])]
     run = dict(defaults.get("run", {}))
     run.update(data.get("run", {}))
     return ProgramRecipe(
