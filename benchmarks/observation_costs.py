@@ -1,0 +1,136 @@
+"""What each observation costs next to the pass that changed the module, on the built-in suite.
+
+    scripts/bench observation_costs [--programs crc32 dijkstra ...] [--steps 10] [--out PATH]
+
+The method of results/compiler.md: for each program a fixed random sequence of
+pass actions (seed 0) runs in this process on the libllvm backend; after each
+pass we time each observation's computation (the worker's measurement and the
+caller's decoding, without the worker round trip, as a step pays them). Per
+program: the median pass, and each observation's median and p90 divided by
+that median pass. IR2Vec prints every instruction's vector, which costs
+seconds on large programs, so it is timed after the first `--ir2vec-steps`
+steps only. Writes the Markdown of results/observations.md's cost section.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from _provenance import provenance_line
+
+from cgym_ray.datasets import get_dataset
+from cgym_ray.llvm.backend import get_backend
+from cgym_ray.llvm.ir2vec import LLVM_VOCABULARY, program_vector, require_vocabulary
+from cgym_ray.llvm.programs import link
+from cgym_ray.llvm.tokens import inst2vec_statements, inst2vec_vocabulary, lex_ir
+
+DEFAULT_PROGRAMS = ("crc32", "dijkstra", "bigint", "aes128", "huffman", "linalg_kit")
+
+
+def observation_functions(module, scratch: Path) -> dict[str, object]:
+    """Each observation as the env computes it, from the module in this process."""
+    vocabulary = inst2vec_vocabulary()
+    dimension = LLVM_VOCABULARY.dimension
+    return {
+        "Autophase": module.autophase,
+        "ObjectTextSizeBytes": module.object_text_size_bytes,
+        "TextSizeBytes": lambda: link(module.object_file(), scratch, ("-lm",)).text_size_bytes,
+        "LexedIr": lambda: lex_ir(module.ir_text()),
+        "Inst2vecPreprocessedText": lambda: inst2vec_statements(module.ir_text()),
+        "Inst2vecEmbeddingIndices": lambda: vocabulary.encode(inst2vec_statements(module.ir_text())),
+        "Ir2vec": lambda: program_vector(module.ir2vec("flow-aware"), dimension),
+        "Ir2vecSymbolic": lambda: program_vector(module.ir2vec("symbolic"), dimension),
+    }
+
+
+def _timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
+def measure_program(name: str, bitcode: bytes, steps: int, ir2vec_steps: int, seed: int) -> dict:
+    backend = get_backend("libllvm")
+    passes = [a for a in backend.actions if not a.is_macro]
+    rng = random.Random(seed)
+    module = backend.load(bitcode, name)
+    samples: dict[str, list[float]] = {"pass": []}
+    with tempfile.TemporaryDirectory() as scratch:
+        functions = observation_functions(module, Path(scratch))
+        for step in range(steps):
+            action = rng.choice(passes)
+            if action.attributes:
+                module.add_function_attributes(action.attributes)
+            samples["pass"].append(_timed(lambda p=action.pipeline: module.run_pipeline(p)))
+            for observation, function in functions.items():
+                if observation.startswith("Ir2vec") and step >= ir2vec_steps:
+                    continue
+                samples.setdefault(observation, []).append(_timed(function))
+    module.dispose()
+    return {
+        key: (statistics.median(values), sorted(values)[int(0.9 * (len(values) - 1))])
+        for key, values in samples.items()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--programs", nargs="+", default=list(DEFAULT_PROGRAMS))
+    parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--ir2vec-steps", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    require_vocabulary()
+    suite = get_dataset("cgym-suite-v0")
+    rows = {}
+    for name in args.programs:
+        rows[name] = measure_program(
+            name, suite.benchmark(name).bitcode(), args.steps, args.ir2vec_steps, args.seed
+        )
+        print(f"{name}: done (load {os.getloadavg()[0]:.1f})", flush=True)
+    observations = [key for key in next(iter(rows.values())) if key != "pass"]
+    lines = [
+        provenance_line(),
+        "",
+        f"{args.steps} random pass actions a program (seed {args.seed}), IR2Vec after the first "
+        f"{args.ir2vec_steps}; libllvm {get_backend('libllvm').llvm_version}. Each cell: the "
+        "observation's median (p90) time ÷ the program's median pass time.",
+        "",
+        "| program | median pass (µs) | " + " | ".join(observations) + " |",
+        "|---|---:|" + "---:|" * len(observations),
+    ]
+    ratios: dict[str, list[float]] = {key: [] for key in observations}
+    for name, row in rows.items():
+        passed = row["pass"][0]
+        cells = []
+        for key in observations:
+            median, p90 = row[key]
+            ratios[key].append(median / passed)
+            cells.append(f"{median / passed:,.1f}× ({p90 / passed:,.1f}×)")
+        lines.append(f"| {name} | {passed * 1e6:,.0f} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| observation | median over programs | p90 over programs |",
+        "|---|---:|---:|",
+    ]
+    for key, values in ratios.items():
+        ordered = sorted(values)
+        lines.append(
+            f"| {key} | {statistics.median(values):,.1f}× "
+            f"| {ordered[int(0.9 * (len(ordered) - 1))]:,.1f}× |"
+        )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
