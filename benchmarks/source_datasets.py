@@ -39,14 +39,18 @@ def install_in_fresh_process(name: str, source: Path, root: Path, num_cpus: int)
         f"init_ray(num_cpus={num_cpus}); install({name!r}, source={str(source)!r}, progress=False)"
     )
     env = dict(os.environ, CGYM_DATASETS_DIR=str(root))
-    for attempt in range(3):  # on a loaded machine Ray's start-up can time out
+    for attempt in range(5):  # on a loaded machine Ray's start-up can time out
+        load_before = os.getloadavg()[0]
         done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
         if done.returncode == 0:
-            return json.loads((root / name / "recipe-build.json").read_text())
+            facts = json.loads((root / name / "recipe-build.json").read_text())
+            facts["load"] = [round(load_before, 1), round(os.getloadavg()[0], 1)]
+            return facts
         print(
             f"install of {name} failed (attempt {attempt + 1}): {done.stderr.strip()[-500:]}",
             file=sys.stderr,
         )
+        time.sleep(20)
     raise RuntimeError(f"could not install {name} from {source}")
 
 
@@ -108,6 +112,8 @@ def measure(name: str, source: Path) -> dict:
             install_bytes=directory_bytes(installed),
             build_s_1cpu=one["build_walltime_s"],
             build_s_2cpu=two["build_walltime_s"],
+            load_1cpu=one["load"],  # 1-minute load average before and after each install
+            load_2cpu=two["load"],
             clang_version=two["clang_version"],
             sources=two["sources"],
         )
@@ -116,6 +122,14 @@ def measure(name: str, source: Path) -> dict:
 
 def _size(n_bytes: int) -> str:
     return f"{n_bytes / 1024**2:.1f} MiB" if n_bytes >= 1024**2 else f"{n_bytes / 1024:.0f} KiB"
+
+
+def _load(row: dict, key: str) -> str:
+    """The 1-minute load average before and after an install, as `a-b`."""
+    if key not in row:
+        return "?"
+    low, high = sorted(row[key])
+    return f"{low:.0f}" if round(low) == round(high) else f"{low:.0f}-{high:.0f}"
 
 
 def render(rows: list[dict], command: str) -> str:
@@ -137,15 +151,16 @@ def render(rows: list[dict], command: str) -> str:
         "second run; *validates at Oz* those whose Oz build passes the behaviour check that searches and "
         "`validate` apply.",
         "",
-        "| dataset | programs | O0 instructions | Oz | O3 | install size | build, 1 CPU | build, 2 CPUs "
-        "| runs | deterministic | validates at Oz |",
+        "| dataset | programs | O0 instructions | Oz | O3 | install size | build, 1 CPU (load) "
+        "| build, 2 CPUs (load) | runs | deterministic | validates at Oz |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         t = row["totals"]
         lines.append(
             f"| {row['dataset']} | {row['programs']} | {t['O0']:,} | {t['Oz']:,} | {t['O3']:,} "
-            f"| {_size(row['install_bytes'])} | {row['build_s_1cpu']:.0f} s | {row['build_s_2cpu']:.0f} s "
+            f"| {_size(row['install_bytes'])} | {row['build_s_1cpu']:.0f} s ({_load(row, 'load_1cpu')}) "
+            f"| {row['build_s_2cpu']:.0f} s ({_load(row, 'load_2cpu')}) "
             f"| {row['runs']} | {row['deterministic']} | {row['validates_at_oz']} |"
         )
     lines += ["", "## Sources and what is not compared", ""]
@@ -179,15 +194,13 @@ def main() -> int:
     for spec in args.sources:
         name, _, folder = spec.partition("=")
         started = time.perf_counter()
-        rows.append(measure(name, Path(folder)))
-        print(
-            f"{name}: {json.dumps(rows[-1], default=str)} ({time.perf_counter() - started:.0f} s)",
-            flush=True,
-        )
-    measured = {row["dataset"] for row in rows}
-    rows = [row for row in kept if row["dataset"] not in measured] + rows
-    if args.rows:
-        args.rows.write_text(json.dumps(rows, indent=1))
+        row = measure(name, Path(folder))
+        print(f"{name}: {json.dumps(row)} ({time.perf_counter() - started:.0f} s)", flush=True)
+        rows = [r for r in rows if r["dataset"] != name] + [row]
+        kept = [r for r in kept if r["dataset"] != name]
+        if args.rows:  # after each dataset: a later failure loses nothing measured
+            args.rows.write_text(json.dumps(kept + rows, indent=1))
+    rows = kept + rows
     report = render(rows, "scripts/bench source_datasets " + " ".join(sys.argv[1:]))
     if args.out:
         args.out.write_text(report)
