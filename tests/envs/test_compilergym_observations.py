@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import cgym_ray  # noqa: F401
-from cgym_ray.errors import ObservationNotApplicable, UnknownSpaceError
+from cgym_ray.errors import CompilerError, ObservationNotApplicable, UnknownSpaceError
 from cgym_ray.llvm.programs import elf_text_size_bytes
 
 CRC32 = "benchmark://cgym-suite-v0/crc32"
@@ -99,4 +99,21 @@ def test_text_size_rewards_reach_exactly_one_at_oz_and_the_program_size_is_measu
     assert reward == pytest.approx(1.0)
     assert env.observation["TextSizeBytes"].tolist() == [sizes["Oz"]]
     assert 0 < env.observation["Buildtime"][0]
+    env.close()
+
+
+@pytest.mark.slow
+def test_text_size_rewards_agree_between_try_actions_play_and_step():
+    env = gym.make("llvm-v0", benchmark=CRC32, reward_space="TextSizeOz").unwrapped
+    env.reset()
+    actions = [env.action_space.index("sroa"), env.action_space.index("Oz")]
+    tried = env.try_actions(actions)
+    played = env.fork()
+    (step,) = played.play(actions[:1])
+    _, reward, *_ = env.step(actions[0])
+    assert tried[0] == pytest.approx(reward) == pytest.approx(step.reward)
+    assert tried[1] == pytest.approx(1.0)
+    with pytest.raises(CompilerError, match="cannot link programs"):
+        played.play(actions, patience=2)
+    played.close()
     env.close()
