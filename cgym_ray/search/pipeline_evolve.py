@@ -202,7 +202,7 @@ def pipeline_evolve(
     report: Report | None = None,
     population: int = 8,
     tournament: int = 3,
-    learned: int = 8,
+    learned: int = 12,
     crossover_probability: float = 0.1,
     max_elements: int = 400,
     check_behaviour: bool = True,

@@ -69,3 +69,14 @@ def test_the_coreset_tries_at_most_k_pipelines():
         lambda: gym.make("llvm-pipeline-ic-v0"), CRC32, Budget(steps=50), 0, pipelines=texts, k=1
     )
     assert result.steps == 1 and result.best_reward >= 1.0
+
+
+def test_the_shipped_learned_pipelines_are_valid_and_free_of_hazards():
+    from cgym_ray.llvm.pipelines import load_table
+    from cgym_ray.search.pipeline_coreset import default_pipelines
+
+    learned = default_pipelines()
+    assert 0 < len(learned) <= 50
+    for pipeline in learned:
+        load_table().check(pipeline)
+        assert not has_hazard(pipeline)
