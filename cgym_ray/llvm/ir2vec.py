@@ -63,7 +63,10 @@ class Vocabulary:
 
 
 # LLVM's seed vocabulary (75 dimensions: opcodes, types, operand kinds), at the release
-# tag of the libLLVM this package loads (karellen-llvm-core 23.1.4).
+# tag of the libLLVM this package loads (karellen-llvm-core 23.1.4). The sha256 is that of
+# the file's sectioned version (90,849 bytes; llvm-project commit 2a387fee), read where the
+# project was developed without access to GitHub: the first online install checks it
+# against the tag's file and refuses a mismatch, naming both hashes.
 LLVM_VOCABULARY = Vocabulary(
     file_name="seedEmbeddingVocab75D.json",
     url=(
