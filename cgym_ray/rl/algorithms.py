@@ -64,12 +64,6 @@ def algorithm_config(
             entropy_coeff=algorithm.entropy_coeff,
             **algorithm.options,
         )
-        .rl_module(
-            model_config=DefaultModelConfig(
-                fcnet_hiddens=list(algorithm.model.hidden),
-                fcnet_activation=algorithm.model.activation,
-            )
-        )
         .fault_tolerance(
             restart_failed_env_runners=True,
             restart_failed_sub_environments=True,
@@ -78,6 +72,20 @@ def algorithm_config(
         )
         .debugging(seed=job.seed, log_level="WARN")
     )
+    if job.observation == "programl_graph":  # a GNN: width hidden[0], len(hidden) layers
+        from cgym_ray.rl.gnn import graph_module_spec
+
+        model = algorithm.model
+        config = config.rl_module(
+            rl_module_spec=graph_module_spec(model.hidden[0], len(model.hidden))
+        )
+    else:
+        config = config.rl_module(
+            model_config=DefaultModelConfig(
+                fcnet_hiddens=list(algorithm.model.hidden),
+                fcnet_activation=algorithm.model.activation,
+            )
+        )
     if job.eval.interval and eval_env_config is not None:
         config = config.evaluation(
             evaluation_interval=job.eval.interval,

@@ -39,7 +39,8 @@ from cgym_ray.jobs.schema import (
     Strict,
 )
 
-Observation = Literal["autophase_history", "instcount"]  # the keys of rl.envs.RAW_OBSERVATION
+# The keys of rl.envs.RAW_OBSERVATION; programl_graph trains a GNN (rl/gnn.py, the graph extra).
+Observation = Literal["autophase_history", "instcount", "programl_graph"]
 
 
 class ModelSection(Strict):
@@ -168,6 +169,16 @@ class TrainJob(Strict):
         if ENV_SPECS[value.id][1] is None:
             raise ValueError(f"{value.id} has no reward to train on; use e.g. llvm-autophase-ic-v0")
         return value
+
+    @model_validator(mode="after")
+    def graph_policy_evaluation(self) -> TrainJob:
+        # Evaluation after training reads checkpoints through rl/policy.py, which observes vectors.
+        if self.observation == "programl_graph" and (self.eval.splits or self.eval.guided):
+            raise ValueError(
+                "observation: programl_graph: a graph policy is evaluated during training only "
+                "(eval.interval); set eval: {splits: {}} and leave out eval.guided"
+            )
+        return self
 
     @field_validator("actions", "start_from")
     @classmethod

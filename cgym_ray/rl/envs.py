@@ -46,7 +46,11 @@ RL_ENV_NAME = "cgym-llvm-rl-v0"
 INSTCOUNT_TOTAL_INSTS = 0  # index of TotalInsts in the InstCount vector
 RESET_ATTEMPTS = 5  # benchmarks tried in a row before a reset error is raised
 # The raw observation space each policy observation (`TrainJob.observation`) is computed from.
-RAW_OBSERVATION: dict[str, str] = {"autophase_history": "Autophase", "instcount": "InstCount"}
+RAW_OBSERVATION: dict[str, str] = {
+    "autophase_history": "Autophase",
+    "instcount": "InstCount",
+    "programl_graph": "ProgramlArrays",
+}
 
 
 def register_rl_env() -> str:
@@ -83,10 +87,17 @@ def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
         env = ConstrainedCommandline(env, list(env_config["actions"]))
     if env_config.get("terminal_action"):
         env = CommandlineWithTerminalAction(env)
-    env = (
-        AutophaseNormalized(env) if observation == "autophase_history" else InstCountNormalized(env)
-    )
-    env = ActionHistory(env, normalize_by=episode_length)
+    if observation == "programl_graph":  # padded graph arrays for the GNN (rl/gnn.py)
+        from cgym_ray.rl.graph_observation import GraphObservation
+
+        env = GraphObservation(env)
+    else:
+        env = (
+            AutophaseNormalized(env)
+            if observation == "autophase_history"
+            else InstCountNormalized(env)
+        )
+        env = ActionHistory(env, normalize_by=episode_length)
     env = gym.wrappers.TimeLimit(env, max_episode_steps=episode_length)
     record = env_config.get("record")
     if record:
