@@ -870,12 +870,16 @@ class LlvmEnv(gym.Env[Observation, int]):
     def __deepcopy__(self, memo: dict) -> LlvmEnv:
         raise TypeError("copy.deepcopy(env) cannot copy a compiler process; use env.fork()")
 
-    def fork(self) -> LlvmEnv:
-        """An independent copy of this environment in its current state (no replay)."""
+    def fork(self, new_process: bool = False) -> LlvmEnv:
+        """An independent copy of this environment in its current state (no replay).
+
+        The copy's module lives in the same compiler worker unless
+        `new_process=True` (see `CompilerSession.fork`).
+        """
         session = self._require_session()
         child = LlvmEnv.__new__(LlvmEnv)
         child.__dict__.update(self.__dict__)
-        child._session = session.fork()
+        child._session = session.fork(new_process=new_process)
         child.observation = _ObservationView(child)
         child.reward = _RewardView(child)
         child._trackers = {

@@ -3,21 +3,31 @@
     >>> session = CompilerSession.from_benchmark("benchmark://cgym-suite-v0/crc32")  # doctest: +SKIP
     >>> session.apply("mem2reg").instruction_count  # doctest: +SKIP
     142
-    >>> child = session.fork()  # an independent process with the same module  # doctest: +SKIP
+    >>> child = session.fork()  # an independent copy of the module, in the same worker  # doctest: +SKIP
 
 The module lives in a worker process (see `workers.py`): a compiler abort or a
 pass that never returns raises `StepFailed` naming the benchmark, the action
 and the cause, and leaves the caller's process running. Make a new session to
 go on.
+
+Forks share a worker. `fork()` copies the module inside the worker that
+holds it (`Module.copy`: a bitcode round trip that keeps use-list order, so
+the passes treat the copy exactly as the original); `fork(new_process=True)`
+forks the worker process instead. A step that kills a shared worker raises
+in the session that ran it, as always; every other session in that worker
+keeps the bitcode it started from and the passes applied since, and rebuilds
+its module in a new worker on its next call, so a sibling's crash costs it a
+replay, never its state.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from cgym_ray.errors import CompilerError
+from cgym_ray.errors import CompilerError, StepFailed
 from cgym_ray.llvm.actions import Action, ActionCatalogue
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.patience import PatienceRule
@@ -47,12 +57,15 @@ class _InProcessWorker:
         self.backend = backend
         self.alive = True
         self.pid = 0
+        self.sessions = 0
+        self.loads = 0
+        self.successor: _InProcessWorker | None = None
 
     def call(self, command: str, args: dict[str, Any], **_: object) -> Any:
         return getattr(self.server, f"do_{command}")(**args)
 
     def fork(self) -> _InProcessWorker:
-        raise CompilerError("fork() needs isolation='process'")
+        raise CompilerError("fork(new_process=True) needs isolation='process'")
 
     def kill(self) -> None:
         self.close()
@@ -82,10 +95,13 @@ class CompilerSession:
         self.isolation = isolation
         self.llvm_version = get_backend(backend).llvm_version
         self.history: list[str] = []
-        self.loads = 1  # benchmarks loaded by this worker, this one included
-        self._worker: WorkerProcess | _InProcessWorker = (
-            new_worker(backend) if isolation == "process" else _InProcessWorker(backend)
-        )
+        # What rebuilds this module in another worker: its bitcode, and the passes applied since.
+        self._origin = (bitcode, tuple(attributes))
+        self._applied: list[tuple[str, tuple[str, ...]]] = []
+        self._failed = False  # one of this session's own calls killed its worker
+        self._closed = False
+        self._worker = self._join(self._new_worker())
+        self._worker.loads += 1
         # Loading is not a step: it gets its own, generous limit.
         self._module_id = self._call(
             "load",
@@ -106,6 +122,61 @@ class CompilerSession:
     def _load_timeout_s(self) -> float:
         return max(self.timeout_s, LOAD_TIMEOUT_S)
 
+    def _new_worker(self) -> WorkerProcess | _InProcessWorker:
+        return (
+            new_worker(self.backend)
+            if self.isolation == "process"
+            else _InProcessWorker(self.backend)
+        )
+
+    def _join(self, worker: WorkerProcess | _InProcessWorker) -> WorkerProcess | _InProcessWorker:
+        worker.sessions += 1
+        return worker
+
+    def _restore(self) -> None:
+        """Rebuild this module in a live worker: another session's step killed the one we shared.
+
+        Siblings move to one successor worker; each loads its bitcode and
+        replays its passes there (in one request).
+        """
+        dead = self._worker
+        dead.sessions -= 1
+        successor = dead.successor
+        if successor is None or not successor.alive:
+            successor = dead.successor = self._new_worker()
+        self._worker = self._join(successor)
+        self._worker.loads += 1
+        bitcode, attributes = self._origin
+        self._module_id = self._call(
+            "load",
+            data=bitcode,
+            name=self.benchmark,
+            attributes=attributes,
+            action="(restore)",
+            timeout_s=self._load_timeout_s,
+        )
+        if not self._applied:
+            return
+        results = self._call(
+            "apply_sequence",
+            module_id=self._module_id,
+            actions=self._applied,
+            names=(),
+            changes=False,
+            step_timeout_s=self.timeout_s,
+            stop=None,
+            time_limit_s=None,
+            action="(restore)",
+            timeout_s=self.timeout_s * len(self._applied) + 5.0,
+        )
+        failed = [r for r in results if r.error is not None]
+        if failed or len(results) != len(self._applied):
+            self._failed = True
+            raise CompilerError(
+                f"{self.benchmark}: replaying {len(self._applied)} passes to restore this "
+                f"session after its worker died failed at {failed[0].action if failed else '?'}"
+            )
+
     def reload(self, bitcode: bytes, benchmark: str, attributes: Sequence[str] = ()) -> bool:
         """Start again from a newly loaded module, in the same worker when it can.
 
@@ -115,7 +186,7 @@ class CompilerSession:
         doing nothing, when the worker has died or served its
         `RELOADS_PER_WORKER` loads: then make a new session.
         """
-        if not self.alive or self.loads >= RELOADS_PER_WORKER:
+        if not self.alive or not self._worker.alive or self._worker.loads >= RELOADS_PER_WORKER:
             return False
         self._module_id, self.instruction_count = self._call(
             "reload",
@@ -128,7 +199,9 @@ class CompilerSession:
         )
         self.benchmark = benchmark
         self.history = []
-        self.loads += 1
+        self._origin = (bitcode, tuple(attributes))
+        self._applied = []
+        self._worker.loads += 1
         return True
 
     @classmethod
@@ -142,9 +215,12 @@ class CompilerSession:
         session.isolation = parent.isolation
         session.llvm_version = parent.llvm_version
         session.history = list(parent.history)
-        session.loads = 1
+        session._origin = parent._origin
+        session._applied = list(parent._applied)
+        session._failed = False
+        session._closed = False
         session.instruction_count = parent.instruction_count
-        session._worker = worker
+        session._worker = session._join(worker)
         session._module_id = module_id
         return session
 
@@ -159,14 +235,27 @@ class CompilerSession:
     def _call(
         self, command: str, *, action: str = "", timeout_s: float | None = None, **args: Any
     ) -> Any:
-        """The worker's answer to `command` with the named `args` (see `WorkerServer.do_<command>`)."""
-        return self._worker.call(
-            command,
-            args,
-            timeout_s=self.timeout_s if timeout_s is None else timeout_s,
-            benchmark=self.benchmark,
-            action=action or command,
-        )
+        """The worker's answer to `command` with the named `args` (see `WorkerServer.do_<command>`).
+
+        A worker another session killed is replaced first (see `_restore`); one
+        that dies in this call makes this session dead.
+        """
+        if not self._worker.alive and not self._failed and not self._closed:
+            self._restore()
+            if "module_id" in args:  # this session's module, now under a new id
+                args["module_id"] = self._module_id
+        try:
+            return self._worker.call(
+                command,
+                args,
+                timeout_s=self.timeout_s if timeout_s is None else timeout_s,
+                benchmark=self.benchmark,
+                action=action or command,
+            )
+        except StepFailed:
+            if not self._worker.alive:
+                self._failed = True
+            raise
 
     @property
     def catalogue(self) -> ActionCatalogue:
@@ -174,7 +263,12 @@ class CompilerSession:
 
     @property
     def alive(self) -> bool:
-        return self._worker.alive
+        """False once a step of this session killed its worker, or after `close`.
+
+        A worker killed by another session's step leaves this one alive: its
+        next call rebuilds its module (see `_restore`).
+        """
+        return not self._failed and not self._closed
 
     @property
     def worker_pid(self) -> int:
@@ -201,6 +295,7 @@ class CompilerSession:
         result.walltime_s = time.perf_counter() - started
         result.action = resolved.name
         self.history.append(resolved.name)
+        self._applied.append((resolved.pipeline, tuple(resolved.attributes)))
         self.instruction_count = result.instruction_count
         return result
 
@@ -259,6 +354,7 @@ class CompilerSession:
                 error = result.error.to_exception(prefix=f"{action.name}: ")
                 break
             self.history.append(action.name)
+            self._applied.append((action.pipeline, tuple(action.attributes)))
             self.instruction_count = result.instruction_count
             result.action = action.name
             result.walltime_s += overhead_s
@@ -294,13 +390,39 @@ class CompilerSession:
             raise CompilerError(f"unknown measurement(s) {unknown}; known: {sorted(MEASUREMENTS)}")
         return self._call("measure", module_id=self._module_id, names=names)
 
-    def fork(self) -> CompilerSession:
-        """An independent copy, in its own process, of this session's current state."""
+    def fork(self, new_process: bool = False) -> CompilerSession:
+        """An independent copy of this session's current state.
+
+        By default a copy of the module in the same worker (a fraction of a
+        millisecond on small programs; see the module docstring for what a
+        crash then costs its siblings). `new_process=True` forks the worker
+        process (milliseconds), for a copy that shares nothing with this one.
+        Either way the same actions give the same IR as on this session.
+        """
+        if not new_process:
+            return CompilerSession._adopt(
+                self, self._worker, self._call("copy", module_id=self._module_id)
+            )
+        if not self._worker.alive and not self._failed:
+            self._restore()
         return CompilerSession._adopt(self, self._worker.fork(), self._module_id)
 
     def close(self) -> None:
-        if self._worker.alive:
-            self._worker.close()
+        """Free this module; the worker ends with the last session that holds a module in it."""
+        if self._closed:
+            return
+        self._closed = True
+        worker = self._worker
+        worker.sessions -= 1
+        if not worker.alive or getattr(worker, "owner_pid", os.getpid()) != os.getpid():
+            return
+        if worker.sessions <= 0:
+            worker.close()
+            return
+        try:
+            worker.call("dispose", {"module_id": self._module_id}, timeout_s=self._load_timeout_s)
+        except CompilerError:
+            pass
 
     def __enter__(self) -> CompilerSession:
         return self

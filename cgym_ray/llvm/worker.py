@@ -266,6 +266,10 @@ class WorkerServer:
     def do_clone(self, module_id: int) -> int:
         return self._add(self.modules[module_id].clone())
 
+    def do_copy(self, module_id: int) -> int:
+        """A copy the passes treat exactly as the original (an in-worker fork; see `Module.copy`)."""
+        return self._add(self.modules[module_id].copy())
+
     def do_dispose(self, module_id: int) -> None:
         self.fingerprints.pop(module_id, None)
         module = self.modules.pop(module_id, None)

@@ -4,6 +4,9 @@ Starting a Python process that loads libLLVM takes a few hundred
 milliseconds, so each process keeps one idle *template* worker per backend
 and makes every new worker by forking it (a few milliseconds). A forked worker
 is an independent process: killing it, or its parent, leaves the others alone.
+A worker can hold several sessions' modules (`CompilerSession.fork` copies a
+module inside its worker); it counts them, and the sessions replace it when
+it dies (see `session.py`).
 """
 
 from __future__ import annotations
@@ -94,7 +97,7 @@ def _pid_gone(pid: int, within_s: float) -> bool:
 
 
 class WorkerProcess:
-    """A handle on one worker process. Not thread-safe: one call at a time."""
+    """A handle on one worker process; calls from several threads take turns."""
 
     def __init__(
         self,
@@ -109,6 +112,11 @@ class WorkerProcess:
         self.stderr_path = stderr_path
         self.backend = backend
         self._popen = popen
+        self._lock = threading.Lock()  # one request and its reply at a time
+        self.owner_pid = os.getpid()  # a process forked from the caller must not use this channel
+        self.sessions = 0  # sessions with a module in this worker
+        self.loads = 0  # benchmarks loaded here (see `session.RELOADS_PER_WORKER`)
+        self.successor: WorkerProcess | None = None  # where its sessions went after it died
         self.alive = True
         self.progress: StepProgress | None = None  # shared with a forked worker
         self.info: Any = None  # what a spawned worker reports at start-up
@@ -143,6 +151,10 @@ class WorkerProcess:
 
     def fork(self) -> WorkerProcess:
         """A new, independent worker holding copies of all this worker's modules."""
+        with self._lock:
+            return self._fork()
+
+    def _fork(self) -> WorkerProcess:
         parent_sock, child_sock = socket.socketpair()
         stderr_path = scratch_dir() / f"worker-{os.getpid()}-{id(parent_sock):x}.stderr"
         progress, progress_fd = StepProgress.create()
@@ -180,15 +192,16 @@ class WorkerProcess:
         this handle is dead afterwards. Errors the worker survives (a bad
         pipeline, say) are raised as the same exception class here.
         """
-        if not self.alive:
-            raise errors.CompilerError(
-                f"the compiler worker for {benchmark or 'this session'} has already died"
-            )
-        try:
-            send_message(self.sock, pack_request(Request(command, args, current_cpu())))
-        except ChannelClosed:
-            self._died(benchmark, action or command)
-        return self._receive(timeout_s, benchmark, action or command)
+        with self._lock:
+            if not self.alive:
+                raise errors.CompilerError(
+                    f"the compiler worker for {benchmark or 'this session'} has already died"
+                )
+            try:
+                send_message(self.sock, pack_request(Request(command, args, current_cpu())))
+            except ChannelClosed:
+                self._died(benchmark, action or command)
+            return self._receive(timeout_s, benchmark, action or command)
 
     def _receive(self, timeout_s: float | None, benchmark: str, action: str) -> Any:
         try:

@@ -62,6 +62,17 @@ class LibLLVMModule(Module):
             self._backend, self._context, self._lib.LLVMCloneModule(self._handle())
         )
 
+    def copy(self) -> LibLLVMModule:
+        """A bitcode round trip in memory, with use-list order (see `LibLLVMBackend.__init__`).
+
+        Exact for the passes: on every suite program, the same actions after a
+        copy give the IR of the original, but for the numbers LLVM appends
+        to clashing local names (each function counts them in a counter no
+        API copies). Costs about as much as a clone.
+        """
+        buffer = self._lib.LLVMWriteBitcodeToMemoryBuffer(self._handle())
+        return self._backend.parse(buffer, MODULE_NAME)
+
     def run_pipeline(self, pipeline: str) -> None:
         ref = self._handle()
         error = self._lib.LLVMRunPasses(
@@ -210,6 +221,23 @@ def _buffer_bytes(lib: ctypes.CDLL, buffer: int) -> bytes:
     return ctypes.string_at(lib.LLVMGetBufferStart(buffer), lib.LLVMGetBufferSize(buffer))
 
 
+_options_set: set[str] = set()
+
+
+def _keep_use_list_order(llvm: LibLLVM) -> None:
+    """Make bitcode keep each value's use-list order (as `opt` writes it), once a process.
+
+    A module read back from such bitcode is one the passes walk in the same
+    order (see `LibLLVMModule.copy`). LLVM ends the process when an option is
+    given twice, hence the set.
+    """
+    option = "-preserve-bc-uselistorder"
+    if option not in _options_set:
+        argv = (ctypes.c_char_p * 2)(b"cgym-ray", option.encode())
+        llvm.lib.LLVMParseCommandLineOptions(2, argv, None)
+        _options_set.add(option)
+
+
 class LibLLVMBackend(Backend):
     name = "libllvm"
 
@@ -222,6 +250,7 @@ class LibLLVMBackend(Backend):
         self.llvm.lib.LLVMPassBuilderOptionsSetVerifyEach(self.pass_options, False)
         self._target_machines: dict[bytes, int] = {}
         self._actions = None
+        _keep_use_list_order(self.llvm)
         self._options: tuple[str, ...] = ()
 
     def set_options(self, options: tuple[str, ...]) -> None:
@@ -233,10 +262,16 @@ class LibLLVMBackend(Backend):
         self._options = options
 
     def load(self, data: bytes, name: str) -> LibLLVMModule:
+        buffer = self.llvm.lib.LLVMCreateMemoryBufferWithMemoryRangeCopy(
+            data, len(data), name.encode()
+        )
+        return self.parse(buffer, name)
+
+    def parse(self, buffer: int, name: str) -> LibLLVMModule:
+        """The module in an LLVM memory buffer (bitcode or IR text), which this takes over."""
         lib = self.llvm.lib
         context = _Context(self.llvm)
         # LLVMParseIRInContext reads bitcode and text alike, and takes the buffer.
-        buffer = lib.LLVMCreateMemoryBufferWithMemoryRangeCopy(data, len(data), name.encode())
         module = c_void_p()
         message = c_void_p()
         if lib.LLVMParseIRInContext(

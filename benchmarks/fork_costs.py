@@ -1,0 +1,113 @@
+"""Fork inside the worker vs a new worker process vs replaying the episode, side by side.
+
+    scripts/bench fork_costs [--steps 40] [--repeats 30] [--out results/fork.md]
+
+For each program, one env (`llvm-v0`, reward IrInstructionCountOz) plays
+`--steps` random actions (the O1/O2/O3/Oz macros included, as a search draws
+them; a second row without them). Then, in turns so that load hits all
+three alike: `env.fork()` (a copy of the module inside the worker),
+`env.fork(new_process=True)` (a forked worker process) and a replay of the
+episode (`env.apply(state)`: a warm reset and the actions in one request).
+Medians over `--repeats` turns; the machine's load is written beside them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import gymnasium as gym
+import numpy as np
+from _provenance import provenance_line
+
+import cgym_ray  # noqa: F401
+from cgym_ray.datasets import get_dataset
+
+PROGRAMS = [
+    "benchmark://cgym-suite-v0/crc32",
+    "benchmark://cbench-src-v1/crc32",
+    "benchmark://cgym-suite-v0/dijkstra",
+    "benchmark://cgym-suite-v0/matmul",
+]
+
+
+def _installed(dataset: str) -> bool:
+    try:
+        get_dataset(dataset).benchmark_names()
+    except Exception:  # not installed here: its rows are left out
+        return False
+    return True
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    result = call()
+    elapsed = time.perf_counter() - started
+    if hasattr(result, "close"):
+        result.close()
+    return elapsed
+
+
+def measure(uri: str, steps: int, repeats: int, macros: bool, seed: int) -> dict:
+    env = gym.make("llvm-v0", benchmark=uri, reward_space="IrInstructionCountOz").unwrapped
+    env.reset()
+    rng = np.random.default_rng(seed)
+    allowed = [i for i, a in enumerate(env.action_space.catalogue) if macros or not a.is_macro]
+    env.play([int(a) for a in rng.choice(allowed, size=steps)])
+    state = env.state
+    replay_env = gym.make("llvm-v0", benchmark=uri, reward_space="IrInstructionCountOz").unwrapped
+    replay_env.apply(state)  # warm: the worker and the references exist
+    times: dict[str, list[float]] = {"in_worker": [], "process": [], "replay": []}
+    for _ in range(repeats):
+        times["in_worker"].append(timed(env.fork))
+        times["process"].append(timed(lambda: env.fork(new_process=True)))
+        times["replay"].append(timed(lambda: replay_env.apply(state)))
+    env.close()
+    replay_env.close()
+    medians = {k: statistics.median(v) for k, v in times.items()}
+    return {"uri": uri, "macros": macros, "steps": len(env.actions), **medians}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=40)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path("results/fork.md"))
+    args = parser.parse_args()
+    programs = [p for p in PROGRAMS if _installed(p.split("/")[2])]
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    rows = [
+        measure(uri, args.steps, args.repeats, macros, args.seed)
+        for uri in programs
+        for macros in (True, False)
+    ]
+    load_after = Path("/proc/loadavg").read_text().split()[:3]
+    lines = [
+        "| program | actions | in-worker fork (ms) | process fork (ms) | replay (ms) "
+        "| replay ÷ in-worker | process ÷ in-worker |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['uri'].removeprefix('benchmark://')} | {row['steps']} "
+            f"{'with' if row['macros'] else 'without'} macros "
+            f"| {row['in_worker'] * 1e3:.3f} | {row['process'] * 1e3:.2f} | {row['replay'] * 1e3:.2f} "
+            f"| {row['replay'] / row['in_worker']:.0f}× | {row['process'] / row['in_worker']:.0f}× |"
+        )
+    table = "\n".join(lines)
+    print(table)
+    print(f"load average before {' '.join(load_before)}, after {' '.join(load_after)}")
+    if args.out:
+        args.out.write_text(
+            "# Fork: inside the worker, a new worker process, or a replay\n\n"
+            f"{provenance_line()}\n\n{table}\n\n"
+            f"Load average (1, 5, 15 min) before: {' '.join(load_before)}; "
+            f"after: {' '.join(load_after)}.\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
