@@ -9,6 +9,8 @@ three alike: `env.fork()` (a copy of the module inside the worker),
 `env.fork(new_process=True)` (a forked worker process) and a replay of the
 episode (`env.apply(state)`: a warm reset and the actions in one request).
 Medians over `--repeats` turns; the machine's load is written beside them.
+The copy and the replay are also timed in this process (isolation="none") in
+CPU seconds of the calling thread, which load does not stretch.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import numpy as np
 from _provenance import provenance_line
 
 import cgym_ray  # noqa: F401
-from cgym_ray.datasets import get_dataset
+from cgym_ray.datasets import get_benchmark
 
 PROGRAMS = [
     "benchmark://cgym-suite-v0/crc32",
@@ -33,18 +35,18 @@ PROGRAMS = [
 ]
 
 
-def _installed(dataset: str) -> bool:
+def _installed(uri: str) -> bool:
     try:
-        get_dataset(dataset).benchmark_names()
+        get_benchmark(uri).bitcode()
     except Exception:  # not installed here: its rows are left out
         return False
     return True
 
 
-def timed(call) -> float:
-    started = time.perf_counter()
+def timed(call, clock=time.perf_counter) -> float:
+    started = clock()
     result = call()
-    elapsed = time.perf_counter() - started
+    elapsed = clock() - started
     if hasattr(result, "close"):
         result.close()
     return elapsed
@@ -66,6 +68,17 @@ def measure(uri: str, steps: int, repeats: int, macros: bool, seed: int) -> dict
         times["replay"].append(timed(lambda: replay_env.apply(state)))
     env.close()
     replay_env.close()
+    # The same in this process (isolation="none"), timed in CPU seconds of this thread:
+    # what the copy and the replay cost, whatever the load.
+    inproc = gym.make(
+        "llvm-v0", benchmark=uri, reward_space="IrInstructionCountOz", isolation="none"
+    ).unwrapped
+    inproc.apply(state)
+    times["cpu_in_worker"], times["cpu_replay"] = [], []
+    for _ in range(repeats):
+        times["cpu_in_worker"].append(timed(inproc.fork, time.thread_time))
+        times["cpu_replay"].append(timed(lambda: inproc.apply(state), time.thread_time))
+    inproc.close()
     medians = {k: statistics.median(v) for k, v in times.items()}
     return {"uri": uri, "macros": macros, "steps": len(env.actions), **medians}
 
@@ -77,7 +90,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=Path("results/fork.md"))
     args = parser.parse_args()
-    programs = [p for p in PROGRAMS if _installed(p.split("/")[2])]
+    programs = [p for p in PROGRAMS if _installed(p)]
     load_before = Path("/proc/loadavg").read_text().split()[:3]
     rows = [
         measure(uri, args.steps, args.repeats, macros, args.seed)
@@ -87,15 +100,18 @@ def main() -> None:
     load_after = Path("/proc/loadavg").read_text().split()[:3]
     lines = [
         "| program | actions | in-worker fork (ms) | process fork (ms) | replay (ms) "
-        "| replay ÷ in-worker | process ÷ in-worker |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| replay ÷ in-worker | process ÷ in-worker | copy, CPU (ms) | replay, CPU (ms) "
+        "| replay ÷ copy, CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
             f"| {row['uri'].removeprefix('benchmark://')} | {row['steps']} "
             f"{'with' if row['macros'] else 'without'} macros "
             f"| {row['in_worker'] * 1e3:.3f} | {row['process'] * 1e3:.2f} | {row['replay'] * 1e3:.2f} "
-            f"| {row['replay'] / row['in_worker']:.0f}× | {row['process'] / row['in_worker']:.0f}× |"
+            f"| {row['replay'] / row['in_worker']:.0f}× | {row['process'] / row['in_worker']:.0f}× "
+            f"| {row['cpu_in_worker'] * 1e3:.3f} | {row['cpu_replay'] * 1e3:.2f} "
+            f"| {row['cpu_replay'] / row['cpu_in_worker']:.0f}× |"
         )
     table = "\n".join(lines)
     print(table)
