@@ -136,9 +136,9 @@ def test_reload_keeps_the_worker_and_starts_afresh(suite_bitcode):
 
 def test_reload_declines_after_its_quota_or_a_crash(crc32_bitcode):
     session = CompilerSession(crc32_bitcode, "crc32")
-    session.loads = RELOADS_PER_WORKER
+    session._worker.loads = RELOADS_PER_WORKER  # loads are counted per worker
     assert not session.reload(crc32_bitcode, "crc32")
-    session.loads = 1
+    session._worker.loads = 1
     with pytest.raises(CompilerAbort):
         session.apply(Action("boom", "cgym-inject-abort"))
     assert not session.reload(crc32_bitcode, "crc32")

@@ -117,10 +117,11 @@ class IncrementalCompiler:
 
     Going back to the start is a reload of the bitcode into the same worker
     (a few ms, and exactly the module a fresh load gives). A checkpoint
-    inside the pipeline is a fork of the worker process: a fork holds the
-    module exactly as it was, where a cloned module is not the same input to
-    every pass (a clone of expr_calc's O0 module gives different IR under
-    -Oz). Checkpoints go before the last large segment
+    inside the pipeline is a fork of the worker process
+    (`fork(new_process=True)`): it holds the module bit for bit as it was,
+    where a cloned module is not the same input to every pass (a clone of
+    expr_calc's O0 module gives different IR under -Oz), and an in-worker
+    copy differs in the numbers of clashing names (so in `IrSha1`). Checkpoints go before the last large segment
     (`LARGE_SEGMENT_ELEMENTS`; for -Oz's pipeline the late function
     pipeline), or before every segment with `every_segment=True`, and are
     kept by the texts of the segments before them, up to `max_checkpoints`
@@ -189,13 +190,13 @@ class IncrementalCompiler:
             base = self.checkpoints.pop(saved)
             self.checkpoints[saved] = base  # most recently used
             self.session.close()
-            self.session = base.fork()
+            self.session = base.fork(new_process=True)
         else:
             self._restart()
         return len(saved)
 
     def _save(self, key: tuple[str, ...]) -> None:
-        self.checkpoints[key] = self.session.fork()
+        self.checkpoints[key] = self.session.fork(new_process=True)
         while len(self.checkpoints) > self.max_checkpoints:
             oldest = next(iter(self.checkpoints))
             self.checkpoints.pop(oldest).close()
@@ -236,7 +237,7 @@ class IncrementalCompiler:
     def fork(self) -> IncrementalCompiler:
         """An independent copy: the current module is forked; the checkpoints stay with this one."""
         child = IncrementalCompiler(
-            self.session.fork(),
+            self.session.fork(new_process=True),
             self.bitcode,
             self.attributes,
             self.every_segment,
