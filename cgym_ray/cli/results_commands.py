@@ -161,6 +161,22 @@ def export(args: argparse.Namespace) -> int:
         print(f"wrote {rows} episodes to {args.output}")
     elif args.to == "rllib":
         print(f"wrote {store.export_rllib(args.output, **filters)}")
+    elif args.to == "best":
+        from cgym_ray.store.best import export_best
+
+        best = export_best(
+            store,
+            args.output,
+            run_ids=filters["run_id"],
+            benchmarks=filters["benchmark"],
+            tries=args.tries,
+            check_behaviour=not args.no_behaviour,
+        )
+        for line in best.skipped:
+            print(f"skipped {line}", file=sys.stderr)
+        print(
+            f"wrote the best validated result of {best.rows} programs to {best.parquet} and {best.jsonl}"
+        )
     else:
         dataset = store.export_minari(
             args.output, num_actions=args.num_actions, minari_root=args.minari_root, **filters
@@ -248,17 +264,30 @@ def register(commands) -> None:
     p = _add(
         sub,
         "export",
-        "episodes as CompilerGym CSV, RLlib offline Parquet, or a Minari dataset",
+        "episodes as CompilerGym CSV, RLlib offline Parquet, a Minari dataset, or the best "
+        "validated pass list or pipeline per program with its IR (Parquet + JSONL)",
         [
             "cgym-ray results export compilergym-csv random.csv --run 3f2a9c",
             "cgym-ray results export rllib offline/ --benchmark benchmark://cgym-suite-v0/crc32",
             "cgym-ray results export minari cgym/crc32-random-v0 --num-actions 124",
+            "cgym-ray results export best best/ --run 3f2a9c   # best/best.parquet, best/best.jsonl",
         ],
         export,
     )
-    p.add_argument("to", choices=("compilergym-csv", "rllib", "minari"), help="output format")
-    p.add_argument("output", help="CSV file, RLlib directory, or Minari dataset id")
+    p.add_argument(
+        "to", choices=("compilergym-csv", "rllib", "minari", "best"), help="output format"
+    )
+    p.add_argument(
+        "output", help="CSV file, RLlib directory, Minari dataset id, or best/ directory"
+    )
     p.add_argument("--run", action="append", help="a run to export (repeatable; default: all)")
     p.add_argument("--benchmark", action="append", help="a benchmark URI (repeatable)")
     p.add_argument("--num-actions", type=int, help="Minari: size of the Discrete action space")
     p.add_argument("--minari-root", help="Minari: datasets directory (default: Minari's)")
+    p.add_argument(
+        "--tries",
+        type=int,
+        default=5,
+        help="best: candidates replayed per program before giving up",
+    )
+    p.add_argument("--no-behaviour", action="store_true", help="best: skip running the programs")
