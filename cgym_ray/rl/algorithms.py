@@ -1,9 +1,10 @@
 """A `TrainJob` -> an RLlib `AlgorithmConfig` (new API stack): PPO or APPO.
 
-Fault tolerance is on in every config: a compiler error inside an env raises
-`StepFailedRecreateEnvError` (see `envs.RecreateOnCompilerError`), which RLlib
-answers by rebuilding that env (`restart_failed_sub_environments`); an env
-runner process that dies anyway is restarted (`restart_failed_env_runners`).
+Fault tolerance is on in every config: a compiler error inside an env ends
+its episode (see `envs.CompilerErrorPolicy`), or with `on_compiler_error:
+recreate` raises `StepFailedRecreateEnvError`, which RLlib answers by
+rebuilding that env (`restart_failed_sub_environments`); an env runner process
+that dies anyway is restarted (`restart_failed_env_runners`).
 """
 
 from __future__ import annotations

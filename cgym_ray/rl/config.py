@@ -126,7 +126,8 @@ class TrainJob(Strict):
     episode_length: int = Field(default=45, gt=0)
     terminal_action: bool = False
     actions: list[str] | None = Field(
-        default=None, description="action names; default: every pass (macros too with macro_actions)"
+        default=None,
+        description="action names; default: every pass (macros too with macro_actions)",
     )
     macro_actions: bool = Field(
         default=False,
@@ -139,9 +140,10 @@ class TrainJob(Strict):
         "policy learns what improves on them; it plays them first wherever it runs",
     )
     on_compiler_error: Literal["recreate", "terminate"] = Field(
-        default="recreate",
-        description="recreate: drop the episode and rebuild the env (RLlib's "
-        "StepFailedRecreateEnvError); terminate: end the episode with reward 0",
+        default="terminate",
+        description="terminate: end the episode with reward 0 and go on sampling; recreate: "
+        "drop the episode and rebuild the env (RLlib's StepFailedRecreateEnvError, which "
+        "restarts the env runner's whole sample)",
     )
     record_training: bool = Field(default=True, description="training episodes go to the store")
     algorithm: AlgorithmSection = Field(default_factory=AlgorithmSection)

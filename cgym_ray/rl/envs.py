@@ -16,10 +16,12 @@ The stack, inside out: the LLVM env (its compiler in a killable worker
 process, a benchmark drawn per episode from `benchmarks` with the env's seeded
 generator), optional fault injection (tests), optional action subset,
 optional terminal action, the normalised features plus the action history, a
-fixed episode length, the store recorder, and (`on_compiler_error:
-recreate`) a wrapper that turns a compiler abort or hang into RLlib's
-`StepFailedRecreateEnvError`, so the env runner drops the episode, rebuilds
-the env and keeps sampling.
+fixed episode length, the store recorder, and `CompilerErrorPolicy`. By
+default (`on_compiler_error: terminate`) a compiler abort or hang ends the
+episode there (terminated, reward 0, the cause in `info["error"]`) and the next
+reset starts a new compiler: sampling goes on without a pause. With `recreate`
+it raises RLlib's `StepFailedRecreateEnvError` instead, and RLlib drops the
+env runner's whole sample in progress and starts it again.
 """
 
 from __future__ import annotations
@@ -112,9 +114,8 @@ def make_rl_env(env_config: Mapping[str, Any]) -> gym.Env:
             worker,
             record.get("observation"),
         )
-    if env_config.get("on_compiler_error", "recreate") == "recreate":
-        env = RecreateOnCompilerError(env)
-    return env
+    recreate = env_config.get("on_compiler_error", "terminate") == "recreate"
+    return CompilerErrorPolicy(env, recreate=recreate)
 
 
 class InstCountNormalized(gym.ObservationWrapper):
@@ -205,20 +206,29 @@ class FaultInjection(gym.Wrapper):
             session.resolve = original
 
 
-class RecreateOnCompilerError(gym.Wrapper):
-    """A compiler abort/hang/crash raises `StepFailedRecreateEnvError`: RLlib drops the episode
-    fragment and rebuilds the env, instead of learning from an episode the compiler cut short.
+class CompilerErrorPolicy(gym.Wrapper):
+    """What a compiler failure does to training.
 
-    A benchmark that fails to load at reset is skipped for another one (a reset error
-    would make RLlib recreate the env and retry the same seeded draw forever).
+    A step the compiler failed (abort, hang, crash) has already ended its
+    episode (terminated, reward 0, `info["error"]`); with `recreate=True` it
+    raises `StepFailedRecreateEnvError` instead, so RLlib drops the episode
+    fragment and rebuilds the env (and, in RLlib 2.60, restarts the env
+    runner's whole `sample()`: a 1 % abort rate then stalls sampling).
+    Either way, a benchmark that fails to load at reset is skipped for another
+    one (a reset error would make RLlib recreate the env and retry the same
+    seeded draw forever).
     """
+
+    def __init__(self, env: gym.Env, recreate: bool = False) -> None:
+        super().__init__(env)
+        self.recreate = recreate
 
     def step(self, action):
         from ray.rllib.env.env_errors import StepFailedRecreateEnvError
 
         observation, reward, terminated, truncated, info = self.env.step(action)
         error = info.get("error")
-        if error is not None:
+        if error is not None and self.recreate:
             raise StepFailedRecreateEnvError(
                 f"compiler {error.get('cause', 'error')} on {error.get('action')}: {error.get('message')}"
             )

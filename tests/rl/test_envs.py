@@ -91,6 +91,18 @@ def test_compiler_abort_raises_recreate_env_error():
         env.close()
 
 
+def test_by_default_a_compiler_abort_ends_the_episode_and_the_next_one_runs():
+    changes = {"fault_injection": {"every_n_steps": 1, "kind": "abort"}}
+    env = make_rl_env({k: v for k, v in config(**changes).items() if k != "on_compiler_error"})
+    try:
+        env.reset(seed=0)
+        _, reward, terminated, _, info = env.step(0)
+        assert terminated and reward == 0.0 and info["error"]["cause"] == "abort"
+        env.reset()  # a new compiler worker
+    finally:
+        env.close()
+
+
 def test_terminate_mode_ends_the_episode_instead():
     env = make_rl_env(
         config(fault_injection={"every_n_steps": 1, "kind": "abort"}, on_compiler_error="terminate")
@@ -112,8 +124,12 @@ def test_start_from_plays_oz_at_reset_and_rewards_only_what_follows():
         assert inner.commandline() == "Oz"
         raw.reset(options={"benchmark": CRC32})
         raw.step("Oz")
-        assert np.allclose(observation, policy_observation(raw.observation["Autophase"],
-                                                           np.zeros(env.action_space.n), "autophase_history", 3))
+        assert np.allclose(
+            observation,
+            policy_observation(
+                raw.observation["Autophase"], np.zeros(env.action_space.n), "autophase_history", 3
+            ),
+        )
         returned = sum(env.step(action)[1] for action in (0, 1, 2))
         # Oz's own reward (1.0: the reward is IrInstructionCountOz) is not the agent's.
         assert inner.episode_reward - returned == pytest.approx(1.0)
