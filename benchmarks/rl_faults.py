@@ -8,7 +8,8 @@ the other: clean, and with an injected compiler abort at every 100th step of
 an env's life (1 %) under the default `on_compiler_error: terminate` (the env
 ends the episode). Not run: the same aborts with `recreate`, where RLlib
 restarts the env runner's 200-step sample at each abort and the rebuilt env
-aborts again 100 steps later, so no sample would ever finish. Per iteration: the mean training episode return and the env steps
+(its step counter at 0) aborts again 100 steps later, so no sample would
+ever finish. Per iteration: the mean training episode return and the env steps
 sampled; per run: steps per second and the failures seen. The load average is
 written beside the figures.
 """
