@@ -2,9 +2,9 @@
 
     scripts/bench rl_faults [--iterations 12] [--out results/rl_faults.md]
 
-Two short PPO runs of configs/ppo-smoke.yaml (four small programs, 10-step
-episodes, one env runner, 200 steps an iteration), the same seed, one after
-the other: clean, and with an injected compiler abort at every 100th step of
+Short PPO runs of configs/ppo-smoke.yaml (four small programs, 10-step
+episodes, one env runner, 200 steps an iteration), for each of `--seeds`
+(the spread between seeds is the noise), one after the other: clean, and with an injected compiler abort at every 100th step of
 an env's life (1 %) under the default `on_compiler_error: terminate` (the env
 ends the episode). Not run: the same aborts with `recreate`, where RLlib
 restarts the env runner's 200-step sample at each abort and the rebuilt env
@@ -35,12 +35,13 @@ RUNS = {
 }
 
 
-def train(name: str, overrides: list[str], iterations: int, scratch: Path) -> dict:
+def train(name: str, overrides: list[str], iterations: int, seed: int, scratch: Path) -> dict:
     job = load_job(
         CONFIG,
         [
             f"store.path={scratch / 'store'}",
-            f"output.dir={scratch / name.replace(' ', '_').replace('%', 'pct')}",
+            f"output.dir={scratch / name.replace(' ', '_').replace('%', 'pct')}-{seed}",
+            f"seed={seed}",
             f"iterations={iterations}",
             "algorithm.train_batch_size=200",
             "checkpoint_every=0",
@@ -55,7 +56,7 @@ def train(name: str, overrides: list[str], iterations: int, scratch: Path) -> di
     log = Path(job.output_dir) / "training.jsonl"
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     return {
-        "name": name,
+        "name": f"{name}, seed {seed}",
         "returns": [line.get("episode_return_mean") for line in lines],
         "env_steps": summary.env_steps,
         "steps_per_s": summary.env_steps_per_second,
@@ -69,13 +70,15 @@ def train(name: str, overrides: list[str], iterations: int, scratch: Path) -> di
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=12)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--out", type=Path, default=Path("results/rl_faults.md"))
     args = parser.parse_args()
     os.environ["CGYM_FAULT_INJECTION"] = "1"  # init_ray passes it on to the env runners
     header = provenance_line()
     with tempfile.TemporaryDirectory(prefix="rl-faults-") as scratch:
         rows = [
-            train(name, overrides, args.iterations, Path(scratch))
+            train(name, overrides, args.iterations, seed, Path(scratch))
+            for seed in args.seeds
             for name, overrides in RUNS.items()
         ]
     lines = [
