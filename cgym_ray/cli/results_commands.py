@@ -13,29 +13,24 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
+# The store (pyarrow, its dataset layer, pandas, duckdb) is imported by the
+# commands that use it, so that every other `cgym-ray` command starts without it.
+if TYPE_CHECKING:
+    import pyarrow as pa
 
-from cgym_ray.store import (
-    QueryError,
-    StoreError,
-    StoreNotFound,
-    TrajectoryStore,
-    UnknownRun,
-    default_store_path,
-)
-
-USAGE_ERRORS = (QueryError, StoreNotFound, UnknownRun)
+    from cgym_ray.store import TrajectoryStore
 
 
 def _handles_store_errors(handler: Callable[[argparse.Namespace], int]):
     @functools.wraps(handler)
     def wrapped(args: argparse.Namespace) -> int:
+        from cgym_ray.store import QueryError, StoreError, StoreNotFound, UnknownRun
+
         try:
             return handler(args)
-        except USAGE_ERRORS as error:
+        except (QueryError, StoreNotFound, UnknownRun) as error:
             print(f"cgym-ray results: error: {error}", file=sys.stderr)
             return 2
         except StoreError as error:
@@ -46,6 +41,8 @@ def _handles_store_errors(handler: Callable[[argparse.Namespace], int]):
 
 
 def _open(args: argparse.Namespace) -> TrajectoryStore:
+    from cgym_ray.store import TrajectoryStore, default_store_path
+
     store = TrajectoryStore.open(args.store or default_store_path(), create=False)
     for writer in store.dead_writers:
         print(f"note: {writer.message()}", file=sys.stderr)
@@ -100,6 +97,8 @@ def list_runs(args: argparse.Namespace) -> int:
 
 @_handles_store_errors
 def show(args: argparse.Namespace) -> int:
+    import pyarrow.compute as pc
+
     store = _open(args)
     run_id = store.resolve_run(args.run)
     summary = store.benchmark_summary(run_id)
@@ -133,6 +132,8 @@ def query(args: argparse.Namespace) -> int:
 
 @_handles_store_errors
 def repair(args: argparse.Namespace) -> int:
+    from cgym_ray.store import TrajectoryStore, default_store_path
+
     report = TrajectoryStore.repair(args.store or default_store_path())
     for line in report.lines():
         print(line)
