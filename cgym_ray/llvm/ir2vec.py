@@ -17,7 +17,8 @@ ends the process. So:
   install command, never an abort;
 - LLVM sets the options through the C API's command-line parsing, and the
   printer writes to stderr, so the worker captures its descriptor 2 around the
-  pass and `parse_printer_output` reads it strictly.
+  pass (`captured_stderr`, which keeps the worker's death diagnosis intact)
+  and `parse_printer_output` reads it strictly.
 
 LLVM prints each number with two decimals ("%.2f"): the vectors are that
 precise. A program's vector is the sum of its functions' (IR2Vec's program
@@ -160,13 +161,29 @@ def require_vocabulary(vocabulary: Vocabulary = LLVM_VOCABULARY) -> Path:
 def captured_stderr() -> Iterator[list[str]]:
     """Collect what this process writes to descriptor 2 inside the block (LLVM's `errs()`).
 
-    Yields a list that holds the text once the block ends.
+    Yields a list that holds the text once the block ends. In a worker, whose
+    stderr is a file its caller reads to tell why it died, the text is read
+    back from that file and cut off again, so a timeout marker or an LLVM
+    error written meanwhile is still in the file if the worker dies inside.
+    Elsewhere (a pipe, a terminal) descriptor 2 points at a scratch file.
     """
+    import stat
     import sys
 
     sys.stderr.flush()
-    saved = os.dup(2)
     text: list[str] = []
+    if stat.S_ISREG(os.fstat(2).st_mode) and os.path.exists("/proc/self/fd/2"):
+        start = os.lseek(2, 0, os.SEEK_CUR)
+        with open("/proc/self/fd/2", "rb") as reader:
+            try:
+                yield text
+            finally:
+                reader.seek(start)
+                text.append(reader.read().decode("utf-8", "replace"))
+                os.ftruncate(2, start)
+                os.lseek(2, start, os.SEEK_SET)
+        return
+    saved = os.dup(2)
     with tempfile.TemporaryFile() as capture:
         os.dup2(capture.fileno(), 2)
         try:

@@ -165,3 +165,26 @@ def test_install_downloads_checks_the_hash_and_keeps_nothing_wrong(
     copy.write_bytes(vocabulary_bytes)
     LLVM_VOCABULARY.path.unlink()
     assert install_vocabulary(str(copy)) == LLVM_VOCABULARY.path  # --from PATH, offline
+
+
+def test_capture_from_a_stderr_file_leaves_the_file_as_it_was(tmp_path):
+    """A worker's stderr is a file its caller reads after a death: the capture must not hide it."""
+    import os
+
+    from cgym_ray.llvm.ir2vec import captured_stderr
+
+    path = tmp_path / "stderr"
+    saved = os.dup(2)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(fd, 2)
+    try:
+        os.write(2, b"before\n")
+        with captured_stderr() as printed:
+            os.write(2, b"IR2Vec output\n")
+        os.write(2, b"after\n")
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(fd)
+    assert printed == ["IR2Vec output\n"]
+    assert path.read_bytes() == b"before\nafter\n"
