@@ -178,7 +178,11 @@ def test_an_unknown_agent_parameter_exits_2_naming_its_line_and_field(tmp_path):
     [
         ("{name: random, params: {patience: lots}}", "agents.0.params.patience", "not a valid"),
         ("{name: beam, params: {width: 1.5}}", "agents.0.params.width", "not a valid"),
-        ("{name: policy}", "agents.0.params.checkpoint", "needs this parameter"),
+        (
+            "{name: policy, params: {checkpoints: x}}",
+            "agents.0.params.checkpoints",
+            "allowed: checkpoint",
+        ),
         (
             "{name: greedy, params: {patience: 3}}",
             "agents.0.params.patience",
