@@ -12,7 +12,8 @@ or leaderboard job can name it with `params: {checkpoint: ...}`.
   after the actions it was trained to start from (`start_from`, e.g. Oz).
 - `guided=True` (CompilerGym's best leaderboard idea, "PPO + guided search"):
   that episode first, then episodes whose actions are sampled from the policy's
-  action probabilities (÷ `temperature`) until the budget is spent.
+  action probabilities (÷ `temperature`) until the budget is spent; each
+  continues a fork of the `start_from` state, played once.
 
 The result is the best prefix of any episode played, as for every search.
 `make_env` may be any LLVM env with a reward: the policy's observation is
@@ -62,25 +63,45 @@ def policy_agent(
         env = run.open_env()
         catalogue = env.action_space.catalogue
         indices = [catalogue.index_of(name) for name in policy.spec.actions]
+        # The actions the policy starts from (e.g. Oz) are played once; every episode
+        # continues a fork of that state (a fork is far cheaper than replaying a pipeline).
+        start = run.new_episode(env)
+        for name in policy.spec.start_from:
+            if start.failed or not run.can_afford(1):
+                break
+            run.step(start, catalogue.index_of(name))
+        if start.failed or not run.can_afford(1):
+            run.end_episode(start)
+            return run.result(_params(policy, guided, temperature, epsilon, length))
         sample = False
         while run.can_afford(1):
-            episode = run.new_episode(env)
+            if policy.spec.start_from:
+                episode = run.fork(start)
+            else:
+                episode = run.new_episode(env) if sample else start
             play_policy_episode(
                 run, episode, policy, indices, length, rng if sample else None, temperature, epsilon
             )
             run.end_episode(episode)
+            if episode.env is not env:
+                run.discard(episode)
             if not guided:
                 break
             sample = True
-        return run.result(
-            {
-                "checkpoint": policy.checkpoint,
-                "guided": guided,
-                "temperature": temperature,
-                "epsilon": epsilon,
-                "episode_length": length,
-            }
-        )
+        return run.result(_params(policy, guided, temperature, epsilon, length))
+
+
+def _params(
+    policy: Policy, guided: bool, temperature: float, epsilon: float, length: int
+) -> dict[str, object]:
+    return {
+        "checkpoint": policy.checkpoint,
+        "guided": guided,
+        "temperature": temperature,
+        "epsilon": epsilon,
+        "episode_length": length,
+        "start_from": list(policy.spec.start_from),
+    }
 
 
 def play_policy_episode(
@@ -95,10 +116,6 @@ def play_policy_episode(
 ) -> None:
     """Up to `length` steps: the policy's likeliest action (rng None) or one sampled from it."""
     env = episode.env
-    for name in policy.spec.start_from:  # what the policy was trained to improve on
-        if episode.failed or not run.can_afford(1):
-            return
-        run.step(episode, env.action_space.catalogue.index_of(name))
     history = np.zeros(policy.spec.num_outputs, dtype=np.float32)
     raw = _raw_observation(env, policy)
     for _ in range(length):
