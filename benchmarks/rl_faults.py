@@ -75,12 +75,15 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["CGYM_FAULT_INJECTION"] = "1"  # init_ray passes it on to the env runners
     header = provenance_line()
+    rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="rl-faults-") as scratch:
-        rows = [
-            train(name, overrides, args.iterations, seed, Path(scratch))
-            for seed in args.seeds
-            for name, overrides in RUNS.items()
-        ]
+        for seed in args.seeds:
+            for name, overrides in RUNS.items():
+                rows.append(train(name, overrides, args.iterations, seed, Path(scratch)))
+                write_report(rows, header, args.out)  # after each run: a killed run keeps the rest
+
+
+def write_report(rows: list[dict], header: str, out: Path) -> None:
     lines = [
         "| run | env steps | walltime (s) | env steps/s | RLlib env step failures "
         "| mean return, last 4 iterations | load (1 min) before → after |",
@@ -106,8 +109,8 @@ def main() -> None:
     text = (
         "\n".join(lines) + "\n\nMean training episode return per iteration:\n\n" + "\n".join(curves)
     )
-    print(text)
-    args.out.write_text(
+    print(text, flush=True)
+    out.write_text(
         "# Training through injected compiler aborts\n\n" + header + "\n\n" + text + "\n"
     )
 
