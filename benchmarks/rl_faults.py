@@ -1,6 +1,6 @@
 """Training through compiler aborts: a clean run against 1 % injected aborts, side by side.
 
-    scripts/bench rl_faults [--iterations 12] [--out results/rl_faults.md]
+    scripts/bench rl_faults [--iterations 12] [--out FILE]   # figures: results/rl.md
 
 Short PPO runs of configs/ppo-smoke.yaml (four small programs, 10-step
 episodes, one env runner, 200 steps an iteration), for each of `--seeds`
@@ -71,7 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=12)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
-    parser.add_argument("--out", type=Path, default=Path("results/rl_faults.md"))
+    parser.add_argument("--out", type=Path, help="also write the report here")
     args = parser.parse_args()
     os.environ["CGYM_FAULT_INJECTION"] = "1"  # init_ray passes it on to the env runners
     header = provenance_line()
@@ -83,7 +83,7 @@ def main() -> None:
                 write_report(rows, header, args.out)  # after each run: a killed run keeps the rest
 
 
-def write_report(rows: list[dict], header: str, out: Path) -> None:
+def write_report(rows: list[dict], header: str, out: Path | None) -> None:
     lines = [
         "| run | env steps | walltime (s) | env steps/s | RLlib env step failures "
         "| mean return, last 4 iterations | load (1 min) before → after |",
