@@ -110,9 +110,10 @@ def write_report(rows: list[dict], header: str, out: Path | None) -> None:
         "\n".join(lines) + "\n\nMean training episode return per iteration:\n\n" + "\n".join(curves)
     )
     print(text, flush=True)
-    out.write_text(
-        "# Training through injected compiler aborts\n\n" + header + "\n\n" + text + "\n"
-    )
+    if out is not None:
+        out.write_text(
+            "# Training through injected compiler aborts\n\n" + header + "\n\n" + text + "\n"
+        )
 
 
 if __name__ == "__main__":
