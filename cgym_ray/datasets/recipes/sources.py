@@ -151,4 +151,3 @@ def gather_sources(recipe: Recipe, from_paths: list[Path], staging: Path) -> dic
             target.write_bytes(data)
         roots[source.name] = root
     return roots
-
