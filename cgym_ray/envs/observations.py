@@ -336,7 +336,7 @@ for _kind, _suffix in (("flow_aware", ""), ("symbolic", "Symbolic")):
             (_measurement,),
             lambda v, _, m=_measurement: program_vector(v[m], LLVM_VOCABULARY.dimension),
             f"LLVM's IR2Vec {_kind.replace('_', '-')} vector of the program: the sum of its "
-            "functions' (two decimals; needs `cgym-ray llvm install-ir2vec` once)",
+            "functions' (needs `cgym-ray llvm install-ir2vec` once)",
         )
     )
     _add(

@@ -1,28 +1,36 @@
-"""IR2Vec embeddings computed by libLLVM itself, and the vocabulary file they need.
+"""IR2Vec embeddings as libLLVM defines them, and the vocabulary file they need.
 
-LLVM 23 implements IR2Vec (VenkataKeerthy et al., TACO 2020) as an analysis:
-`print<ir2vec>` prints, for every function, its vector and those of its blocks
-and instructions, in the kind `--ir2vec-kind` names (`symbolic`: opcode,
-type and operand kinds; `flow-aware`: operands that are instructions count
-with their own vectors). It needs a vocabulary (`--ir2vec-vocab-path`): a JSON
-file of seed embeddings published in LLVM's source tree, and without one LLVM
-ends the process. So:
+LLVM 23 implements IR2Vec (VenkataKeerthy et al., TACO 2020) as an analysis
+(`ir2vec::Embedder`, llvm/lib/Analysis/IR2Vec.cpp) in two kinds: `symbolic`
+(an instruction is its opcode's, its type's and its operand kinds' seed
+vectors, weighted 1.0, 0.5 and 0.2) and `flow-aware` (an operand that is an
+instruction already embedded counts with that instruction's vector). A block
+is the sum of its instructions (debug intrinsics aside), a function the sum
+of the blocks reachable from its entry, in depth-first order. It needs a
+vocabulary (`--ir2vec-vocab-path`): a JSON file of seed embeddings published
+in LLVM's source tree, and without one LLVM ends the process. So:
 
 - the vocabulary is fetched by URL at the release tag of the loaded libLLVM,
   checked against its sha256 and kept in the user cache
   (`cgym-ray llvm install-ir2vec`, or `--from PATH` on a machine without
   network); it is LLVM's file, under LLVM's licence (`LLVM_VOCABULARY.licence`);
-- a worker checks the file (present, right hash) before LLVM is asked, and a
+- a worker checks the file (present, right hash) before it is read, and a
   missing or damaged file is a `VocabularyError` naming the file and the
   install command, never an abort;
-- LLVM sets the options through the C API's command-line parsing, and the
-  printer writes to stderr, so the worker captures its descriptor 2 around the
-  pass (`captured_stderr`, which keeps the worker's death diagnosis intact)
-  and `parse_printer_output` reads it strictly.
+- the C API reaches the embedder only through the printer `print<ir2vec>`,
+  which prints every instruction (quadratic in function size: about 2,000
+  passes' worth), so the vectors are computed natively instead, by
+  `cgym_ir2vec` in features.c over the C API, with the vocabulary read once
+  a process (`native_table`), for the kinds in `NATIVE_KINDS`;
+- the printer stays as the reference the native vectors are tested against
+  on every suite program (`ir2vec_printer`): LLVM sets the options through
+  the C API's command-line parsing, the printer writes to stderr, so the
+  worker captures its descriptor 2 around the pass (`captured_stderr`, which
+  keeps the worker's death diagnosis intact) and `parse_printer_output` reads
+  it strictly. LLVM prints each number with two decimals ("%.2f"); the
+  native vectors are the full doubles, the same sums in the same order.
 
-LLVM prints each number with two decimals ("%.2f"): the vectors are that
-precise. A program's vector is the sum of its functions' (IR2Vec's program
-embedding).
+A program's vector is the sum of its functions' (IR2Vec's program embedding).
 """
 
 from __future__ import annotations
@@ -43,6 +51,9 @@ from cgym_ray.errors import CompilerError, VocabularyError
 from cgym_ray.scratch import cache_dir
 
 KINDS = ("symbolic", "flow-aware")
+# The kinds features.c computes as LLVM does: equal to the printer's two decimals on every
+# function of every suite program (tests/llvm/test_ir2vec.py); the others ask the printer.
+NATIVE_KINDS: tuple[str, ...] = ("symbolic", "flow-aware")
 INSTALL_COMMAND = "cgym-ray llvm install-ir2vec"
 LLVM_TAG = "llvmorg-23.1.4"
 
@@ -269,3 +280,59 @@ def program_vector(functions: list[tuple[str, np.ndarray]], dimension: int) -> n
     for _, vector in functions:
         total += vector
     return total
+
+
+# The native embedder (features.c's cgym_ir2vec) reads a table of vocabulary rows: one per C
+# API opcode, per LLVMTypeKind and per operand kind, each already scaled by its weight as
+# LLVM scales it (cl::opt<float> weights, so 0.2 is the float nearest 0.2).
+OPCODE_ROW, TYPE_ROW, OPERAND_ROW, TABLE_ROWS = 0, 128, 160, 168
+WEIGHTS = {"Opcodes": 1.0, "Types": 0.5, "Arguments": float(np.float32(0.2))}
+# C API opcode -> LLVM's opcode name (Instruction.def), the vocabulary's key.
+OPCODE_KEYS = {
+    1: "Ret", 2: "Br", 3: "Switch", 4: "IndirectBr", 5: "Invoke", 7: "Unreachable", 8: "Add",
+    9: "FAdd", 10: "Sub", 11: "FSub", 12: "Mul", 13: "FMul", 14: "UDiv", 15: "SDiv", 16: "FDiv",
+    17: "URem", 18: "SRem", 19: "FRem", 20: "Shl", 21: "LShr", 22: "AShr", 23: "And", 24: "Or",
+    25: "Xor", 26: "Alloca", 27: "Load", 28: "Store", 29: "GetElementPtr", 30: "Trunc",
+    31: "ZExt", 32: "SExt", 33: "FPToUI", 34: "FPToSI", 35: "UIToFP", 36: "SIToFP",
+    37: "FPTrunc", 38: "FPExt", 39: "PtrToInt", 40: "IntToPtr", 41: "BitCast", 42: "ICmp",
+    43: "FCmp", 44: "PHI", 45: "Call", 46: "Select", 47: "UserOp1", 48: "UserOp2", 49: "VAArg",
+    50: "ExtractElement", 51: "InsertElement", 52: "ShuffleVector", 53: "ExtractValue",
+    54: "InsertValue", 55: "Fence", 56: "AtomicCmpXchg", 57: "AtomicRMW", 58: "Resume",
+    59: "LandingPad", 60: "AddrSpaceCast", 61: "CleanupRet", 62: "CatchRet", 63: "CatchPad",
+    64: "CleanupPad", 65: "CatchSwitch", 66: "FNeg", 67: "CallBr", 68: "Freeze",
+    69: "PtrToAddr", 70: "UncondBr", 71: "CondBr",
+}
+# LLVMTypeKind -> LLVM's type key (Vocabulary::getVocabKeyForTypeID).
+_FLOAT = "FloatTy"
+TYPE_KEYS = {
+    0: "VoidTy", 1: _FLOAT, 2: _FLOAT, 3: _FLOAT, 4: _FLOAT, 5: _FLOAT, 6: _FLOAT, 7: "LabelTy",
+    8: "IntegerTy", 9: "FunctionTy", 10: "StructTy", 11: "ArrayTy", 12: "PointerTy",
+    13: "VectorTy", 14: "MetadataTy", 16: "TokenTy", 17: "VectorTy", 18: _FLOAT,
+    19: "UnknownTy", 20: "UnknownTy",
+}
+# features.c's operand kinds: function, pointer, constant, variable, label (a block).
+OPERAND_KEYS = ("Function", "Pointer", "Constant", "Variable", "Variable")
+
+
+@functools.cache
+def native_table(path: Path) -> np.ndarray:
+    """The vocabulary at `path` as features.c's table of scaled rows (read once a process)."""
+    import json
+
+    seeds = json.loads(path.read_bytes())
+    dimension = len(next(iter(seeds["Opcodes"].values())))
+    table = np.zeros((TABLE_ROWS, dimension), dtype=np.float64)
+
+    def row(section: str, key: str) -> np.ndarray:
+        values = seeds[section].get(key)
+        if values is None:  # LLVM's vocabulary misses: a zero vector
+            return np.zeros(dimension)
+        return np.asarray(values, dtype=np.float64) * WEIGHTS[section]
+
+    for opcode, key in OPCODE_KEYS.items():
+        table[OPCODE_ROW + opcode] = row("Opcodes", key)
+    for kind, key in TYPE_KEYS.items():
+        table[TYPE_ROW + kind] = row("Types", key)
+    for kind, key in enumerate(OPERAND_KEYS):
+        table[OPERAND_ROW + kind] = row("Arguments", key)
+    return table

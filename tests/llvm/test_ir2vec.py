@@ -17,9 +17,11 @@ from cgym_ray.errors import CompilerError, VocabularyError
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.ir2vec import (
     INSTALL_COMMAND,
+    KINDS,
     LLVM_VOCABULARY,
     install_vocabulary,
     parse_printer_output,
+    program_vector,
     require_vocabulary,
 )
 from cgym_ray.llvm.session import CompilerSession
@@ -188,3 +190,41 @@ def test_capture_from_a_stderr_file_leaves_the_file_as_it_was(tmp_path):
         os.close(fd)
     assert printed == ["IR2Vec output\n"]
     assert path.read_bytes() == b"before\nafter\n"
+
+
+@pytest.fixture(scope="module")
+def suite():
+    from cgym_ray.datasets import get_dataset
+
+    return get_dataset("cgym-suite-v0")
+
+
+def _suite_names() -> list[str]:
+    from cgym_ray.datasets import get_dataset
+
+    return get_dataset("cgym-suite-v0").benchmark_names()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", _suite_names())
+def test_native_vectors_are_llvms_printed_ones_on_every_suite_program(suite, name):
+    # features.c computes IR2Vec as LLVM's embedder does; LLVM's own printer is the
+    # reference. After mem2reg, so flow-aware meets phis fed from later blocks (loops).
+    module = get_backend("libllvm").load(suite.benchmark(name).bitcode(), name)
+    module.run_pipeline("function(mem2reg)")
+    for kind in KINDS:
+        printed = module.ir2vec_printer(kind)
+        native = module.ir2vec_native(kind)
+        assert [f for f, _ in native] == [f for f, _ in printed], kind
+        for (function, expected), (_, vector) in zip(printed, native, strict=True):
+            # "%.2f": each printed number is within half a cent of the exact one.
+            np.testing.assert_allclose(vector, expected, rtol=0, atol=0.005 + 1e-9, err_msg=function)
+        # The program's vector: the sum of the functions' (each printed one rounded).
+        np.testing.assert_allclose(
+            program_vector(native, LLVM_VOCABULARY.dimension),
+            program_vector(printed, LLVM_VOCABULARY.dimension),
+            rtol=0,
+            atol=0.005 * len(printed) + 1e-9,
+            err_msg=kind,
+        )
+    module.dispose()

@@ -6,12 +6,16 @@ import ctypes
 from collections.abc import Sequence
 from ctypes import c_int64, c_void_p
 
+import numpy as np
+
 from cgym_ray.errors import CompilerError, ModuleLoadError, PipelineError
 from cgym_ray.llvm.backend import MODULE_NAME, Backend, Module, printable
 from cgym_ray.llvm.ir2vec import (
     KINDS,
     LLVM_VOCABULARY,
+    NATIVE_KINDS,
     captured_stderr,
+    native_table,
     parse_printer_output,
     require_vocabulary,
 )
@@ -190,6 +194,32 @@ class LibLLVMModule(Module):
             self._lib.LLVMDisposeModule(scratch)
 
     def ir2vec(self, kind: str) -> list[tuple[str, object]]:
+        if kind in NATIVE_KINDS:
+            return self.ir2vec_native(kind)
+        return self.ir2vec_printer(kind)
+
+    def ir2vec_native(self, kind: str) -> list[tuple[str, np.ndarray]]:
+        """IR2Vec computed by features.c, as LLVM's embedder does (full precision)."""
+        if kind not in KINDS:
+            raise CompilerError(f"unknown IR2Vec kind {kind!r}; LLVM has {', '.join(KINDS)}")
+        table = native_table(require_vocabulary())
+        native, module = self._backend.native, self._handle()
+        name_bytes = ctypes.c_int64()
+        count = native.cgym_ir2vec_functions(module, ctypes.byref(name_bytes))
+        dimension = table.shape[1]
+        out = np.zeros((count, dimension), dtype=np.float64)
+        names = ctypes.create_string_buffer(max(name_bytes.value, 1))
+        done = native.cgym_ir2vec(
+            module, table.ctypes.data, dimension, kind == "flow-aware",
+            out.ctypes.data, count, names, len(names),
+        )
+        if done != count:
+            raise CompilerError(f"native IR2Vec failed ({'out of memory' if done == -1 else done})")
+        listed = names.raw[: name_bytes.value].split(b"\0")[:count]
+        return [(n.decode("utf-8", "replace"), out[i]) for i, n in enumerate(listed)]
+
+    def ir2vec_printer(self, kind: str) -> list[tuple[str, object]]:
+        """IR2Vec as LLVM's `print<ir2vec>` prints it (two decimals): the native path's reference."""
         if kind not in KINDS:
             raise CompilerError(f"unknown IR2Vec kind {kind!r}; LLVM has {', '.join(KINDS)}")
         if self._backend.llvm.major < 21:

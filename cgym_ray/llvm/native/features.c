@@ -1192,3 +1192,196 @@ out_of_memory:
   cgym_programl_free(g);
   return -1;
 }
+
+/*
+ * IR2Vec embeddings (symbolic and flow-aware), as LLVM 23's ir2vec::Embedder
+ * computes them, without its printer. The caller hands a table of
+ * vocabulary rows already scaled by the weights (row IR2VEC_OPCODE_ROW + C
+ * opcode, IR2VEC_TYPE_ROW + LLVMTypeKind, IR2VEC_OPERAND_ROW + operand kind;
+ * see cgym_ray/llvm/ir2vec.py, which loads the vocabulary once per process).
+ * Per function with a body, in module order: blocks reachable from the entry
+ * in depth-first preorder; per block its instructions but debug intrinsics;
+ * an instruction's vector is (opcode + type) + (0 + operand 1 + operand 2 ...);
+ * the block's is 0 + its instructions', the function's 0 + its blocks', the
+ * same additions in the same order as LLVM, so the doubles agree.
+ */
+extern int LLVMGetTypeKind(LLVMTypeRef);
+extern LLVMValueRef LLVMIsAInstruction(LLVMValueRef);
+extern const char *LLVMGetValueName2(LLVMValueRef, size_t *);
+
+enum { IR2VEC_OPCODE_ROW = 0, IR2VEC_TYPE_ROW = 128, IR2VEC_OPERAND_ROW = 160, IR2VEC_ROWS = 168 };
+enum { IR2VEC_FUNCTION = 0, IR2VEC_POINTER = 1, IR2VEC_CONSTANT = 2, IR2VEC_VARIABLE = 3, IR2VEC_LABEL = 4 };
+#define IR2VEC_POINTER_TYPE_KIND 12
+#define IR2VEC_LABEL_TYPE_KIND 7
+
+/* Open-addressing map from a pointer to an index (blocks seen, instruction rows). */
+typedef struct {
+  const void **keys;
+  int64_t *values;
+  int64_t capacity;
+} PtrMap;
+
+static int ptrmap_init(PtrMap *map, int64_t entries) {
+  map->capacity = 16;
+  while (map->capacity < 2 * entries + 16) map->capacity *= 2;
+  map->keys = calloc((size_t)map->capacity, sizeof *map->keys);
+  map->values = malloc((size_t)map->capacity * sizeof *map->values);
+  return map->keys && map->values ? 0 : -1;
+}
+
+static void ptrmap_free(PtrMap *map) {
+  free(map->keys);
+  free(map->values);
+}
+
+static int64_t *ptrmap_slot(PtrMap *map, const void *key, int insert) {
+  uint64_t h = ((uint64_t)(uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ull;
+  int64_t i = (int64_t)(h & (uint64_t)(map->capacity - 1));
+  while (map->keys[i]) {
+    if (map->keys[i] == key) return &map->values[i];
+    i = (i + 1) & (map->capacity - 1);
+  }
+  if (!insert) return NULL;
+  map->keys[i] = key;
+  return &map->values[i];
+}
+
+static int ir2vec_operand_kind(LLVMValueRef operand) {
+  if (LLVMIsAFunction(operand)) return IR2VEC_FUNCTION;
+  int kind = LLVMGetTypeKind(LLVMTypeOf(operand));
+  if (kind == IR2VEC_POINTER_TYPE_KIND) return IR2VEC_POINTER;
+  if (LLVMIsAConstant(operand)) return IR2VEC_CONSTANT;
+  if (kind == IR2VEC_LABEL_TYPE_KIND) return IR2VEC_LABEL;
+  return IR2VEC_VARIABLE;
+}
+
+static int ir2vec_is_debug(LLVMValueRef inst) {
+  if (opcode_of(inst) != OP_CALL) return 0;
+  LLVMValueRef callee = LLVMGetCalledValue(inst);
+  if (!callee || !LLVMIsAFunction(callee)) return 0;
+  size_t length = 0;
+  const char *name = LLVMGetValueName2(callee, &length);
+  return (length > 9 && strncmp(name, "llvm.dbg.", 9) == 0) ||
+         (length == 16 && strncmp(name, "llvm.pseudoprobe", 16) == 0);
+}
+
+/* Functions with a body: how many, and their names' bytes (each with its NUL). */
+int64_t cgym_ir2vec_functions(LLVMModuleRef module, int64_t *name_bytes) {
+  int64_t count = 0, bytes = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn)) {
+    if (LLVMIsDeclaration(fn)) continue;
+    size_t length = 0;
+    LLVMGetValueName2(fn, &length);
+    count++;
+    bytes += (int64_t)length + 1;
+  }
+  *name_bytes = bytes;
+  return count;
+}
+
+/* One function's vector into `out` (dim doubles); 0, or -1 out of memory. */
+static int ir2vec_function(LLVMValueRef fn, const double *table, int dim, int flow_aware,
+                           double *out) {
+  int64_t blocks = 0, insts = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+    blocks++;
+    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i)) insts++;
+  }
+  PtrMap seen, rows;
+  LLVMBasicBlockRef *stack_block = malloc((size_t)(blocks + 1) * sizeof *stack_block);
+  unsigned *stack_next = malloc((size_t)(blocks + 1) * sizeof *stack_next);
+  double *block = malloc((size_t)dim * sizeof *block);
+  double *inst_rows = flow_aware ? malloc((size_t)(insts + 1) * dim * sizeof *inst_rows) : NULL;
+  double *scratch = flow_aware ? NULL : malloc((size_t)dim * sizeof *scratch);
+  double *args = malloc((size_t)dim * sizeof *args);
+  int failed = ptrmap_init(&seen, blocks) | (flow_aware ? ptrmap_init(&rows, insts) : 0);
+  if (failed || !stack_block || !stack_next || !block || !args || (flow_aware ? !inst_rows : !scratch)) {
+    failed = -1;
+    goto done;
+  }
+  for (int d = 0; d < dim; d++) out[d] = 0.0;
+  int64_t depth = 0, used_rows = 0;
+  LLVMBasicBlockRef entry = LLVMGetFirstBasicBlock(fn);
+  stack_block[depth] = entry;
+  stack_next[depth++] = 0;
+  *ptrmap_slot(&seen, entry, 1) = 0;
+  LLVMBasicBlockRef visit = entry;
+  while (visit || depth) {
+    if (visit) {
+      /* Preorder: embed the block as it is first reached. */
+      for (int d = 0; d < dim; d++) block[d] = 0.0;
+      for (LLVMValueRef i = LLVMGetFirstInstruction(visit); i; i = LLVMGetNextInstruction(i)) {
+        if (ir2vec_is_debug(i)) continue;
+        for (int d = 0; d < dim; d++) args[d] = 0.0;
+        int operands = LLVMGetNumOperands(i);
+        for (int k = 0; k < operands; k++) {
+          LLVMValueRef op = LLVMGetOperand(i, (unsigned)k);
+          const double *row = NULL;
+          if (flow_aware && LLVMIsAInstruction(op)) {
+            int64_t *at = ptrmap_slot(&rows, op, 0);
+            if (at) row = inst_rows + *at * dim;
+          }
+          if (!row) row = table + (size_t)(IR2VEC_OPERAND_ROW + ir2vec_operand_kind(op)) * dim;
+          for (int d = 0; d < dim; d++) args[d] += row[d];
+        }
+        int opcode = LLVMGetInstructionOpcode(i); /* LLVM 23's two branches apart */
+        int type_kind = LLVMGetTypeKind(LLVMTypeOf(i));
+        const double *opc = table + (size_t)(IR2VEC_OPCODE_ROW + (opcode >= 0 && opcode < 128 ? opcode : 0)) * dim;
+        const double *typ = table + (size_t)(IR2VEC_TYPE_ROW + (type_kind >= 0 && type_kind < 32 ? type_kind : 31)) * dim;
+        double *vec = flow_aware ? inst_rows + used_rows * dim : scratch;
+        for (int d = 0; d < dim; d++) vec[d] = (opc[d] + typ[d]) + args[d];
+        if (flow_aware) *ptrmap_slot(&rows, i, 1) = used_rows++;
+        for (int d = 0; d < dim; d++) block[d] += vec[d];
+      }
+      for (int d = 0; d < dim; d++) out[d] += block[d];
+      visit = NULL;
+    }
+    /* Descend to the next unvisited successor of the block on top, or pop it. */
+    LLVMBasicBlockRef top = stack_block[depth - 1];
+    LLVMValueRef term = LLVMGetBasicBlockTerminator(top);
+    unsigned successors = term ? LLVMGetNumSuccessors(term) : 0;
+    while (stack_next[depth - 1] < successors) {
+      LLVMBasicBlockRef next = LLVMGetSuccessor(term, stack_next[depth - 1]++);
+      if (ptrmap_slot(&seen, next, 0)) continue;
+      *ptrmap_slot(&seen, next, 1) = 0;
+      stack_block[depth] = next;
+      stack_next[depth++] = 0;
+      visit = next;
+      break;
+    }
+    if (!visit) depth--;
+  }
+done:
+  if (seen.keys || seen.values) ptrmap_free(&seen);
+  if (flow_aware) ptrmap_free(&rows);
+  free(stack_block);
+  free(stack_next);
+  free(block);
+  free(inst_rows);
+  free(scratch);
+  free(args);
+  return failed ? -1 : 0;
+}
+
+/*
+ * Vectors of the functions with a body into `out` (functions x dim doubles,
+ * room for `capacity` functions) and their NUL-separated names into `names`
+ * (`name_capacity` bytes). Returns the number of functions, -1 if out of
+ * memory, -2 if the buffers are too small (sizes from cgym_ir2vec_functions).
+ */
+int64_t cgym_ir2vec(LLVMModuleRef module, const double *table, int dim, int flow_aware,
+                    double *out, int64_t capacity, char *names, int64_t name_capacity) {
+  int64_t count = 0, used = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn)) {
+    if (LLVMIsDeclaration(fn)) continue;
+    size_t length = 0;
+    const char *name = LLVMGetValueName2(fn, &length);
+    if (count >= capacity || used + (int64_t)length + 1 > name_capacity) return -2;
+    memcpy(names + used, name, length);
+    names[used + (int64_t)length] = '\0';
+    used += (int64_t)length + 1;
+    if (ir2vec_function(fn, table, dim, flow_aware, out + count * dim) != 0) return -1;
+    count++;
+  }
+  return count;
+}
