@@ -1,15 +1,16 @@
 """What each observation costs next to the pass that changed the module, on the built-in suite.
 
     scripts/bench observation_costs [--programs crc32 dijkstra ...] [--steps 10] [--out PATH]
+        [--observations Autophase Ir2vec ...]
 
 The method of results/compiler.md: for each program a fixed random sequence of
 pass actions (seed 0) runs in this process on the libllvm backend; after each
 pass we time each observation's computation (the worker's measurement and the
 caller's decoding, without the worker round trip, as a step pays them). Per
 program: the median pass, and each observation's median and p90 divided by
-that median pass. IR2Vec prints every instruction's vector, which costs
-seconds on large programs, so it is timed after the first `--ir2vec-steps`
-steps only. Writes the Markdown of results/observations.md's cost section.
+that median pass. IR2Vec (native; LLVM's printer, the reference, costs
+seconds on large programs and is not timed here) is timed after the first
+`--ir2vec-steps` steps only. Writes the Markdown of results/observations.md's cost section.
 """
 
 from __future__ import annotations
@@ -55,7 +56,14 @@ def _timed(function) -> float:
     return time.perf_counter() - started
 
 
-def measure_program(name: str, bitcode: bytes, steps: int, ir2vec_steps: int, seed: int) -> dict:
+def measure_program(
+    name: str,
+    bitcode: bytes,
+    steps: int,
+    ir2vec_steps: int,
+    seed: int,
+    observations: list[str] | None = None,
+) -> dict:
     backend = get_backend("libllvm")
     passes = [a for a in backend.actions if not a.is_macro]
     rng = random.Random(seed)
@@ -63,6 +71,8 @@ def measure_program(name: str, bitcode: bytes, steps: int, ir2vec_steps: int, se
     samples: dict[str, list[float]] = {"pass": []}
     with tempfile.TemporaryDirectory() as scratch:
         functions = observation_functions(module, Path(scratch))
+        if observations:
+            functions = {key: functions[key] for key in observations}
         for step in range(steps):
             action = rng.choice(passes)
             if action.attributes:
@@ -86,13 +96,19 @@ def main() -> None:
     parser.add_argument("--ir2vec-steps", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--observations", nargs="+", default=None, help="default: all")
     args = parser.parse_args()
     require_vocabulary()
     suite = get_dataset("cgym-suite-v0")
     rows = {}
     for name in args.programs:
         rows[name] = measure_program(
-            name, suite.benchmark(name).bitcode(), args.steps, args.ir2vec_steps, args.seed
+            name,
+            suite.benchmark(name).bitcode(),
+            args.steps,
+            args.ir2vec_steps,
+            args.seed,
+            args.observations,
         )
         print(f"{name}: done (load {os.getloadavg()[0]:.1f})", flush=True)
     observations = [key for key in next(iter(rows.values())) if key != "pass"]
