@@ -44,7 +44,9 @@ def observation_functions(module, scratch: Path) -> dict[str, object]:
         "TextSizeBytes": lambda: link(module.object_file(), scratch, ("-lm",)).text_size_bytes,
         "LexedIr": lambda: lex_ir(module.ir_text()),
         "Inst2vecPreprocessedText": lambda: inst2vec_statements(module.ir_text()),
-        "Inst2vecEmbeddingIndices": lambda: vocabulary.encode(inst2vec_statements(module.ir_text())),
+        "Inst2vecEmbeddingIndices": lambda: vocabulary.encode(
+            inst2vec_statements(module.ir_text())
+        ),
         "Ir2vec": lambda: program_vector(module.ir2vec("flow-aware"), dimension),
         "Ir2vecSymbolic": lambda: program_vector(module.ir2vec("symbolic"), dimension),
     }

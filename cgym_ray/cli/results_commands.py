@@ -163,7 +163,7 @@ def export(args: argparse.Namespace) -> int:
     elif args.to == "rllib":
         print(f"wrote {store.export_rllib(args.output, **filters)}")
     elif args.to == "best":
-        from cgym_ray.store.best import export_best
+        from cgym_ray.envs.best_export import export_best
 
         best = export_best(
             store,

@@ -43,7 +43,7 @@ ENV_SPECS: dict[str, tuple[str, str | None]] = {
 }
 
 # The ids of ENV_SPECS whose env is a `PipelineEnv` (a state's commandline is a pipeline text).
-PIPELINE_ENV_SPECS: dict[str, tuple[str, str]] = {
+PIPELINE_ENV_SPECS: dict[str, tuple[str, str | None]] = {
     env_id: spec for env_id, spec in ENV_SPECS.items() if env_id.startswith("llvm-pipeline-")
 }
 

@@ -487,7 +487,7 @@ class LlvmEnv(gym.Env[Observation, int]):
         if stop is not None and metric in DERIVED_MEASUREMENTS:
             raise CompilerError(
                 f"play(patience=...) judges steps inside the compiler worker, which cannot link "
-                f"programs: use a reward measured there (not {self.reward_spec.name})"
+                f"programs: use a reward measured there (not one from {metric!r})"
             )
         names = tuple(sorted(worker_measurements(measured) - {"instruction_count"}))
         try:

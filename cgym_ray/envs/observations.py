@@ -327,6 +327,20 @@ _add(
 )
 
 _IR2VEC = spaces.Box(-np.inf, np.inf, shape=(LLVM_VOCABULARY.dimension,), dtype=np.float64)
+
+
+def _ir2vec_program(measurement: str) -> Callable[[dict[str, Any], LlvmEnv], Any]:
+    """The program's vector (the sum of its functions') from an IR2Vec measurement."""
+    return lambda v, _: program_vector(v[measurement], LLVM_VOCABULARY.dimension)
+
+
+def _ir2vec_functions(measurement: str) -> Callable[[dict[str, Any], LlvmEnv], Any]:
+    """One row a function with a body, in module order, from an IR2Vec measurement."""
+    return lambda v, _: np.array(
+        [vector for _, vector in v[measurement]], dtype=np.float64
+    ).reshape(-1, LLVM_VOCABULARY.dimension)
+
+
 for _kind, _suffix in (("flow_aware", ""), ("symbolic", "Symbolic")):
     _measurement = f"ir2vec_{_kind}"
     _add(
@@ -334,7 +348,7 @@ for _kind, _suffix in (("flow_aware", ""), ("symbolic", "Symbolic")):
             f"Ir2vec{_suffix}",
             _IR2VEC,
             (_measurement,),
-            lambda v, _, m=_measurement: program_vector(v[m], LLVM_VOCABULARY.dimension),
+            _ir2vec_program(_measurement),
             f"LLVM's IR2Vec {_kind.replace('_', '-')} vector of the program: the sum of its "
             "functions' (needs `cgym-ray llvm install-ir2vec` once)",
         )
@@ -344,9 +358,7 @@ for _kind, _suffix in (("flow_aware", ""), ("symbolic", "Symbolic")):
             f"Ir2vec{_suffix}Functions",
             spaces.Sequence(_IR2VEC, stack=True),
             (_measurement,),
-            lambda v, _, m=_measurement: np.array(
-                [vector for _, vector in v[m]], dtype=np.float64
-            ).reshape(-1, LLVM_VOCABULARY.dimension),
+            _ir2vec_functions(_measurement),
             f"LLVM's IR2Vec {_kind.replace('_', '-')} vector of each function with a body, "
             "one row each in module order",
         )

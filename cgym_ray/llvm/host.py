@@ -145,9 +145,9 @@ def cpu_info() -> dict[str, object]:
         if "core id" in line_block
     }
     info["cores_count"] = len(cores) or os.cpu_count() or -1
-    for level in _CACHE_LEVELS:
-        info[f"{level}_cache_size"] = -1
-        info[f"{level}_cache_count"] = -1
+    for cache in _CACHE_LEVELS:
+        info[f"{cache}_cache_size"] = -1
+        info[f"{cache}_cache_count"] = -1
     caches: dict[str, set[str]] = {}
     root = "/sys/devices/system/cpu"
     cpus = sorted(

@@ -21,7 +21,7 @@ module prints it, `<type> <name>` of a variable, or the printed constant.
 `native/features.c` builds the graph in one walk of the module and hands it
 back as arrays (`ProgramGraph`); the worker pickles those, and the caller
 turns them into the form it asked for: `to_networkx` (the `Programl`
-observation), `to_node_link_json` (`ProgramlJson`), `to_hetero_data`
+observation), `to_node_link_json` (`ProgramlJson`), `programl_hetero.to_hetero_data`
 (PyTorch Geometric, with the `cgym-ray[graph]` extra) or Arrow lists (the
 trajectory store).
 
@@ -37,8 +37,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-
-from cgym_ray.errors import CompilerError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -222,57 +220,6 @@ def to_node_link_json(graph: ProgramGraph) -> str:
     import networkx as nx
 
     return json.dumps(nx.node_link_data(to_networkx(graph), edges="links"))
-
-
-def to_hetero_data(graph: ProgramGraph | nx.MultiDiGraph) -> Any:
-    """The graph as a PyTorch Geometric `HeteroData` (needs the `cgym-ray[graph]` extra).
-
-    Node types `instruction`, `variable`, `constant`, each with `opcode`,
-    `type_kind`, `function`, `block` (long tensors) and `full_text` (a list);
-    edge types `(source kind, edge kind, target kind)`, e.g.
-    `("variable", "data", "instruction")`, each with `edge_index` and `position`.
-
-        >>> data = to_hetero_data(env.observation["Programl"])  # doctest: +SKIP
-        >>> data["instruction", "control", "instruction"].edge_index.shape  # doctest: +SKIP
-        torch.Size([2, 1432])
-    """
-    try:
-        import torch
-        from torch_geometric.data import HeteroData
-    except ImportError as error:
-        raise CompilerError(
-            f"to_hetero_data needs PyTorch Geometric ({error}); "
-            "install it with: pip install 'cgym-ray[graph]'"
-        ) from None
-    if not isinstance(graph, ProgramGraph):
-        graph = from_networkx(graph)
-    kind = graph.node_kind.astype(np.int64)
-    # Each node's index among the nodes of its kind.
-    local = np.zeros(graph.num_nodes, dtype=np.int64)
-    data = HeteroData()
-    full_text = np.asarray(graph.node_full_text, dtype=object)
-    for k, name in enumerate(NODE_KINDS):
-        mask = kind == k
-        local[mask] = np.arange(int(mask.sum()))
-        store = data[name]
-        store.num_nodes = int(mask.sum())
-        store.opcode = torch.from_numpy(graph.node_opcode[mask].astype(np.int64))
-        store.type_kind = torch.from_numpy(graph.node_type_kind[mask].astype(np.int64))
-        store.function = torch.from_numpy(graph.node_function[mask].astype(np.int64))
-        store.block = torch.from_numpy(graph.node_block[mask].astype(np.int64))
-        store.full_text = full_text[mask].tolist()
-    source_kind = kind[graph.edge_source]
-    target_kind = kind[graph.edge_target]
-    relation = (source_kind * len(EDGE_KINDS) + graph.edge_kind) * len(NODE_KINDS) + target_kind
-    for code in np.unique(relation).tolist():
-        mask = relation == code
-        source, rest = divmod(code, len(EDGE_KINDS) * len(NODE_KINDS))
-        edge, target = divmod(rest, len(NODE_KINDS))
-        store = data[NODE_KINDS[source], EDGE_KINDS[edge], NODE_KINDS[target]]
-        index = np.stack([local[graph.edge_source[mask]], local[graph.edge_target[mask]]])
-        store.edge_index = torch.from_numpy(index)
-        store.position = torch.from_numpy(graph.edge_position[mask].astype(np.int64))
-    return data
 
 
 def from_networkx(graph: nx.MultiDiGraph) -> ProgramGraph:

@@ -127,7 +127,7 @@ def lex_ir(text: str) -> LexedIr:
     values: list[str] = []
     for match in _LEXER.finditer(text):
         group = match.lastgroup
-        if group in ("comment", "space"):
+        if group is None or group in ("comment", "space"):
             continue
         value = match.group(group)
         if group == "punctuation":

@@ -218,7 +218,9 @@ def test_native_vectors_are_llvms_printed_ones_on_every_suite_program(suite, nam
         assert [f for f, _ in native] == [f for f, _ in printed], kind
         for (function, expected), (_, vector) in zip(printed, native, strict=True):
             # "%.2f": each printed number is within half a cent of the exact one.
-            np.testing.assert_allclose(vector, expected, rtol=0, atol=0.005 + 1e-9, err_msg=function)
+            np.testing.assert_allclose(
+                vector, expected, rtol=0, atol=0.005 + 1e-9, err_msg=function
+            )
         # The program's vector: the sum of the functions' (each printed one rounded).
         np.testing.assert_allclose(
             program_vector(native, LLVM_VOCABULARY.dimension),

@@ -14,10 +14,10 @@ from cgym_ray.errors import CompilerError, CompilerOutOfMemory, UnknownSpaceErro
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.programl import (
     from_networkx,
-    to_hetero_data,
     to_networkx,
     to_node_link_json,
 )
+from cgym_ray.llvm.programl_hetero import to_hetero_data
 from cgym_ray.llvm.session import CompilerSession
 
 FIXTURE = Path(__file__).with_name("programl_fixture.ll").read_bytes()

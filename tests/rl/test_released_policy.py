@@ -25,7 +25,9 @@ def test_released_policy_starts_from_oz_and_never_ends_below_it():
     from cgym_ray.rl.agents import policy_agent
 
     policy = load_policy("released")
-    assert policy.spec.start_from == ["Oz"] and policy.spec.num_outputs == len(policy.spec.actions) + 1
+    assert (
+        policy.spec.start_from == ["Oz"] and policy.spec.num_outputs == len(policy.spec.actions) + 1
+    )
 
     def make_env():
         return gym.make("llvm-ic-v0").unwrapped

@@ -9,8 +9,8 @@ import pyarrow.parquet as pq
 import pytest
 
 import cgym_ray  # noqa: F401  (registers the env ids)
+from cgym_ray.envs.best_export import export_best
 from cgym_ray.store import EpisodeRecord
-from cgym_ray.store.best import export_best
 
 from .conftest import CRC32, DIJKSTRA
 

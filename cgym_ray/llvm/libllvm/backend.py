@@ -210,8 +210,14 @@ class LibLLVMModule(Module):
         out = np.zeros((count, dimension), dtype=np.float64)
         names = ctypes.create_string_buffer(max(name_bytes.value, 1))
         done = native.cgym_ir2vec(
-            module, table.ctypes.data, dimension, kind == "flow-aware",
-            out.ctypes.data, count, names, len(names),
+            module,
+            table.ctypes.data,
+            dimension,
+            kind == "flow-aware",
+            out.ctypes.data,
+            count,
+            names,
+            len(names),
         )
         if done != count:
             raise CompilerError(f"native IR2Vec failed ({'out of memory' if done == -1 else done})")

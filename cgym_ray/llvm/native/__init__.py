@@ -105,6 +105,13 @@ def load_native() -> ctypes.CDLL:
     lib.cgym_ir2vec_functions.argtypes = [c_void_p, POINTER(c_int64)]
     lib.cgym_ir2vec.restype = c_int64
     lib.cgym_ir2vec.argtypes = [
-        c_void_p, c_void_p, c_int, c_int, c_void_p, c_int64, c_void_p, c_int64
+        c_void_p,
+        c_void_p,
+        c_int,
+        c_int,
+        c_void_p,
+        c_int64,
+        c_void_p,
+        c_int64,
     ]
     return lib
