@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from cgym_ray.errors import CompilerError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from cgym_ray.llvm.actions import ActionCatalogue
     from cgym_ray.llvm.programl import ProgramGraph
 
@@ -109,7 +111,7 @@ class Module(abc.ABC):
     def object_text_size_bytes(self) -> int:
         """Bytes of the `.text` sections of `object_file()`."""
 
-    def ir2vec(self, kind: str) -> list[tuple[str, object]]:
+    def ir2vec(self, kind: str) -> list[tuple[str, np.ndarray]]:
         """IR2Vec vectors of the functions with a body, by LLVM (see `cgym_ray.llvm.ir2vec`)."""
         raise CompilerError(
             "IR2Vec is computed by libLLVM 21 or later: use the libllvm backend (this one cannot)"

@@ -193,7 +193,7 @@ class LibLLVMModule(Module):
         finally:
             self._lib.LLVMDisposeModule(scratch)
 
-    def ir2vec(self, kind: str) -> list[tuple[str, object]]:
+    def ir2vec(self, kind: str) -> list[tuple[str, np.ndarray]]:
         if kind in NATIVE_KINDS:
             return self.ir2vec_native(kind)
         return self.ir2vec_printer(kind)
@@ -224,7 +224,7 @@ class LibLLVMModule(Module):
         listed = names.raw[: name_bytes.value].split(b"\0")[:count]
         return [(n.decode("utf-8", "replace"), out[i]) for i, n in enumerate(listed)]
 
-    def ir2vec_printer(self, kind: str) -> list[tuple[str, object]]:
+    def ir2vec_printer(self, kind: str) -> list[tuple[str, np.ndarray]]:
         """IR2Vec as LLVM's `print<ir2vec>` prints it (two decimals): the native path's reference."""
         if kind not in KINDS:
             raise CompilerError(f"unknown IR2Vec kind {kind!r}; LLVM has {', '.join(KINDS)}")
