@@ -73,6 +73,7 @@ def test_baselines_json(crc32_file):
     assert values["llvm_version"].startswith("23.")
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_baselines_match_counts_with_the_oz_definition(crc32_file):
     values = json.loads(cgym("llvm", "baselines", str(crc32_file), "--json").stdout)
     assert (
@@ -94,6 +95,7 @@ def test_datasets_list_and_show():
     assert bad.returncode == 1 and "unknown dataset" in bad.stderr
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_every_command_has_help_with_an_example():
     for command in (
         ["llvm", "info"],

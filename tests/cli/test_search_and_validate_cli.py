@@ -59,6 +59,7 @@ def test_search_one_liner_records_its_run_in_the_store(tmp_path):
     assert (tmp_path / "runs" / "search-random").is_dir()
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_search_refuses_bad_options_in_one_line(tmp_path):
     for args, complaint in [
         (["randon", "--benchmark", CRC32, "--seconds", "3"], "unknown agent 'randon'"),

@@ -34,6 +34,7 @@ def test_uri_round_trip():
         assert str(BenchmarkUri.parse(uri)) == uri
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_csmith_seed_gives_the_same_runnable_program_each_time(tmp_path, monkeypatch):
     monkeypatch.setenv("CGYM_CACHE_DIR", str(tmp_path))
     first = get_benchmark("generator://csmith-v0/42")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "docs" / "tutorial.ipynb"
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_the_tutorial_runs_and_saves_the_optimized_program(tmp_path):
     notebook = nbformat.read(TUTORIAL, as_version=4)
     client = NotebookClient(

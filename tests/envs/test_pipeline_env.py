@@ -48,6 +48,7 @@ def test_an_episode_from_empty_starts_at_o0(env, suite_bitcode):
     assert env.commandline() == ""
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_gymnasium_check_env_passes():
     environment = gym.make("llvm-pipeline-codesize-v0", benchmark=CRC32)
     check_env(environment.unwrapped, skip_render_check=True)
@@ -103,6 +104,7 @@ def test_fork_is_independent(env):
 @pytest.mark.parametrize(
     "every_segment", [True, False], ids=["checkpoint-every-segment", "default"]
 )
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_incremental_compiles_equal_compiling_from_scratch(suite_bitcode, every_segment):
     """After each random edit, the cached compile gives the IR of compiling the whole text afresh."""
     rng = random.Random(3)

@@ -86,6 +86,7 @@ def with_fake_action(monkeypatch, env, pipeline: str) -> tuple[int, list[int]]:
     return 10_000, uses
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_a_hang_inside_play_times_out_with_the_time_limit_and_is_not_run_again(monkeypatch):
     env = make_env("llvm-ic-v0")
     env.step_timeout_s = 600.0  # only the time limit can end the hang in time

@@ -57,6 +57,7 @@ def test_search_survives_a_compiler_abort(monkeypatch, make_env, name):
         assert first < len(reports) - 1
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_random_search_survives_a_pass_that_hangs(monkeypatch):
     make_action_fail(monkeypatch, "hang")
     reports: list[EpisodeOutcome] = []

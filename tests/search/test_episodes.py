@@ -96,6 +96,7 @@ LZW = "benchmark://cgym-suite-v0/lzw"
 MISCOMPILING = ["early-cse-memssa", "dse", "newgvn"]
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_a_prefix_whose_program_misbehaves_never_becomes_the_best(make_env):
     with SearchRun("test", make_env, LZW, Budget(steps=100), 0) as run:
         episode = run.new_episode()

@@ -139,6 +139,7 @@ def test_kill_at_each_stage_of_a_batch(tmp_path, stage, present, lost_steps, ado
     assert not list(root.glob("*/run_id=*/.*")), "temporary files were left behind"
 
 
+@pytest.mark.slow  # over 4 s on a quiet machine: kept out of the fast lane
 def test_kill_at_random_moments_never_leaves_partial_or_duplicate_rows(tmp_path):
     rng = random.Random(7)
     root = tmp_path / "store"
