@@ -13,12 +13,12 @@ row, not the run. Writes the Markdown tables of results/compiler.md.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import random
 import statistics
 import time
 from pathlib import Path
 
+from _costs import measure_isolated, median_and_p90, us
 from _provenance import provenance_line
 
 from cgym_ray.datasets import get_dataset
@@ -52,26 +52,7 @@ def measure_program(backend_name: str, name: str, bitcode: bytes, steps: int, se
         samples["inst_count"].append(_timed(module.inst_count))
         samples["autophase"].append(_timed(module.autophase))
         samples["clone"].append(_timed(lambda: module.clone().dispose()))
-    return {key: statistics.median(values) for key, values in samples.items()} | {
-        f"{key}_p90": sorted(values)[int(0.9 * (len(values) - 1))]
-        for key, values in samples.items()
-    }
-
-
-def _child(queue, *args) -> None:
-    queue.put(measure_program(*args))
-
-
-def measure_isolated(*args) -> dict | None:
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    process = context.Process(target=_child, args=(queue, *args))
-    process.start()
-    process.join(600)
-    if process.exitcode != 0:
-        process.kill()
-        return None
-    return queue.get()
+    return median_and_p90(samples)
 
 
 def isolation_overhead(bitcode: bytes, name: str, steps: int = 300) -> dict[str, float]:
@@ -83,10 +64,6 @@ def isolation_overhead(bitcode: bytes, name: str, steps: int = 300) -> dict[str,
             times = [session.apply("instcombine").walltime_s for _ in range(steps)]
         result[isolation] = statistics.median(times)
     return result
-
-
-def us(seconds: float) -> str:
-    return f"{seconds * 1e6:,.0f}"
 
 
 def main() -> None:
@@ -108,7 +85,9 @@ def main() -> None:
         lite = reference_counts(bitcode, suite.uri(name), "llvmlite")
         rows.append((name, entries[name], refs, lite))
         for backend in ("libllvm", "llvmlite"):
-            costs[(backend, name)] = measure_isolated(backend, name, bitcode, args.steps, args.seed)
+            costs[(backend, name)] = measure_isolated(
+                measure_program, backend, name, bitcode, args.steps, args.seed
+            )
         print(f"[{index}/{len(names)}] {name}: O0 {refs['O0']}", flush=True)
 
     lines = ["# Compiler layer: the built-in suite and per-step costs", "", provenance_line(), ""]

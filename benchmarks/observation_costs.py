@@ -23,6 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from _costs import p90
 from _provenance import provenance_line
 
 from cgym_ray.datasets import get_dataset
@@ -89,10 +90,7 @@ def measure_program(
                     continue
                 samples.setdefault(observation, []).append(_timed(function))
     module.dispose()
-    return {
-        key: (statistics.median(values), sorted(values)[int(0.9 * (len(values) - 1))])
-        for key, values in samples.items()
-    }
+    return {key: (statistics.median(values), p90(values)) for key, values in samples.items()}
 
 
 def main() -> None:

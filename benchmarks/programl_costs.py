@@ -17,7 +17,6 @@ markers (the other observations have their own section there).
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import random
 import re
@@ -26,6 +25,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _costs import measure_isolated, median_and_p90, us
 from _provenance import provenance_line
 
 from cgym_ray.datasets import get_dataset
@@ -70,34 +70,7 @@ def measure_program(name: str, bitcode: bytes, steps: int, seed: int) -> dict:
         elapsed, graph = _timed(module.programl)
         samples["graph"].append(elapsed)
         samples["networkx"].append(_timed(lambda graph=graph: to_networkx(graph))[0])
-    return (
-        sizes
-        | {key: statistics.median(values) for key, values in samples.items()}
-        | {
-            f"{key}_p90": sorted(values)[int(0.9 * (len(values) - 1))]
-            for key, values in samples.items()
-        }
-    )
-
-
-def _child(queue, *args) -> None:
-    queue.put(measure_program(*args))
-
-
-def measure_isolated(*args) -> dict | None:
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    process = context.Process(target=_child, args=(queue, *args))
-    process.start()
-    process.join(600)
-    if process.exitcode != 0:  # an LLVM abort, or a pass that ran away: lose this row only
-        process.kill()
-        return None
-    return queue.get(timeout=10)
-
-
-def us(seconds: float) -> str:
-    return f"{seconds * 1e6:,.0f}"
+    return sizes | median_and_p90(samples)
 
 
 def section(rows: list[tuple[str, dict]], steps: int, seed: int) -> list[str]:
@@ -194,7 +167,9 @@ def main() -> None:
     names = args.programs or suite.benchmark_names()
     rows = []
     for index, name in enumerate(names, 1):
-        cost = measure_isolated(name, suite.benchmark(name).bitcode(), args.steps, args.seed)
+        cost = measure_isolated(
+            measure_program, name, suite.benchmark(name).bitcode(), args.steps, args.seed
+        )
         if cost is None:
             print(f"[{index}/{len(names)}] {name}: aborted", flush=True)
             continue
