@@ -1042,6 +1042,7 @@ int cgym_programl(LLVMModuleRef module, int with_text, CgymGraph *g) {
   int32_t *lengths = NULL;
   char *module_text = NULL, *statements = NULL;
   int32_t num_functions = 0;
+  int status = -1;
   int64_t total = cgym_instruction_count(module);
   memset(g, 0, sizeof *g);
   b.g = g;
@@ -1161,20 +1162,14 @@ int cgym_programl(LLVMModuleRef module, int with_text, CgymGraph *g) {
   g->text_bytes = (int64_t)b.text.size;
   g->type_text = b.types.data;
   g->type_bytes = (int64_t)b.types.size;
-  LLVMDisposeMessage(module_text);
-  free(statements);
-  for (int32_t f = 0; f < num_functions; f++) free(function_nodes[f].returns);
-  free(function_nodes);
-  free(starts);
-  free(lengths);
-  pointer_map_free(&instructions);
-  pointer_map_free(&functions);
-  pointer_map_free(&b.values);
-  pointer_map_free(&b.type_ids);
-  free(b.type_offsets);
-  return 0;
+  status = 0;
+  goto release; /* the graph keeps the text buffers; the rest was scratch */
 
 out_of_memory:
+  free(b.text.data);
+  free(b.types.data);
+  cgym_programl_free(g);
+release:
   if (module_text) LLVMDisposeMessage(module_text);
   free(statements);
   if (function_nodes)
@@ -1186,11 +1181,8 @@ out_of_memory:
   pointer_map_free(&functions);
   pointer_map_free(&b.values);
   pointer_map_free(&b.type_ids);
-  free(b.text.data);
-  free(b.types.data);
   free(b.type_offsets);
-  cgym_programl_free(g);
-  return -1;
+  return status;
 }
 
 /*
