@@ -1,4 +1,4 @@
-"""The line every report in results/ carries: the command, the commit and the date it was measured at."""
+"""The line every report in results/ carries (the command, the commit, the date), and where a report goes."""
 
 from __future__ import annotations
 
@@ -23,3 +23,11 @@ def provenance_line() -> str:
         f"Measured with `{command}` at {commit} on {time.strftime('%Y-%m-%d', time.gmtime())}, "
         f"on {os.cpu_count()} CPUs (1-minute load average {load:.1f} at the start)."
     )
+
+
+def print_and_append(text: str, out: Path | None) -> None:
+    """Print a report, and append it to `out` if one was given (a results file gathering runs)."""
+    print(text)
+    if out:
+        with out.open("a") as handle:
+            handle.write(text)

@@ -16,6 +16,8 @@ import json
 import math
 from pathlib import Path
 
+from _provenance import print_and_append
+
 
 def summarize(path: Path) -> tuple[dict, dict[str, dict]]:
     report = json.loads(path.read_text())
@@ -84,10 +86,7 @@ def main() -> None:
         ]
         lines.append(f"| {uri.rsplit('/', 1)[-1]} | {oz} | " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with args.out.open("a") as out:
-            out.write(text)
+    print_and_append(text, args.out)
 
 
 if __name__ == "__main__":

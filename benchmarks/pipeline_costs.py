@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from _provenance import provenance_line
+from _provenance import print_and_append, provenance_line
 
 from cgym_ray.datasets import get_benchmark, get_dataset
 from cgym_ray.envs.llvm_env import SIZE_ATTRIBUTES
@@ -191,10 +191,7 @@ def main() -> None:
         "",
     ]
     text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        with args.out.open("a") as out:
-            out.write(text)
+    print_and_append(text, args.out)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import statistics
 from pathlib import Path
 
 import gymnasium as gym
-from _provenance import provenance_line
+from _provenance import print_and_append, provenance_line
 
 import cgym_ray  # noqa: F401  (registers the environments)
 from cgym_ray.datasets import get_dataset
@@ -109,10 +109,7 @@ def main() -> None:
         cells = [f"{agent_rows[i]['reward']:.4f}" for agent_rows in rows.values()]
         lines.append(f"| {first['program']} | {first['oz']} | " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n\n"
-    print(text)
-    if args.out:
-        with args.out.open("a") as out:
-            out.write(text)
+    print_and_append(text, args.out)
 
 
 if __name__ == "__main__":
