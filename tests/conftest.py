@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -28,3 +30,29 @@ def suite_bitcode() -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def crc32_bitcode(suite_bitcode) -> bytes:
     return suite_bitcode["crc32"]
+
+
+QUICKSTART_PROGRAMS = "[benchmark://cgym-suite-v0/crc32,benchmark://cgym-suite-v0/binary_search]"
+
+
+def run_quickstart(tmp_path, *overrides: str, uris: str = QUICKSTART_PROGRAMS):
+    """configs/quickstart.yaml on `uris` with a 1 s budget, into its own store (a Ray job)."""
+    from cgym_ray.store import TrajectoryStore
+
+    command = [
+        sys.executable,
+        "-m",
+        "cgym_ray",
+        "run",
+        "configs/quickstart.yaml",
+        "--quiet",
+        "budget.seconds=1",
+        "benchmarks.datasets=[]",
+        f"benchmarks.uris={uris}",
+        f"store.path={tmp_path / 'store'}",
+        f"output.dir={tmp_path / 'out'}",
+        *overrides,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return TrajectoryStore.open(tmp_path / "store", create=False)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import gymnasium as gym
 import numpy as np
 import pyarrow.parquet as pq
@@ -13,34 +10,12 @@ import pytest
 import cgym_ray  # noqa: F401  (registers the env ids)
 from cgym_ray.cli.main import main
 from cgym_ray.store import ExportError, TrajectoryStore
-
-PROGRAMS = "[benchmark://cgym-suite-v0/crc32,benchmark://cgym-suite-v0/binary_search]"
-
-
-def _quickstart(tmp_path, *overrides: str) -> TrajectoryStore:
-    """configs/quickstart.yaml on two programs with a 1 s budget, into its own store."""
-    command = [
-        sys.executable,
-        "-m",
-        "cgym_ray",
-        "run",
-        "configs/quickstart.yaml",
-        "--quiet",
-        "budget.seconds=1",
-        "benchmarks.datasets=[]",
-        f"benchmarks.uris={PROGRAMS}",
-        f"store.path={tmp_path / 'store'}",
-        f"output.dir={tmp_path / 'out'}",
-        *overrides,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return TrajectoryStore.open(tmp_path / "store", create=False)
+from tests.conftest import run_quickstart
 
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory) -> TrajectoryStore:
-    return _quickstart(tmp_path_factory.mktemp("quickstart"), "store.observations=[Autophase]")
+    return run_quickstart(tmp_path_factory.mktemp("quickstart"), "store.observations=[Autophase]")
 
 
 @pytest.mark.slow  # Ray: runs the quickstart job
@@ -124,7 +99,7 @@ def test_minari_export_of_the_store(recorded, tmp_path, monkeypatch):
 
 @pytest.mark.slow  # Ray: runs the quickstart job
 def test_without_the_option_the_exports_say_what_to_add(tmp_path):
-    store = _quickstart(tmp_path, "agents=[{name: random}]")
+    store = run_quickstart(tmp_path, "agents=[{name: random}]")
     with pytest.raises(ExportError, match=r"store: \{observations: \[Autophase\]\}"):
         store.export_rllib(tmp_path / "offline")
     with pytest.raises(ExportError, match=r"store: \{observations: \[Autophase\]\}"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +11,7 @@ import pytest
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.store import EpisodeRecord, ExportError, StepRecord, TrajectoryStore, new_id
 from cgym_ray.store.schema import GRAPH_FIELDS, GRAPH_TYPE
+from tests.conftest import run_quickstart
 
 FIXTURE = Path(__file__).parents[1] / "llvm" / "programl_fixture.ll"
 CRC32 = "benchmark://cgym-suite-v0/crc32"
@@ -106,23 +105,7 @@ def test_a_job_records_only_spaces_the_store_can_hold():
 
 @pytest.mark.slow  # Ray: runs the quickstart job
 def test_a_job_records_the_graph_of_every_step(tmp_path):
-    command = [
-        sys.executable,
-        "-m",
-        "cgym_ray",
-        "run",
-        "configs/quickstart.yaml",
-        "--quiet",
-        "budget.seconds=1",
-        "benchmarks.datasets=[]",
-        f"benchmarks.uris=[{CRC32}]",
-        f"store.path={tmp_path / 'store'}",
-        f"output.dir={tmp_path / 'out'}",
-        "store.observations=[ProgramlArrays]",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    store = TrajectoryStore.open(tmp_path / "store", create=False)
+    store = run_quickstart(tmp_path, "store.observations=[ProgramlArrays]", uris=f"[{CRC32}]")
     [episode] = store.query(
         "SELECT initial_observation_graph FROM episodes WHERE status = 'ok' LIMIT 1"
     ).to_pylist()
