@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cgym_ray.cli.options import parse_agent_params
+from cgym_ray.cli.options import add_agent_param_option, parse_agent_params
 
 EVAL_EPILOG = """examples:
   cgym-ray leaderboard eval --task llvm-ic-suite-v0 --agent random --budget-seconds 10
@@ -127,13 +127,7 @@ def register(commands) -> None:
         "--task", required=True, help="a task name (configs/leaderboard/<name>.yaml) or a task file"
     )
     p.add_argument("--agent", required=True, help="a search agent: random, greedy, annealing, ...")
-    p.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an agent parameter (repeatable)",
-    )
+    add_agent_param_option(p)
     p.add_argument(
         "--budget-seconds", type=float, help="seconds per run (default: half the task's limit)"
     )

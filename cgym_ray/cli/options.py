@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
+
+
+def add_agent_param_option(parser: argparse.ArgumentParser) -> None:
+    """`--param NAME=VALUE`, repeatable: the agent parameters `parse_agent_params` reads."""
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="an agent parameter (repeatable)",
+    )
+
 
 def parse_agent_params(items: list[str]) -> dict[str, object]:
     """`--param NAME=VALUE` options as an agent's parameters, each value read as YAML.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cgym_ray.cli.options import parse_agent_params
+from cgym_ray.cli.options import add_agent_param_option, parse_agent_params
 
 EPILOG = """examples:
   cgym-ray search random --benchmark benchmark://cgym-suite-v0/crc32 --seconds 10
@@ -90,13 +90,7 @@ def register(commands) -> None:
         default="llvm-ic-v0",
         help="environment id (its reward is maximised); default llvm-ic-v0",
     )
-    p.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="an agent parameter (repeatable)",
-    )
+    add_agent_param_option(p)
     p.add_argument(
         "--seed", action="append", type=int, default=None, help="a seed (repeatable; default 0)"
     )
