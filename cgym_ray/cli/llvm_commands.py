@@ -57,7 +57,7 @@ def actions(args: argparse.Namespace) -> int:
         print(json.dumps(catalogue.names))
         return 0
     for index, action in enumerate(catalogue):
-        marker = " (macro)" if action.is_macro else ""
+        marker = "" if action.is_pass else f" ({action.kind})"
         print(f"{index:4d}  {action.name:32s} {action.pipeline}{marker}")
     return 0
 

@@ -28,6 +28,7 @@ class CommandlineSpace(spaces.Discrete):
         self.names = catalogue.names
         self.pipelines = [action.pipeline for action in catalogue]
         self.version = catalogue.version
+        self.replays = catalogue.replays
 
     @property
     def flags(self) -> list[str]:

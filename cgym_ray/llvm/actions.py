@@ -8,7 +8,9 @@ pipeline text would not run the same passes.
 
 Catalogues are versioned. A version's list never changes once released, so a
 commandline recorded under `libllvm-v2` replays the same passes forever; a
-change of any pass or index makes a new version.
+change of any pass or index makes a new version. A version that only appends
+actions keeps every older index and name, so it replays the older version's
+commandlines too (`ActionCatalogue.replays`).
 """
 
 from __future__ import annotations
@@ -27,18 +29,24 @@ class Action:
     """One step an agent can take.
 
     `pipeline` is what the backend runs. `attributes` are function attributes
-    put on every defined function first (Oz needs minsize and optsize).
+    put on every defined function first (Oz needs minsize and optsize). An
+    action of kind "attributes" only sets attributes: its `pipeline` is empty.
     """
 
     name: str
     pipeline: str
-    kind: str = "pass"  # "pass" or "macro"
+    kind: str = "pass"  # "pass", "macro" or "attributes"
     attributes: tuple[str, ...] = ()
     description: str = ""
 
     @property
     def is_macro(self) -> bool:
         return self.kind == "macro"
+
+    @property
+    def is_pass(self) -> bool:
+        """One pass with its adaptor: what a pipeline can hold (not a macro, not attributes)."""
+        return self.kind == "pass"
 
 
 class ActionCatalogue(Sequence[Action]):
@@ -50,9 +58,12 @@ class ActionCatalogue(Sequence[Action]):
         backend: str,
         actions: Sequence[Action],
         translate_flag: Callable[[str], str] | None = None,
+        replays: Sequence[str] = (),
     ) -> None:
         self.version = version
         self.backend = backend
+        # Older versions this one only appends to: their commandlines run the same passes here.
+        self.replays = (version, *replays)
         # Maps a CompilerGym `opt` flag (`-mem2reg`) to an action name, where one exists.
         self.translate_flag = translate_flag
         self._actions = tuple(actions)

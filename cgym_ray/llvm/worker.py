@@ -310,7 +310,8 @@ class WorkerServer:
         inject_if_asked(pipeline)
         if attributes:
             module.add_function_attributes(attributes)
-        module.run_pipeline(pipeline)
+        if pipeline:  # an attributes-only action (`size-attributes`) runs no pass
+            module.run_pipeline(pipeline)
         pass_time_s = time.perf_counter() - started
         changed = True
         if changes:

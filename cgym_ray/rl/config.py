@@ -142,7 +142,7 @@ class TrainJob(Strict):
     terminal_action: bool = False
     actions: list[str] | None = Field(
         default=None,
-        description="action names; default: every pass (macros too with macro_actions)",
+        description="action names; default: every pass and size-attributes (macros too with macro_actions)",
     )
     macro_actions: bool = Field(
         default=False,
@@ -237,7 +237,7 @@ class TrainJob(Strict):
 
     @property
     def action_names(self) -> list[str]:
-        """The actions the policy chooses from: `actions`, or every pass (and macro, if asked)."""
+        """The actions the policy chooses from: `actions`, or all but the macros (unless asked)."""
         if self.actions is not None:
             return list(self.actions)
         from cgym_ray.llvm.backend import default_backend_name, get_backend

@@ -8,7 +8,10 @@ The coreset baseline stops after its k compilations, which leaves most of a
 search chains them:
 
 1. **Coreset.** Play each sequence of the coreset (default `DEFAULT_CORESET`)
-   as one episode and keep the best prefix of each.
+   as one episode and keep the best prefix of each. With `size_variants`,
+   each sequence is also played after `size-attributes` (-Oz's minsize and
+   optsize marks first), where the catalogue has that action: on cBench the
+   marks first help most sequences, on CHStone they mostly hurt.
 2. **Polish.** From each of the `polish` best prefixes, descend greedily: try
    every action on copies of the state (`env.try_actions`, one request) and
    take the best while it improves.
@@ -31,6 +34,9 @@ from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.episodes import Elite, Episode, SearchRun, best_action
 from cgym_ray.search.random_search import PATIENCE_RATIO, random_walk
 
+# The action that puts -Oz's minsize and optsize on every function (`libllvm-v3`).
+SIZE_ATTRIBUTES = "size-attributes"
+
 
 def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
     """The highest-reward prefix of an episode that was not found to misbehave."""
@@ -42,6 +48,17 @@ def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
         if reward > best_reward:
             best_reward, best_length = reward, length
     return best_reward, tuple(episode.actions[:best_length])
+
+
+def with_size_variants(sequences: Sequence[str], names: Sequence[str], wanted: bool) -> list[str]:
+    """Each sequence, then (if `wanted` and the catalogue has it) the same after `size-attributes`."""
+    if not wanted or SIZE_ATTRIBUTES not in names:
+        return list(sequences)
+    return [
+        variant
+        for commandline in sequences
+        for variant in (commandline, f"{SIZE_ATTRIBUTES} {commandline}")
+    ]
 
 
 def coreset_guided(
@@ -58,6 +75,7 @@ def coreset_guided(
     patience: int | None = None,
     max_episode_length: int = 500,
     actions: Sequence[str | int] | None = None,
+    size_variants: bool = True,
 ) -> SearchResult:
     """The best prefix found by the coreset, its greedy polish and guided walks.
 
@@ -69,6 +87,8 @@ def coreset_guided(
         (default: 1.25 x the number of actions).
     max_episode_length: the most steps a walk's episode may take, replayed ones included.
     actions: the action names (or indices) that polish and walks draw from; default all.
+    size_variants: also play each sequence after `size-attributes` (ignored when the
+        backend's catalogue has no such action).
     """
     if sequences is None:
         from cgym_ray.search.default_coreset import DEFAULT_CORESET
@@ -82,7 +102,7 @@ def coreset_guided(
             patience = round(PATIENCE_RATIO * len(candidates))
         elite = Elite(top_n)
 
-        for commandline in sequences:
+        for commandline in with_size_variants(sequences, env.action_space.names, size_variants):
             sequence = env.action_space.from_commandline(commandline)
             if not run.can_afford(len(sequence)):
                 break
@@ -125,5 +145,6 @@ def coreset_guided(
                 "patience": patience,
                 "max_episode_length": max_episode_length,
                 "actions": actions,
+                "size_variants": size_variants,
             }
         )

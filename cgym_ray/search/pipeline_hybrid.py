@@ -60,7 +60,7 @@ UNIT_HEAD = "recompute-globalsaa"
 def tail_units(catalogue: ActionCatalogue, names: Sequence[str] | None) -> dict[str, Pipeline]:
     """The tail units by action name: `recompute-globalsaa,PASS` for each flat pass allowed."""
     actions = (
-        [a for a in catalogue if not a.is_macro]
+        [a for a in catalogue if a.is_pass]
         if names is None
         else [catalogue.lookup(n) for n in names]
     )
@@ -87,6 +87,8 @@ def flat_pipeline(commandline: str, catalogue: ActionCatalogue) -> Pipeline:
     elements: tuple[Element, ...] = ()
     for index in catalogue.from_commandline(commandline):
         action = catalogue[index]
+        if action.kind == "attributes":  # the pipeline env marks every function already
+            continue
         if action.is_macro:
             if action.name not in MACRO_PIPELINES:
                 continue
@@ -136,7 +138,7 @@ def pipeline_hybrid(
     population, tournament, learned, crossover_probability, max_elements: as for `pipeline_evolve`.
     top_n: how many of the best tails a kick starts from.
     kick: at most this many random units are appended before each greedy descent.
-    actions: the flat passes the tail draws from (action names; default all but macros).
+    actions: the flat passes the tail draws from (action names; default every single pass).
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
     from cgym_ray.llvm.backend import get_backend

@@ -110,6 +110,19 @@ def test_validate_catches_each_kind_of_failure():
     assert [f.kind for f in validate(old_llvm).failures] == ["llvm_version"]
     missing = CompilerEnvState(**{**state.to_dict(), "benchmark": "benchmark://cgym-suite-v0/nope"})
     assert [f.kind for f in validate(missing).failures] == ["benchmark"]
+    other_actions = CompilerEnvState(**{**state.to_dict(), "actions_version": "libllvm-v1"})
+    assert [f.kind for f in validate(other_actions).failures] == ["actions_version"]
+
+
+def test_a_state_of_the_older_catalogue_it_extends_still_validates():
+    """libllvm-v3 only appends `size-attributes` to libllvm-v2: v2's states replay unchanged."""
+    env = play("llvm-ic-v0", CRC32, ["size-attributes", "sroa", "gvn"])
+    assert env.state.actions_version == "libllvm-v3"
+    env.close()
+    env = play("llvm-ic-v0", CRC32, ["sroa", "gvn"])
+    recorded_under_v2 = CompilerEnvState(**{**env.state.to_dict(), "actions_version": "libllvm-v2"})
+    env.close()
+    assert validate(recorded_under_v2).ok
 
 
 def test_state_equality_ignores_walltime_and_a_missing_reward():

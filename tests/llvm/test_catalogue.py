@@ -13,8 +13,8 @@ CATALOGUE = get_backend("libllvm").actions
 
 
 def test_catalogue_is_large_versioned_and_has_macro_actions():
-    assert CATALOGUE.version == "libllvm-v2"
-    passes = [a for a in CATALOGUE if not a.is_macro]
+    assert CATALOGUE.version == "libllvm-v3"
+    passes = [a for a in CATALOGUE if a.is_pass]
     assert len(passes) >= 100
     assert [a.name for a in CATALOGUE if a.is_macro] == ["O1", "O2", "O3", "Oz"]
     oz = CATALOGUE.lookup("Oz")
@@ -48,3 +48,39 @@ def test_compilergym_commandlines_are_translated():
     assert [CATALOGUE[i].name for i in indices] == ["mem2reg", "function-attrs", "simplifycfg"]
     with pytest.raises(UnknownActionError, match="constprop"):
         CATALOGUE.from_commandline("opt -constprop input.bc -o output.bc")
+
+
+def test_size_attributes_marks_every_function_and_runs_no_pass(suite_bitcode):
+    """The action -Oz's marks come from: minsize and optsize on each defined function, IR kept."""
+    size_attributes = CATALOGUE.index_of("size-attributes")
+    assert CATALOGUE[size_attributes].kind == "attributes"
+    with CompilerSession(suite_bitcode["crc32"], "crc32") as session:
+        before = session.measure("instruction_count", "ir_text")
+        result = session.apply(size_attributes)
+        after = session.measure("instruction_count", "ir_text")
+    assert result.changed  # the marks are part of the state: the fingerprint sees them
+    assert after["instruction_count"] == before["instruction_count"]
+    defines = [line for line in after["ir_text"].splitlines() if line.startswith("define ")]
+    assert defines and "minsize" not in before["ir_text"]
+    groups = {
+        line.split(" = ")[0]: line
+        for line in after["ir_text"].splitlines()
+        if line.startswith("attributes #")
+    }
+    for line in defines:
+        group = line.rsplit(" #", 1)[1].split()[0]
+        assert (
+            "minsize" in groups[f"attributes #{group}"]
+            and "optsize" in groups[f"attributes #{group}"]
+        )
+
+
+def test_size_attributes_then_o2_is_oz(suite_bitcode):
+    """Oz is exactly the marks followed by default<O2>, so the flat space can rebuild it."""
+    counts = []
+    for commandline in ("Oz", "size-attributes O2"):
+        with CompilerSession(suite_bitcode["sha256"], "sha256") as session:
+            for index in CATALOGUE.from_commandline(commandline):
+                session.apply(index)
+            counts.append(session.measure("ir_text")["ir_text"])
+    assert counts[0] == counts[1]

@@ -173,10 +173,12 @@ def test_coreset_guided_is_at_least_as_good_as_its_coreset(runs):
     coreset, _ = runs["coreset"]
     chained, reports = runs["coreset_guided"]
     assert chained.best_reward >= coreset.best_reward
-    # It played the coreset first, then went on with the rest of the budget.
+    # It played the coreset first, each sequence also after -Oz's size marks, then went on
+    # with the rest of the budget.
     sequences = AGENT_PARAMS["coreset_guided"]["sequences"]
-    assert [r.state.commandline for r in reports[: len(sequences)]] == sequences
-    assert len(reports) > len(sequences) and chained.steps > coreset.steps
+    played = [s for sequence in sequences for s in (sequence, f"size-attributes {sequence}")]
+    assert [r.state.commandline for r in reports[: len(played)]] == played
+    assert len(reports) > len(played) and chained.steps > coreset.steps
 
 
 @pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 8 * 24 * 3600.0])
