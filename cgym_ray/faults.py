@@ -3,7 +3,9 @@
 Production code calls two hooks here and nothing else of it:
 - `inject_if_asked(pipeline)` in the compiler worker before a pass runs: the
   pipelines `cgym-inject-abort`, `-hang` and `-segfault` make the worker fail
-  as LLVM would, when `CGYM_FAULT_INJECTION=1` is set in its environment
+  as LLVM would, and `-silent-out-of-memory` makes it die at its memory limit
+  with no word of why (as an allocation failure with no memory left to print
+  does), when `CGYM_FAULT_INJECTION=1` is set in its environment
   (tests/conftest.py sets it; `init_ray` passes it on to Ray's workers);
 - `store_pause_point(stage, batch)` in the trajectory writer: with
   `CGYM_STORE_PAUSE_AT=<stage>:<batch>` ("before_write:N", "before_commit:N",
@@ -46,8 +48,25 @@ def inject_if_asked(pipeline: str) -> None:
         libc.pause()  # blocks inside C, like a pass that never returns
     elif kind == "segfault":
         ctypes.string_at(0)
+    elif kind == "silent-out-of-memory":
+        _mapped = _map_until_the_limit()  # kept alive, so mapped, until the abort
+        time.sleep(0.2)  # the step watch records the mapped size every 50 ms
+        libc.abort()
     else:
         raise CompilerError(f"unknown fault injection {kind!r}")
+
+
+def _map_until_the_limit(chunk: int = 16 << 20) -> list[object]:
+    """Map untouched memory until the address-space limit refuses more (none: 64 GiB)."""
+    import mmap
+
+    kept: list[object] = []
+    while len(kept) * chunk < 64 << 30:
+        try:
+            kept.append(mmap.mmap(-1, chunk))
+        except (OSError, MemoryError):
+            break
+    return kept
 
 
 def store_pause_point(stage: str, batch: int) -> None:

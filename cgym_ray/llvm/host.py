@@ -74,6 +74,43 @@ def shared_memory_fd(name: str, size: int) -> int:
     return fd
 
 
+class MappedBytes:
+    """Reads how many bytes this process maps (/proc/self/statm), cheaply and often.
+
+    The file is opened once and re-read in place, so a reading allocates
+    almost nothing: the step watch reads it near the memory limit too. Where
+    there is no /proc, `read` gives 0.
+    """
+
+    def __init__(self) -> None:
+        try:
+            self._fd: int | None = os.open("/proc/self/statm", os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            self._fd = None
+        self._page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def read(self) -> int:
+        if self._fd is None:
+            return 0
+        return int(os.pread(self._fd, 64, 0).split(maxsplit=1)[0]) * self._page
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def address_space_limit() -> int:
+    """This process's soft address-space limit in bytes; 0 where it has none."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, AttributeError, OSError, ValueError):
+        return 0
+    return 0 if soft == resource.RLIM_INFINITY else soft
+
+
 def limit_address_space(limit_mb: int) -> bool:
     """Let this process map at most `limit_mb` MiB more than it maps now (0 lifts the limit).
 
@@ -91,10 +128,10 @@ def limit_address_space(limit_mb: int) -> bool:
     if limit_mb <= 0:
         soft = hard
     else:
-        try:
-            with open("/proc/self/statm") as statm:
-                mapped = int(statm.read().split()[0]) * resource.getpagesize()
-        except OSError:
+        reader = MappedBytes()
+        mapped = reader.read()
+        reader.close()
+        if not mapped:
             return False
         soft = mapped + limit_mb * 1024 * 1024
         if hard != resource.RLIM_INFINITY:

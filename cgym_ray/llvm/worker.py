@@ -87,17 +87,22 @@ def _watch_owner(owner_pid: int) -> None:
 
 
 class StepProgress:
-    """Which step of a sequence a worker is running, in memory its caller shares.
+    """Which step of a sequence a worker is running, and how much memory it maps, shared.
 
     A worker that dies (an abort, a segfault, out of memory) cannot say where.
-    The caller makes an 8-byte memory file (a memfd; see `host`) and hands it to the worker
-    with the fork request; both map it. The worker stores the step's index
-    before each step of a sequence (and each action of `try_actions`) and -1
-    after, and the caller's mapping outlives the worker, so the caller knows
+    The caller makes a small memory file (a memfd; see `host`) and hands it to
+    the worker with the fork request; both map it. The worker stores the step's
+    index before each step of a sequence (and each action of `try_actions`) and
+    -1 after, and the caller's mapping outlives the worker, so the caller knows
     which step failed without running the sequence again.
+
+    While passes run, the worker also stores the bytes it maps, next to its
+    address-space limit: a worker that dies at the limit may have had no memory
+    left to say so (a bare abort on stderr), and the caller then knows by that
+    evidence that memory ended it.
     """
 
-    SIZE = 8
+    SIZE = 24  # the step index, then the mapped bytes, then the limit in bytes (0: none)
 
     def __init__(self, fd: int) -> None:
         self._map = mmap.mmap(fd, self.SIZE)
@@ -110,15 +115,33 @@ class StepProgress:
         progress.set(-1)
         return progress, fd
 
+    def _write(self, slot: int, value: int) -> None:
+        self._map[8 * slot : 8 * slot + 8] = value.to_bytes(8, "little", signed=True)
+
+    def _read(self, slot: int) -> int:
+        return int.from_bytes(self._map[8 * slot : 8 * slot + 8], "little", signed=True)
+
     def set(self, index: int) -> None:
-        self._map[: self.SIZE] = index.to_bytes(self.SIZE, "little", signed=True)
+        self._write(0, index)
 
     def get(self) -> int | None:
         """The step running now (or when the worker died), None between sequences."""
         if self._map.closed:
             return None
-        index = int.from_bytes(self._map[: self.SIZE], "little", signed=True)
+        index = self._read(0)
         return index if index >= 0 else None
+
+    def set_memory(self, mapped_bytes: int, limit_bytes: int | None = None) -> None:
+        """Record the bytes mapped now (and, once, the address-space limit)."""
+        self._write(1, mapped_bytes)
+        if limit_bytes is not None:
+            self._write(2, limit_bytes)
+
+    def memory(self) -> tuple[int, int]:
+        """The last mapped bytes recorded and the limit (0, 0 when none was)."""
+        if self._map.closed:
+            return 0, 0
+        return self._read(1), self._read(2)
 
     def close(self) -> None:
         self._map.close()
@@ -139,23 +162,31 @@ class WorkerServer:
         self._step_timeout_s = 0.0
         self._step_pipeline = ""
         self._progress: StepProgress | None = None  # set in forked workers
+        self._mapped = host.MappedBytes()  # reopened in each forked worker (its own /proc/self)
         self._sequence_running = threading.Event()
 
     def start_step_watch(self) -> None:
         """Start the thread that ends this process when a step of a sequence overruns.
 
         Passes run in C with the GIL released, so the thread runs meanwhile.
-        It polls only while a sequence (or `try_actions`) runs. (A single
-        `apply` is timed by the caller, which kills the worker.) Threads do
+        It polls only while passes run: a sequence, `try_actions` or a single
+        `apply` (which the caller times and kills itself). Each poll also
+        records the bytes mapped in `StepProgress`. Threads do
         not survive fork: each worker starts its own (a template only forks,
         so it runs none).
         """
         self._sequence_running = threading.Event()
 
         def watch() -> None:
+            mapped = self._mapped
             while True:
                 self._sequence_running.wait()
                 time.sleep(STEP_WATCH_INTERVAL_S)
+                if self._progress is not None:
+                    try:
+                        self._progress.set_memory(mapped.read())
+                    except (MemoryError, OSError):  # at the limit: the last record stands
+                        pass
                 deadline, timeout_s, pipeline = (
                     self._step_deadline,
                     self._step_timeout_s,
@@ -234,10 +265,13 @@ class WorkerServer:
             os.dup2(stderr, 2)
             os.close(stderr)
             self._progress = StepProgress(progress_fd)
+            self._mapped.close()  # the template's: it reads the template's /proc entry
+            self._mapped = host.MappedBytes()
             os.close(progress_fd)
             _watch_owner(self.owner_pid)
             self.start_step_watch()
             host.limit_address_space(memory_limit_mb)  # where the system has no such limit: none
+            self._progress.set_memory(self._mapped.read(), host.address_space_limit())
             send_message(self.sock, pack_reply(Reply(os.getpid())))
             return
         os.close(child_fd)
@@ -291,7 +325,13 @@ class WorkerServer:
         names: Sequence[str],
     ) -> StepResult:
         """Run one action; whether it changed the module, and the measurements `names`."""
-        return self._apply(module_id, pipeline, attributes, names, changes=True)
+        if self._sequence_running.is_set():  # an action of `try_actions`: already watched
+            return self._apply(module_id, pipeline, attributes, names, changes=True)
+        self._sequence_running.set()  # so the watch records the memory mapped
+        try:
+            return self._apply(module_id, pipeline, attributes, names, changes=True)
+        finally:
+            self._end_steps()
 
     def _apply(
         self,
@@ -419,7 +459,7 @@ class WorkerServer:
             self._progress.set(index)
 
     def _end_steps(self) -> None:
-        """After a sequence: no step is running, none is watched."""
+        """After a sequence or an apply: no step is running, none is watched."""
         self._step_deadline = None
         self._sequence_running.clear()
         if self._progress is not None:

@@ -61,6 +61,10 @@ _OUT_OF_MEMORY_MARKERS = (
 )
 
 
+# A worker last seen mapping within this fraction of its address-space limit died of memory.
+MEMORY_LIMIT_MARGIN = 0.1
+
+
 def _stderr_path(kind: str) -> Path:
     """A stderr file no other worker ever gets.
 
@@ -251,6 +255,10 @@ class WorkerProcess:
             _pid_gone(self.pid, 5)
         detail = self.stderr_tail()
         out_of_memory = self._said_out_of_memory()
+        at_limit = self._at_memory_limit()
+        if at_limit and not out_of_memory:
+            detail = f"{detail}\n{at_limit}".strip()
+            out_of_memory = True
         step_index = self._step_index()
         self.close()
         raise self._death_cause(
@@ -287,6 +295,25 @@ class WorkerProcess:
     def _step_index(self) -> int | None:
         """The step of a sequence the worker is in (or died in); None outside one."""
         return self.progress.get() if self.progress is not None else None
+
+    def _at_memory_limit(self) -> str:
+        """Why memory ended the worker by evidence, when its last words cannot say: '' if not.
+
+        Near its address-space limit a dying worker may have had no memory left
+        to print its allocation failure (stderr then holds only Python's bare
+        "Aborted"). The worker records the bytes it maps while passes run
+        (`StepProgress`); a record within `MEMORY_LIMIT_MARGIN` of the limit is
+        that evidence.
+        """
+        if self.progress is None:
+            return ""
+        mapped, limit = self.progress.memory()
+        if limit <= 0 or mapped < limit * (1 - MEMORY_LIMIT_MARGIN):
+            return ""
+        return (
+            f"cgym: the worker had mapped {mapped / 2**20:.0f} MiB of its "
+            f"{limit / 2**20:.0f} MiB address-space limit when it died"
+        )
 
     def _said_out_of_memory(self, limit: int = 1 << 20) -> bool:
         """Whether anything on the worker's stderr (its first MiB) reports a failed allocation."""

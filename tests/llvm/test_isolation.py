@@ -42,6 +42,22 @@ def test_injected_abort(crc32_bitcode):
     assert CompilerSession(crc32_bitcode, "crc32").instruction_count > 0
 
 
+def test_a_silent_death_at_the_memory_limit_is_out_of_memory(crc32_bitcode, monkeypatch):
+    """A worker that dies at its limit with no word of why (only Python's "Aborted") is out of memory.
+
+    The worker records what it maps while passes run; its caller reads that
+    record when the worker dies (`WorkerProcess._at_memory_limit`).
+    """
+    monkeypatch.setenv("CGYM_WORKER_MEMORY_MB", "256")
+    session = CompilerSession(crc32_bitcode, "crc32")
+    with pytest.raises(CompilerOutOfMemory) as caught:
+        session.apply(Action("silent", "cgym-inject-silent-out-of-memory"))
+    assert caught.value.cause == "memory" and caught.value.action == "silent"
+    assert "MiB address-space limit when it died" in caught.value.detail
+    assert "bad_alloc" not in caught.value.detail  # nothing but the evidence said so
+    assert CompilerSession(crc32_bitcode, "crc32").instruction_count > 0
+
+
 def test_injected_hang_times_out_and_worker_is_killed(crc32_bitcode):
     session = CompilerSession(crc32_bitcode, "crc32", timeout_s=1.0)
     pid = session.worker_pid
