@@ -19,7 +19,9 @@ of a variable or constant; `full_text` is the instruction's statement as the
 module prints it, `<type> <name>` of a variable, or the printed constant.
 
 `native/features.c` builds the graph in one walk of the module and hands it
-back as arrays (`ProgramGraph`); the worker pickles those, and the caller
+back as arrays (`ProgramGraph`); without statements, `GraphCache` keeps it per
+function between steps and builds again only the functions a step changed
+(the same graph, node for node). The worker pickles the arrays, and the caller
 turns them into the form it asked for: `to_networkx` (the `Programl`
 observation), `to_node_link_json` (`ProgramlJson`), `programl_hetero.to_hetero_data`
 (PyTorch Geometric, with the `cgym-ray[graph]` extra) or Arrow lists (the
@@ -44,6 +46,12 @@ if TYPE_CHECKING:
 NODE_KINDS: tuple[str, ...] = ("instruction", "variable", "constant")
 EDGE_KINDS: tuple[str, ...] = ("control", "data", "call")
 ROOT_TEXT = "[external]"
+
+
+_ARRAYS = (
+    "node_kind node_opcode node_type_kind node_type node_function node_block "
+    "edge_source edge_target edge_kind edge_position"
+).split()
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,12 +99,8 @@ class ProgramGraph:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ProgramGraph):
             return NotImplemented
-        arrays = (
-            "node_kind node_opcode node_type_kind node_type node_function node_block "
-            "edge_source edge_target edge_kind edge_position"
-        ).split()
         return (
-            all(np.array_equal(getattr(self, a), getattr(other, a)) for a in arrays)
+            all(np.array_equal(getattr(self, a), getattr(other, a)) for a in _ARRAYS)
             and self.node_full_text == other.node_full_text
             and self.types == other.types
         )
@@ -112,6 +116,7 @@ def from_native(native: Any, module_ref: int, with_text: bool = True) -> Program
 
     `with_text=False` leaves every `full_text` empty: the statements come from
     printing the module, which costs several times the rest of the graph.
+    `GraphCache` builds the same graph without text from parts kept between steps.
     """
     import ctypes
 
@@ -121,31 +126,89 @@ def from_native(native: Any, module_ref: int, with_text: bool = True) -> Program
     if native.cgym_programl(module_ref, int(with_text), ctypes.byref(raw)) != 0:
         raise MemoryError("out of memory building the Programl graph")
     try:
-        nodes, edges = raw.num_nodes, raw.num_edges
-
-        def array(pointer: Any, count: int, dtype: str) -> np.ndarray:
-            if count == 0:
-                return np.zeros(0, dtype=dtype)
-            data = ctypes.string_at(pointer, count * 4)  # much cheaper than np.ctypeslib
-            return np.frombuffer(data, dtype=np.int32).astype(dtype)
-
-        return ProgramGraph(
-            node_kind=array(raw.node_kind, nodes, "int8"),
-            node_opcode=array(raw.node_opcode, nodes, "int16"),
-            node_type_kind=array(raw.node_type_kind, nodes, "int16"),
-            node_type=array(raw.node_type, nodes, "int32"),
-            node_function=array(raw.node_function, nodes, "int32"),
-            node_block=array(raw.node_block, nodes, "int32"),
-            node_full_text=_texts(ctypes.string_at(raw.text, raw.text_bytes), nodes),
-            types=_texts(ctypes.string_at(raw.type_text, raw.type_bytes), raw.num_types),
-            edge_source=array(raw.edge_source, edges, "int32"),
-            edge_target=array(raw.edge_target, edges, "int32"),
-            edge_kind=array(raw.edge_kind, edges, "int8"),
-            edge_position=array(raw.edge_position, edges, "int32"),
-            opcode_names=opcode_names(native),
-        )
+        return _from_raw(native, raw)
     finally:
         native.cgym_programl_free(ctypes.byref(raw))
+
+
+def _from_raw(native: Any, raw: Any) -> ProgramGraph:
+    """The arrays of a native `CgymGraph`, copied at their dtypes (`cgym_programl_copy`)."""
+    import ctypes
+
+    nodes, edges = raw.num_nodes, raw.num_edges
+    columns = {
+        "node_kind": np.empty(nodes, np.int8),
+        "node_opcode": np.empty(nodes, np.int16),
+        "node_type_kind": np.empty(nodes, np.int16),
+        "node_type": np.empty(nodes, np.int32),
+        "node_function": np.empty(nodes, np.int32),
+        "node_block": np.empty(nodes, np.int32),
+        "edge_source": np.empty(edges, np.int32),
+        "edge_target": np.empty(edges, np.int32),
+        "edge_kind": np.empty(edges, np.int8),
+        "edge_position": np.empty(edges, np.int32),
+    }
+    native.cgym_programl_copy(ctypes.byref(raw), *(a.ctypes.data for a in columns.values()))
+    if raw.text:
+        texts = _texts(ctypes.string_at(raw.text, raw.text_bytes), nodes)
+    else:  # the cache keeps no text: the root's, as cgym_programl gives it
+        texts = [ROOT_TEXT, *[""] * (nodes - 1)] if nodes else []
+    return ProgramGraph(
+        **columns,
+        node_full_text=texts,
+        types=_texts(ctypes.string_at(raw.type_text, raw.type_bytes), raw.num_types),
+        opcode_names=opcode_names(native),
+    )
+
+
+class GraphCache:
+    """The graph without text of one module, kept per function between steps (one per module).
+
+    features.c `cgym_programl_cached`: a step walks the module for each
+    function's key and builds again only the functions whose key is new;
+    the graph is `from_native(native, module, with_text=False)`, node for node.
+    """
+
+    def __init__(self, native: Any) -> None:
+        self._native = native
+        self._handle = native.cgym_programl_cache_new()
+        if not self._handle:
+            raise MemoryError("out of memory making the Programl cache")
+        self._last: ProgramGraph | None = None
+
+    def graph(self, module_ref: int) -> ProgramGraph:
+        """The module's graph; the same object as the last call's while the graph is unchanged
+        (its arrays are read-only for that reason)."""
+        import ctypes
+
+        from cgym_ray.llvm.native import CgymGraph
+
+        raw = CgymGraph()
+        status = self._native.cgym_programl_cached(module_ref, self._handle, ctypes.byref(raw))
+        if status < 0:
+            self._last = None
+            raise MemoryError("out of memory building the Programl graph")
+        if status == 1 and self._last is not None:
+            return self._last
+        graph = _from_raw(self._native, raw)
+        for name in _ARRAYS:
+            getattr(graph, name).flags.writeable = False
+        self._last = graph
+        return graph
+
+    @property
+    def functions_built(self) -> int:
+        """How many functions the last `graph` built (the rest were kept)."""
+        return int(self._native.cgym_programl_cache_rebuilt(self._handle))
+
+    def close(self) -> None:
+        self._last = None
+        if self._handle:
+            self._native.cgym_programl_cache_free(self._handle)
+            self._handle = None
+
+    def __del__(self) -> None:
+        self.close()
 
 
 _OPCODE_NAMES: tuple[str, ...] | None = None

@@ -10,15 +10,20 @@ import networkx as nx
 import numpy as np
 import pytest
 
+from cgym_ray.datasets import get_dataset
 from cgym_ray.errors import CompilerError, CompilerOutOfMemory, UnknownSpaceError
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.programl import (
+    GraphCache,
+    ProgramGraph,
+    from_native,
     from_networkx,
     to_networkx,
     to_node_link_json,
 )
 from cgym_ray.llvm.programl_hetero import to_hetero_data
 from cgym_ray.llvm.session import CompilerSession
+from tests.conftest import random_pass_walk
 
 FIXTURE = Path(__file__).with_name("programl_fixture.ll").read_bytes()
 
@@ -190,6 +195,63 @@ def test_programl_arrays_are_the_graph_without_statements(fixture_graph):
     assert _edges(arrays) == _edges(fixture_graph)
     assert arrays.node_text() == fixture_graph.node_text()
     assert set(arrays.node_full_text) == {"", "[external]"}
+
+
+def _node_rows(graph: ProgramGraph) -> list[tuple]:
+    types = [*graph.types, ""]  # -1 (the root) picks ""
+    return list(
+        zip(
+            graph.node_kind.tolist(),
+            graph.node_opcode.tolist(),
+            graph.node_type_kind.tolist(),
+            [types[t] for t in graph.node_type.tolist()],
+            graph.node_function.tolist(),
+            graph.node_block.tolist(),
+            graph.node_full_text,
+            strict=True,
+        )
+    )
+
+
+def _edge_rows(graph: ProgramGraph) -> list[tuple]:
+    columns = (graph.edge_source, graph.edge_target, graph.edge_kind, graph.edge_position)
+    return list(zip(*(c.tolist() for c in columns), strict=True))
+
+
+def _kept_graph_agrees_along_random_actions(name: str, steps: int, seed: int) -> list[int]:
+    """At each step of a random walk, the graph kept per function is the graph built from
+    scratch (`cgym_programl`), node by node and edge by edge, in the same order. Returns how
+    many functions each step built."""
+    backend = get_backend("libllvm")
+    module = backend.load(get_dataset("cgym-suite-v0").benchmark(name).bitcode(), name)
+    cache = GraphCache(backend.native)
+    built = []
+    for step in random_pass_walk(backend, module, steps, seed):
+        kept = cache.graph(module.ref)
+        fresh = from_native(backend.native, module.ref, with_text=False)
+        where = f"{name} after {step} actions (seed {seed})"
+        assert kept.types == fresh.types, where
+        assert _node_rows(kept) == _node_rows(fresh), where
+        assert _edge_rows(kept) == _edge_rows(fresh), where
+        assert kept == fresh, where
+        assert not kept.node_kind.flags.writeable, where  # it may be handed out again
+        built.append(cache.functions_built)
+    cache.close()
+    module.dispose()
+    return built
+
+
+def test_graph_kept_per_function_is_the_graph_built_from_scratch():
+    built = _kept_graph_agrees_along_random_actions("crc32", steps=12, seed=0)
+    functions = built[0]  # the first step builds every defined function
+    # Both ways were taken: steps that built nothing, and steps that built some functions only.
+    assert 0 in built and any(0 < n < functions for n in built), built
+
+
+@pytest.mark.slow  # 45 programs, each graph built twice a step
+@pytest.mark.parametrize("name", get_dataset("cgym-suite-v0").benchmark_names())
+def test_graph_kept_per_function_is_the_graph_from_scratch_on_every_suite_program(name):
+    _kept_graph_agrees_along_random_actions(name, steps=20, seed=1)
 
 
 def test_an_unknown_observation_lists_the_known_ones():

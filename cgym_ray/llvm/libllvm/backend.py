@@ -29,7 +29,7 @@ from cgym_ray.llvm.libllvm.loader import (
 )
 from cgym_ray.llvm.libllvm.token_cache import TokenCache
 from cgym_ray.llvm.native import load_native
-from cgym_ray.llvm.programl import ProgramGraph, from_native
+from cgym_ray.llvm.programl import GraphCache, ProgramGraph, from_native
 from cgym_ray.llvm.tokens import LexedIr
 
 # LLVM C API enum values used here.
@@ -65,6 +65,7 @@ class LibLLVMModule(Module):
         self._context = context
         self.ref: int | None = ref
         self._tokens: TokenCache | None = None  # made on first use; see token_cache.py
+        self._graphs: GraphCache | None = None  # made on first use; see programl.py
         # IR2Vec vectors by (kind, vocabulary file) and function key: see ir2vec_native.
         self._ir2vec_kept: dict[tuple[str, Path], dict[int, np.ndarray]] = {}
 
@@ -139,7 +140,11 @@ class LibLLVMModule(Module):
         return list(out)
 
     def programl(self, with_text: bool = True) -> ProgramGraph:
-        return from_native(self._backend.native, self._handle(), with_text)
+        if with_text:
+            return from_native(self._backend.native, self._handle(), with_text)
+        if self._graphs is None:
+            self._graphs = GraphCache(self._backend.native)
+        return self._graphs.graph(self._handle())
 
     def ir_text(self) -> str:
         return take_message(self._lib, self._lib.LLVMPrintModuleToString(self._handle()))
@@ -303,6 +308,8 @@ class LibLLVMModule(Module):
         return text.strip() or "module is broken" if broken else ""
 
     def dispose(self) -> None:
+        if self._graphs is not None:
+            self._graphs.close()
         if self.ref:
             self._lib.LLVMDisposeModule(self.ref)
             self.ref = None

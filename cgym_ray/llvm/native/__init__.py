@@ -99,6 +99,16 @@ def load_native() -> ctypes.CDLL:
     lib.cgym_programl.argtypes = [c_void_p, c_int, POINTER(CgymGraph)]
     lib.cgym_programl_free.restype = None
     lib.cgym_programl_free.argtypes = [POINTER(CgymGraph)]
+    lib.cgym_programl_copy.restype = None
+    lib.cgym_programl_copy.argtypes = [POINTER(CgymGraph)] + [c_void_p] * 10
+    lib.cgym_programl_cache_new.restype = c_void_p
+    lib.cgym_programl_cache_new.argtypes = []
+    lib.cgym_programl_cache_free.restype = None
+    lib.cgym_programl_cache_free.argtypes = [c_void_p]
+    lib.cgym_programl_cache_rebuilt.restype = c_int64
+    lib.cgym_programl_cache_rebuilt.argtypes = [c_void_p]
+    lib.cgym_programl_cached.restype = c_int
+    lib.cgym_programl_cached.argtypes = [c_void_p, c_void_p, POINTER(CgymGraph)]
     lib.cgym_opcode_name.restype = c_char_p
     lib.cgym_opcode_name.argtypes = [c_int]
     lib.cgym_ir2vec_functions.restype = c_int64

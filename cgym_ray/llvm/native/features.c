@@ -1029,6 +1029,13 @@ void cgym_programl_free(CgymGraph *g) {
 
 static int is_call(int opcode) { return opcode == OP_CALL || opcode == OP_INVOKE || opcode == OP_CALLBR; }
 
+/* Operand i of an instruction as the source of a data edge; NULL when it is none (a direct callee, a block). */
+static LLVMValueRef data_operand(LLVMValueRef inst, int i, int operands, LLVMValueRef callee) {
+  LLVMValueRef operand = LLVMGetOperand(inst, (unsigned)i);
+  if (!operand || (operand == callee && i == operands - 1 && LLVMIsAFunction(operand))) return NULL;
+  return LLVMValueIsBasicBlock(operand) ? NULL : operand;
+}
+
 /*
  * Build the graph into *g; with_text = 0 leaves every full_text empty and skips
  * printing the module (most of the cost). Returns 0, or -1 when out of memory
@@ -1137,10 +1144,8 @@ int cgym_programl(LLVMModuleRef module, int with_text, CgymGraph *g) {
         LLVMValueRef callee = is_call(opcode) ? LLVMGetCalledValue(inst) : NULL;
         int operands = LLVMGetNumOperands(inst);
         for (int i = 0; i < operands; i++) {
-          LLVMValueRef operand = LLVMGetOperand(inst, (unsigned)i);
-          if (!operand || (operand == callee && i == operands - 1 && LLVMIsAFunction(operand))) continue;
-          if (LLVMValueIsBasicBlock(operand)) continue;
-          add_edge(&b, operand_node(&b, operand, starts, lengths, &instructions), id, FLOW_DATA, i);
+          LLVMValueRef operand = data_operand(inst, i, operands, callee);
+          if (operand) add_edge(&b, operand_node(&b, operand, starts, lengths, &instructions), id, FLOW_DATA, i);
         }
         if (is_call(opcode)) {
           int32_t target = callee && LLVMIsAFunction(callee) ? pointer_get(&functions, callee) : -1;
@@ -1855,4 +1860,549 @@ done:
   keymap_free(&c.types);
   keymap_free(&c.local);
   return functions;
+}
+
+/*
+ * Programl kept per function (cgym_programl_cached): the graph of
+ * cgym_programl without text, node for node and edge for edge, stitched
+ * from parts kept between steps, so a step that changed one function builds
+ * only that function's part.
+ *
+ * A defined function's part, kept under its key (graph_key: what the part
+ * reads, so a step that only renames, or changes attributes, flags or
+ * metadata, builds nothing), holds its instructions, its own values
+ * (instruction results, arguments) and the shared ones it uses (globals,
+ * functions, constants), each in the order it first uses them, and its
+ * edges with their ends named locally. A step walks the module for the keys,
+ * builds the parts whose key is new, and numbers as cgym_programl does: the root,
+ * every instruction in module order, then function after function its values
+ * in the order of first use, a shared value only where no earlier function
+ * used it; types in the order nodes are made; a call's edges to the callee's
+ * current entry and returns. The pointers a part holds (instructions,
+ * operands, types) stay valid while its key is the module's: the key hashes
+ * the instructions' and operands' addresses, and operands in use are alive.
+ * When no function's key, body or place changed, the last graph stands.
+ */
+typedef struct {
+  int32_t *data;
+  int64_t size, capacity;
+} Int32s;
+
+typedef struct {
+  void **data;
+  int64_t size, capacity;
+} Pointers;
+
+/* Room for `size` items in all; -1 out of memory. */
+static int int32s_reserve(Int32s *v, int64_t size) {
+  if (size <= v->capacity) return 0;
+  if (grow((void **)&v->data, size, sizeof *v->data)) return -1;
+  v->capacity = size;
+  return 0;
+}
+
+static inline int int32s_push(Int32s *v, int32_t x) {
+  if (v->size == v->capacity && int32s_reserve(v, v->capacity ? v->capacity * 2 : 16)) return -1;
+  v->data[v->size++] = x;
+  return 0;
+}
+
+static int pointers_push(Pointers *v, void *x) {
+  if (v->size == v->capacity) {
+    int64_t capacity = v->capacity ? v->capacity * 2 : 16;
+    if (grow((void **)&v->data, capacity, sizeof *v->data)) return -1;
+    v->capacity = capacity;
+  }
+  v->data[v->size++] = x;
+  return 0;
+}
+
+/* An edge's end within a part: an instruction, a value of its own, a shared value, or the root. */
+enum { END_INSTRUCTION = 0, END_OWN = 1, END_SHARED = 2, END_ROOT = 3 };
+#define PART_END(kind, index) ((int32_t)((index) << 2 | (kind)))
+/* A call site in a part's edges: its instruction, and its callee's index in `callees`. */
+#define PART_CALL_SITE 3
+
+typedef struct {
+  uint64_t key;
+  int64_t num_instructions;
+  Int32s opcode, block, type; /* per instruction; type indexes `types` */
+  Int32s returns;             /* its ret instructions */
+  Int32s first_uses;          /* PART_END(END_OWN or END_SHARED, index), in the order of first use */
+  Int32s own_type, own_block; /* per own value; block -1 for an argument (no function, no block) */
+  Pointers shared;
+  Int32s shared_kind, shared_type;
+  Pointers types;
+  Int32s type_kind;
+  Int32s edge_source, edge_target, edge_kind, edge_position;
+  Pointers callees; /* NULL: not a function (through a pointer, inline assembly) */
+  Int32s type_ids, own_ids, shared_ids; /* scratch of one stitch */
+  int taken;
+} FunctionPart;
+
+static void function_part_free(FunctionPart *p) {
+  if (!p) return;
+  Int32s *lists[] = {&p->opcode, &p->block, &p->type, &p->returns, &p->first_uses, &p->own_type,
+                     &p->own_block, &p->shared_kind, &p->shared_type, &p->type_kind, &p->edge_source,
+                     &p->edge_target, &p->edge_kind, &p->edge_position, &p->type_ids, &p->own_ids,
+                     &p->shared_ids};
+  for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) free(lists[i]->data);
+  free(p->shared.data);
+  free(p->types.data);
+  free(p->callees.data);
+  free(p);
+}
+
+typedef struct {
+  FunctionPart *part;
+  PointerMap instructions, values, types;
+  int failed;
+} PartBuilder;
+
+static int32_t part_type(PartBuilder *pb, LLVMTypeRef type) {
+  FunctionPart *p = pb->part;
+  int32_t id = pointer_get(&pb->types, type);
+  if (id >= 0) return id;
+  id = (int32_t)p->types.size;
+  if (pointers_push(&p->types, type) || int32s_push(&p->type_kind, LLVMGetTypeKind(type)) ||
+      pointer_put(&pb->types, type, id))
+    pb->failed = 1;
+  return id;
+}
+
+/* The end of an operand's node (made on first use, as operand_node); -1 when it is none. */
+static int32_t part_value(PartBuilder *pb, LLVMValueRef value) {
+  FunctionPart *p = pb->part;
+  int32_t end = pointer_get(&pb->values, value);
+  if (end >= 0) return end;
+  int own = 0, kind = NODE_VARIABLE, type = 0, block = -1;
+  if (LLVMIsAInstruction(value)) {
+    int32_t inst = pointer_get(&pb->instructions, value);
+    if (inst < 0) return -1;
+    own = 1, type = p->type.data[inst], block = p->block.data[inst];
+  } else if (LLVMIsAArgument(value)) {
+    own = 1, type = part_type(pb, LLVMTypeOf(value));
+  } else if (LLVMIsAGlobalValue(value) || LLVMIsAConstant(value)) {
+    kind = LLVMIsAGlobalValue(value) && !LLVMIsAFunction(value) ? NODE_VARIABLE : NODE_CONSTANT;
+    type = part_type(pb, LLVMTypeOf(value));
+  } else {
+    return -1; /* a basic block, metadata, inline assembly */
+  }
+  if (own) {
+    end = PART_END(END_OWN, p->own_type.size);
+    if (int32s_push(&p->own_type, type) || int32s_push(&p->own_block, block)) pb->failed = 1;
+  } else {
+    end = PART_END(END_SHARED, p->shared.size);
+    if (pointers_push(&p->shared, value) || int32s_push(&p->shared_kind, kind) || int32s_push(&p->shared_type, type))
+      pb->failed = 1;
+  }
+  if (int32s_push(&p->first_uses, end) || pointer_put(&pb->values, value, end)) pb->failed = 1;
+  return end;
+}
+
+static void part_edge(PartBuilder *pb, int32_t source, int32_t target, int kind, int position) {
+  FunctionPart *p = pb->part;
+  if (source < 0 || target < 0) return;
+  if (int32s_push(&p->edge_source, source) || int32s_push(&p->edge_target, target) ||
+      int32s_push(&p->edge_kind, kind) || int32s_push(&p->edge_position, position))
+    pb->failed = 1;
+}
+
+/* The part of a defined function (the walk of cgym_programl's two passes, over this function); NULL out of memory. */
+static FunctionPart *build_part(LLVMValueRef fn, uint64_t key) {
+  PartBuilder pb = {0};
+  FunctionPart *p = calloc(1, sizeof *p);
+  int64_t count = 0;
+  if (!p) return NULL;
+  p->key = key;
+  pb.part = p;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) count++;
+  if (pointer_map_init(&pb.instructions, (size_t)count) || pointer_map_init(&pb.values, (size_t)count) ||
+      pointer_map_init(&pb.types, 16))
+    pb.failed = 1;
+  /* Most instructions have a result and two or three operands. */
+  Int32s *per_instruction[] = {&p->opcode, &p->block, &p->type, &p->first_uses, &p->own_type, &p->own_block};
+  Int32s *per_edge[] = {&p->edge_source, &p->edge_target, &p->edge_kind, &p->edge_position};
+  for (size_t i = 0; i < 6; i++) pb.failed |= int32s_reserve(per_instruction[i], count + 1) != 0;
+  for (size_t i = 0; i < 4; i++) pb.failed |= int32s_reserve(per_edge[i], 4 * count + 1) != 0;
+  int32_t block_index = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb && !pb.failed; bb = LLVMGetNextBasicBlock(bb), block_index++) {
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) {
+      int opcode = opcode_of(inst);
+      int32_t id = (int32_t)p->num_instructions++;
+      if (int32s_push(&p->opcode, opcode) || int32s_push(&p->block, block_index) ||
+          int32s_push(&p->type, part_type(&pb, LLVMTypeOf(inst))) || pointer_put(&pb.instructions, inst, id) ||
+          (opcode == OP_RET && int32s_push(&p->returns, id)))
+        pb.failed = 1;
+    }
+  }
+  int32_t id = 0;
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb && !pb.failed; bb = LLVMGetNextBasicBlock(bb)) {
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst), id++) {
+      int32_t self = PART_END(END_INSTRUCTION, id);
+      int opcode = p->opcode.data[id];
+      LLVMValueRef next = LLVMGetNextInstruction(inst);
+      if (next) {
+        part_edge(&pb, self, PART_END(END_INSTRUCTION, id + 1), FLOW_CONTROL, 0);
+      } else {
+        unsigned successors = LLVMGetNumSuccessors(inst);
+        for (unsigned i = 0; i < successors; i++) {
+          LLVMValueRef first = LLVMGetFirstInstruction(LLVMGetSuccessor(inst, i));
+          int32_t target = first ? pointer_get(&pb.instructions, first) : -1;
+          if (target >= 0) part_edge(&pb, self, PART_END(END_INSTRUCTION, target), FLOW_CONTROL, (int)i);
+        }
+      }
+      if (p->type_kind.data[p->type.data[id]] != LLVM_VOID_TYPE_KIND) part_edge(&pb, self, part_value(&pb, inst), FLOW_DATA, 0);
+      LLVMValueRef callee = is_call(opcode) ? LLVMGetCalledValue(inst) : NULL;
+      int operands = LLVMGetNumOperands(inst);
+      for (int i = 0; i < operands; i++) {
+        LLVMValueRef operand = data_operand(inst, i, operands, callee);
+        if (operand) part_edge(&pb, part_value(&pb, operand), self, FLOW_DATA, i);
+      }
+      if (is_call(opcode)) {
+        part_edge(&pb, self, (int32_t)p->callees.size, PART_CALL_SITE, 0);
+        if (pointers_push(&p->callees, callee && LLVMIsAFunction(callee) ? callee : NULL)) pb.failed = 1;
+      }
+    }
+  }
+  pointer_map_free(&pb.instructions);
+  pointer_map_free(&pb.values);
+  pointer_map_free(&pb.types);
+  if (pb.failed) {
+    function_part_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+/*
+ * A defined function's key for its part: everything build_part reads. The
+ * function and its arguments, and per block its address, per instruction
+ * its address, opcode, type and operands (successors and callees are
+ * operands). Types and constants are uniqued, so their address is their value.
+ */
+static uint64_t graph_key(LLVMValueRef fn) {
+  uint64_t h = mix(0x6a09e667f3bcc909ull, (uintptr_t)fn);
+  for (LLVMValueRef p = LLVMGetFirstParam(fn); p; p = LLVMGetNextParam(p)) h = mix(h, (uintptr_t)p);
+  for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+    h = mix(h, (uintptr_t)bb);
+    for (LLVMValueRef inst = LLVMGetFirstInstruction(bb); inst; inst = LLVMGetNextInstruction(inst)) {
+      int operands = LLVMGetNumOperands(inst);
+      h = mix(mix(mix(h, (uintptr_t)inst), (uint64_t)LLVMGetInstructionOpcode(inst) << 32 | (uint32_t)operands),
+              (uintptr_t)LLVMTypeOf(inst));
+      for (int i = 0; i < operands; i++) h = mix(h, (uintptr_t)LLVMGetOperand(inst, (unsigned)i));
+    }
+  }
+  return h;
+}
+
+/* The parts of the last step, and the output buffers, reused from step to step. */
+typedef struct {
+  FunctionPart **parts; /* one a function, module order; NULL for a declaration */
+  int64_t num_parts, rebuilt;
+  uint64_t signature; /* of the functions' places and keys when `graph` was made; 0: no graph */
+  PointerMap type_names; /* type -> offset of its printed name in `names` (types live as long as the context) */
+  Bytes names;
+  CgymGraph graph; /* int32 arrays owned here */
+  int64_t node_capacity, edge_capacity;
+  Bytes type_text;
+} GraphCache;
+
+void *cgym_programl_cache_new(void) {
+  GraphCache *cache = calloc(1, sizeof *cache);
+  if (cache && pointer_map_init(&cache->type_names, 64)) {
+    free(cache);
+    return NULL;
+  }
+  return cache;
+}
+
+void cgym_programl_cache_free(void *handle) {
+  GraphCache *cache = handle;
+  if (!cache) return;
+  for (int64_t i = 0; i < cache->num_parts; i++) function_part_free(cache->parts[i]);
+  free(cache->parts);
+  pointer_map_free(&cache->type_names);
+  free(cache->names.data);
+  free(cache->type_text.data);
+  cache->graph.text = NULL;
+  cache->graph.type_text = NULL;
+  cgym_programl_free(&cache->graph);
+  free(cache);
+}
+
+/* How many functions the last cgym_programl_cached built (not kept from the step before). */
+int64_t cgym_programl_cache_rebuilt(void *handle) { return ((GraphCache *)handle)->rebuilt; }
+
+typedef struct {
+  GraphCache *cache;
+  PointerMap type_ids, shared;
+  int failed;
+} Stitch;
+
+static int32_t stitch_type(Stitch *s, FunctionPart *p, int32_t local) {
+  int32_t id = p->type_ids.data[local];
+  if (id >= 0) return id;
+  GraphCache *cache = s->cache;
+  LLVMTypeRef type = p->types.data[local];
+  id = pointer_get(&s->type_ids, type);
+  if (id < 0) {
+    int32_t offset = pointer_get(&cache->type_names, type);
+    if (offset < 0) {
+      char *name = LLVMPrintTypeToString(type);
+      offset = (int32_t)cache->names.size;
+      bytes_append_text(&cache->names, name, strlen(name));
+      LLVMDisposeMessage(name);
+      if (cache->names.failed || pointer_put(&cache->type_names, type, offset)) s->failed = 1;
+    }
+    id = (int32_t)cache->graph.num_types++;
+    if (!cache->names.failed) {
+      const char *name = cache->names.data + offset;
+      bytes_append_text(&cache->type_text, name, strlen(name));
+    }
+    if (cache->type_text.failed || pointer_put(&s->type_ids, type, id)) s->failed = 1;
+  }
+  p->type_ids.data[local] = id;
+  return id;
+}
+
+/* Room for `nodes` nodes and `edges` edges in the output: stitch_node and stitch_edge do not check. */
+static int stitch_reserve(GraphCache *cache, int64_t nodes, int64_t edges) {
+  CgymGraph *g = &cache->graph;
+  if (nodes > cache->node_capacity) {
+    if (grow((void **)&g->node_kind, nodes, 4) || grow((void **)&g->node_opcode, nodes, 4) ||
+        grow((void **)&g->node_type_kind, nodes, 4) || grow((void **)&g->node_type, nodes, 4) ||
+        grow((void **)&g->node_function, nodes, 4) || grow((void **)&g->node_block, nodes, 4))
+      return -1;
+    cache->node_capacity = nodes;
+  }
+  if (edges > cache->edge_capacity) {
+    if (grow((void **)&g->edge_source, edges, 4) || grow((void **)&g->edge_target, edges, 4) ||
+        grow((void **)&g->edge_kind, edges, 4) || grow((void **)&g->edge_position, edges, 4))
+      return -1;
+    cache->edge_capacity = edges;
+  }
+  return 0;
+}
+
+static inline int32_t stitch_node(Stitch *s, int kind, int opcode, FunctionPart *p, int32_t type, int32_t function,
+                                  int32_t block) {
+  CgymGraph *g = &s->cache->graph;
+  int64_t id = g->num_nodes++;
+  g->node_kind[id] = kind;
+  g->node_opcode[id] = opcode;
+  g->node_function[id] = function;
+  g->node_block[id] = block;
+  g->node_type_kind[id] = p ? p->type_kind.data[type] : -1;
+  g->node_type[id] = p ? stitch_type(s, p, type) : -1;
+  return (int32_t)id;
+}
+
+static inline void stitch_edge(Stitch *s, int32_t source, int32_t target, int kind, int position) {
+  CgymGraph *g = &s->cache->graph;
+  int64_t id = g->num_edges++;
+  g->edge_source[id] = source;
+  g->edge_target[id] = target;
+  g->edge_kind[id] = kind;
+  g->edge_position[id] = position;
+}
+
+static int int32s_fill(Int32s *v, int64_t size, int32_t value) {
+  if (int32s_reserve(v, size)) return -1;
+  v->size = size;
+  for (int64_t i = 0; i < size; i++) v->data[i] = value;
+  return 0;
+}
+
+/*
+ * The graph of cgym_programl(module, 0, ...) into *g, its arrays owned by
+ * the cache (valid until its next call or cgym_programl_cache_free). Returns 0,
+ * 1 when it is the graph of the last call unchanged, or -1 when out of memory
+ * (nothing is kept then).
+ */
+int cgym_programl_cached(LLVMModuleRef module, void *handle, CgymGraph *g) {
+  GraphCache *cache = handle;
+  Stitch s = {.cache = cache};
+  KeyMap kept = {0};
+  PointerMap functions = {0};
+  FunctionPart **parts = NULL;
+  int64_t *offsets = NULL;
+  int64_t num_functions = 0, total = 1;
+  int status = -1;
+  uint64_t signature = 0x243f6a8885a308d3ull;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn)) num_functions++;
+  parts = calloc((size_t)num_functions + 1, sizeof *parts);
+  offsets = calloc((size_t)num_functions + 1, sizeof *offsets);
+  if (!parts || !offsets || keymap_init(&kept, cache->num_parts) || pointer_map_init(&functions, (size_t)num_functions) ||
+      pointer_map_init(&s.type_ids, 64) || pointer_map_init(&s.shared, 256))
+    goto done;
+  for (int64_t i = 0; i < cache->num_parts; i++) {
+    int added = 0;
+    if (cache->parts[i] && !keymap_put(&kept, cache->parts[i]->key, i, &added)) goto done;
+  }
+
+  /* The keys; the parts of functions whose key is new. */
+  cache->rebuilt = 0;
+  int64_t k = 0;
+  for (LLVMValueRef fn = LLVMGetFirstFunction(module); fn; fn = LLVMGetNextFunction(fn), k++) {
+    if (pointer_put(&functions, fn, (int32_t)k)) goto done;
+    if (LLVMIsDeclaration(fn)) {
+      signature = mix(mix(signature, (uintptr_t)fn), 0);
+      continue;
+    }
+    uint64_t key = graph_key(fn);
+    signature = mix(mix(signature, (uintptr_t)fn), key);
+    int64_t *index = keymap_get(&kept, key);
+    FunctionPart *part = index && !cache->parts[*index]->taken ? cache->parts[*index] : NULL;
+    if (part) {
+      part->taken = 1;
+    } else {
+      part = build_part(fn, key);
+      if (!part) goto done;
+      part->taken = 2; /* new: freed here if this call fails before the parts are swapped in */
+      cache->rebuilt++;
+    }
+    parts[k] = part;
+    offsets[k] = total;
+    total += part->num_instructions;
+  }
+  if (signature == cache->signature && !cache->rebuilt && num_functions == cache->num_parts) {
+    for (k = 0; k < num_functions; k++)
+      if (parts[k]) parts[k]->taken = 0;
+    status = 1;
+    goto output;
+  }
+  cache->signature = 0;
+  for (int64_t i = 0; i < cache->num_parts; i++)
+    if (cache->parts[i] && !cache->parts[i]->taken) function_part_free(cache->parts[i]);
+  free(cache->parts);
+  cache->parts = parts, cache->num_parts = num_functions;
+  parts = NULL;
+  int64_t nodes = 1, edges = num_functions, calls = 0, returns = 1;
+  for (k = 0; k < num_functions; k++) {
+    FunctionPart *p = cache->parts[k];
+    if (!p) continue;
+    p->taken = 0;
+    if (int32s_fill(&p->type_ids, p->types.size, -1) || int32s_fill(&p->own_ids, p->own_type.size, -1) ||
+        int32s_fill(&p->shared_ids, p->shared.size, -1))
+      goto done;
+    nodes += p->num_instructions + p->first_uses.size;
+    edges += p->edge_source.size;
+    calls += p->callees.size;
+    if (p->returns.size > returns) returns = p->returns.size;
+  }
+  if (stitch_reserve(cache, nodes, edges + calls * (1 + returns))) goto done;
+
+  /* Nodes: the root, the instructions, then each function's values in the order of first use. */
+  CgymGraph *out = &cache->graph;
+  out->num_nodes = out->num_edges = out->num_types = 0;
+  cache->type_text.size = 0;
+  stitch_node(&s, NODE_INSTRUCTION, -1, NULL, -1, -1, -1);
+  for (k = 0; k < num_functions; k++) {
+    FunctionPart *p = cache->parts[k];
+    for (int64_t i = 0; p && i < p->num_instructions; i++)
+      stitch_node(&s, NODE_INSTRUCTION, p->opcode.data[i], p, p->type.data[i], (int32_t)k, p->block.data[i]);
+  }
+  for (k = 0; k < num_functions && !s.failed; k++) {
+    FunctionPart *p = cache->parts[k];
+    for (int64_t i = 0; p && i < p->first_uses.size; i++) {
+      int32_t end = p->first_uses.data[i], index = end >> 2;
+      if ((end & 3) == END_OWN) {
+        int32_t block = p->own_block.data[index];
+        p->own_ids.data[index] =
+            stitch_node(&s, NODE_VARIABLE, -1, p, p->own_type.data[index], block >= 0 ? (int32_t)k : -1, block);
+      } else {
+        void *value = p->shared.data[index];
+        int32_t id = pointer_get(&s.shared, value);
+        if (id < 0) {
+          id = stitch_node(&s, p->shared_kind.data[index], -1, p, p->shared_type.data[index], -1, -1);
+          if (pointer_put(&s.shared, value, id)) s.failed = 1;
+        }
+        p->shared_ids.data[index] = id;
+      }
+    }
+  }
+
+  /* Edges: the root calls every entry; then each function's, its ends numbered, its calls to the callees. */
+  for (k = 0; k < num_functions; k++)
+    if (cache->parts[k] && cache->parts[k]->num_instructions) stitch_edge(&s, 0, (int32_t)offsets[k], FLOW_CALL, 0);
+  for (k = 0; k < num_functions && !s.failed; k++) {
+    FunctionPart *p = cache->parts[k];
+    for (int64_t e = 0; p && e < p->edge_source.size; e++) {
+      int32_t ends[2] = {p->edge_source.data[e], p->edge_target.data[e]};
+      int kind = p->edge_kind.data[e];
+      for (int j = 0; j < 2; j++) {
+        int32_t index = ends[j] >> 2;
+        if (kind == PART_CALL_SITE && j == 1) break;
+        switch (ends[j] & 3) {
+          case END_INSTRUCTION: ends[j] = (int32_t)offsets[k] + index; break;
+          case END_OWN: ends[j] = p->own_ids.data[index]; break;
+          case END_SHARED: ends[j] = p->shared_ids.data[index]; break;
+          default: ends[j] = 0; break;
+        }
+      }
+      if (kind != PART_CALL_SITE) {
+        stitch_edge(&s, ends[0], ends[1], kind, p->edge_position.data[e]);
+        continue;
+      }
+      void *callee = p->callees.data[ends[1]];
+      int32_t target = callee ? pointer_get(&functions, callee) : -1;
+      FunctionPart *called = target >= 0 ? cache->parts[target] : NULL;
+      if (called && called->num_instructions) {
+        stitch_edge(&s, ends[0], (int32_t)offsets[target], FLOW_CALL, 0);
+        for (int64_t r = 0; r < called->returns.size; r++)
+          stitch_edge(&s, (int32_t)offsets[target] + called->returns.data[r], ends[0], FLOW_CALL, 0);
+      } else {
+        stitch_edge(&s, ends[0], 0, FLOW_CALL, 0);
+        stitch_edge(&s, 0, ends[0], FLOW_CALL, 0);
+      }
+    }
+  }
+  if (s.failed || cache->type_text.failed) goto done;
+  cache->signature = signature;
+  status = 0;
+output:
+  *g = cache->graph;
+  g->text = NULL;
+  g->text_bytes = 0;
+  g->type_text = cache->type_text.data;
+  g->type_bytes = (int64_t)cache->type_text.size;
+done:
+  if (status < 0) { /* out of memory: keep nothing */
+    for (int64_t i = 0; parts && i < num_functions; i++)
+      if (parts[i] && parts[i]->taken == 2) function_part_free(parts[i]);
+    for (int64_t i = 0; i < cache->num_parts; i++) function_part_free(cache->parts[i]);
+    free(cache->parts);
+    cache->parts = NULL, cache->num_parts = 0, cache->signature = 0;
+  }
+  free(parts);
+  free(offsets);
+  keymap_free(&kept);
+  pointer_map_free(&functions);
+  pointer_map_free(&s.type_ids);
+  pointer_map_free(&s.shared);
+  return status;
+}
+
+/* A graph's arrays into the caller's, at the dtypes of cgym_ray.llvm.programl.ProgramGraph. */
+void cgym_programl_copy(const CgymGraph *g, int8_t *node_kind, int16_t *node_opcode, int16_t *node_type_kind,
+                        int32_t *node_type, int32_t *node_function, int32_t *node_block, int32_t *edge_source,
+                        int32_t *edge_target, int8_t *edge_kind, int32_t *edge_position) {
+  for (int64_t i = 0; i < g->num_nodes; i++) {
+    node_kind[i] = (int8_t)g->node_kind[i];
+    node_opcode[i] = (int16_t)g->node_opcode[i];
+    node_type_kind[i] = (int16_t)g->node_type_kind[i];
+  }
+  if (g->num_nodes) {
+    memcpy(node_type, g->node_type, (size_t)g->num_nodes * 4);
+    memcpy(node_function, g->node_function, (size_t)g->num_nodes * 4);
+    memcpy(node_block, g->node_block, (size_t)g->num_nodes * 4);
+  }
+  if (g->num_edges) {
+    memcpy(edge_source, g->edge_source, (size_t)g->num_edges * 4);
+    memcpy(edge_target, g->edge_target, (size_t)g->num_edges * 4);
+    memcpy(edge_position, g->edge_position, (size_t)g->num_edges * 4);
+  }
+  for (int64_t i = 0; i < g->num_edges; i++) edge_kind[i] = (int8_t)g->edge_kind[i];
 }
