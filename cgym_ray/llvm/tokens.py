@@ -210,16 +210,18 @@ def inst2vec_statements(text: str) -> list[str]:
 def normalise_statements(lines: str, named_types: list[str] = ()) -> str:  # type: ignore[assignment]
     """IR lines (one statement a line) as inst2vec statements (see the module docstring).
 
-    Each rule runs once over all the lines: a regex pass per rule, not per line.
+    Each rule runs once over all the lines: a regex pass per rule, not per line; a rule
+    whose pattern needs a character the text lacks is skipped (each pass tries every
+    position, even where it cannot match).
     """
-    text = _STRING.sub("<STRING>", lines)
-    text = _COMMENT.sub("", text)
-    text = _METADATA_ATTACHMENT.sub("", text)
+    text = _STRING.sub("<STRING>", lines) if '"' in lines else lines
+    text = _COMMENT.sub("", text) if ";" in text else text
+    text = _METADATA_ATTACHMENT.sub("", text) if "!" in text else text
     if named_types:
         names = "|".join(re.escape(t) for t in sorted(named_types, key=len, reverse=True))
         text = re.sub(f"(?:{names})(?![-a-zA-Z$._0-9])", _TYPE_MARK, text)
     text = _LOCAL.sub("<%ID>", text)
-    text = _GLOBAL.sub("<@ID>", text)
+    text = _GLOBAL.sub("<@ID>", text) if "@" in text else text
     text = _FLOAT.sub("<FLOAT>", text)
     text = _INT.sub("<INT>", text)
     return text.replace(_TYPE_MARK, "<TYPE>")

@@ -19,6 +19,10 @@ depends on its key alone, but for one thing: printed alone, a function numbers
 its call sites' attribute groups its own way, so their `#N` tokens are
 renumbered to the module's. When it changes, the whole module is printed
 once and taken apart again.
+
+An inst2vec statement depends on its line of text and the module's named
+types alone, so each distinct line is normalised once while the named types
+stand: a part printed again normalises only the lines it did not have before.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ _FUNCTION_START = re.compile(r"^(?:define|declare) ", re.MULTILINE)
 # Printing functions one by one costs a little more than their share of the module's
 # printing: past this share of the functions changed, print the module.
 _REPRINT_SHARE = 0.5
+# Statement lines kept with their statements, at most (about 100 MB); a module has thousands.
+_STATEMENT_LINES_KEPT = 200_000
 
 
 def lex_native(native: ctypes.CDLL, text: str, strings: dict[str, str] | None = None) -> LexedIr:
@@ -150,11 +156,21 @@ class _Part:
             self.lexed = lexed
         return self.lexed
 
-    def inst2vec(self, named_types: list[str], strings: dict[str, str]) -> tuple[str, ...]:
+    def inst2vec(
+        self, named_types: list[str], strings: dict[str, str], statements: dict[str, str]
+    ) -> tuple[str, ...]:
+        """Its lines as statements. A line's statement depends on the line and the named types
+        alone: `statements` (line -> statement, for these types) has those of lines seen
+        before, in any part, and takes the new ones."""
         if self.statements is None:
             lines = statement_lines(self.text)
-            normalised = normalise_statements("\n".join(lines), named_types).split("\n")
-            self.statements = tuple(strings.setdefault(s, s) for s in normalised) if lines else ()
+            new = [line for line in dict.fromkeys(lines) if line not in statements]
+            if new:
+                normalised = normalise_statements("\n".join(new), named_types).split("\n")
+                statements.update(
+                    zip(new, map(strings.setdefault, normalised, normalised), strict=True)
+                )
+            self.statements = tuple(map(statements.__getitem__, lines))
         return self.statements
 
 
@@ -170,6 +186,8 @@ class TokenCache:
         self._trailer = _Part("")
         self._types: list[str] = []
         self._strings: dict[str, str] = {}
+        # Each statement line seen, normalised for the named types `_types` (see _Part.inst2vec).
+        self._statements: dict[str, str] = {}
         self._capacity = (64, 256)
         # The last answers and the parts they were joined from: a step that changed
         # nothing gets the same objects back.
@@ -196,7 +214,9 @@ class TokenCache:
         parts = self._parts(module)
         joined = self._reuse("statements", parts)
         if joined is None:
-            joined = _joined(part.inst2vec(self._types, self._strings) for part in parts) or (
+            joined = _joined(
+                part.inst2vec(self._types, self._strings, self._statements) for part in parts
+            ) or (
                 "",  # as tokens.inst2vec_statements on a module without any
             )
             self._joined["statements"] = (parts, joined)
@@ -210,7 +230,7 @@ class TokenCache:
             vocabulary = inst2vec_vocabulary()
             for part in parts:
                 if part.indices is None:
-                    statements = part.inst2vec(self._types, self._strings)
+                    statements = part.inst2vec(self._types, self._strings, self._statements)
                     part.indices = np.array(vocabulary.encode(statements), dtype=np.int64)
             joined = np.concatenate([part.indices for part in parts if part.indices is not None])
             if not len(joined):
@@ -259,6 +279,8 @@ class TokenCache:
         return keys[:found], grouped, context.value, function_sets.value
 
     def _parts(self, module: int) -> list[_Part]:
+        if len(self._statements) > _STATEMENT_LINES_KEPT:
+            self._statements = {}
         keys, groups, context, function_sets = self._keys(module)
         missing = [k for k, key in enumerate(keys) if key not in self._functions]
         if context != self._context or len(missing) > _REPRINT_SHARE * len(keys):
@@ -292,7 +314,7 @@ class TokenCache:
         if len(starts) != len(keys):  # cannot tell the functions apart: keep nothing between steps
             self._context, self._functions = None, {}
             self._header, self._trailer = _Part(text), _Part("")
-            self._types = named_types(text)
+            self._types, self._statements = named_types(text), {}
             return False
         end = len(text)
         if starts:
@@ -303,7 +325,7 @@ class TokenCache:
         header = part(text[: starts[0]] if starts else text[:end])
         types = named_types(header.text)
         if types != self._types:  # statements depend on the named types
-            old = {}
+            old, self._statements = {}, {}
             header = _Part(header.text)
         self._header, self._types = header, types
         self._trailer = part(text[end:])
