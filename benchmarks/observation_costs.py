@@ -6,7 +6,10 @@
 The method of results/compiler.md: for each program a fixed random sequence of
 pass actions (seed 0) runs in this process on the libllvm backend; after each
 pass we time each observation's computation (the worker's measurement and the
-caller's decoding, without the worker round trip, as a step pays them). Per
+caller's decoding, without the worker round trip, as a step pays them). The
+cyclic garbage collector is paused meanwhile: the reference columns make
+tuples of 80,000 strings, whose collections would land on whichever
+observation is timed next, and a worker computes only those asked for. Per
 program: the median pass, and each observation's median and p90 divided by
 that median pass. IR2Vec (native; LLVM's printer, the reference, costs
 seconds on large programs and is not timed here) is timed after the first
@@ -16,6 +19,7 @@ seconds on large programs and is not timed here) is timed after the first
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -30,6 +34,7 @@ from cgym_ray.datasets import get_dataset
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.llvm.ir2vec import program_vector, require_vocabulary, vocabulary_dimension
 from cgym_ray.llvm.libllvm.token_cache import TokenCache, lex_native
+from cgym_ray.llvm.programl import from_native
 from cgym_ray.llvm.programs import link
 from cgym_ray.llvm.tokens import inst2vec_statements, inst2vec_vocabulary, lex_ir
 
@@ -41,8 +46,10 @@ def observation_functions(module, scratch: Path) -> dict[str, object]:
 
     The token observations are served by a cache of the module's text
     (token_cache.py), warm from the previous step as in an episode; each has
-    its own, so none profits from another's work in the same step. Four columns are not
-    observations but say where token time went: `IrText` prints the module,
+    its own, so none profits from another's work in the same step; `ProgramlArrays`
+    by the module's graph kept per function (programl.GraphCache). Five columns are not
+    observations but say where the time went: `ProgramlArrays (whole)` builds the
+    graph from scratch, kept nothing; `IrText` prints the module,
     `LexedIr (regex)` and `Inst2vec (regex)` are the definitions in
     cgym_ray/llvm/tokens.py run on the printed module, as the env did before,
     and `LexedIr (native, whole)` lexes the printed module natively, kept nothing.
@@ -54,6 +61,7 @@ def observation_functions(module, scratch: Path) -> dict[str, object]:
     return {
         "Autophase": module.autophase,
         "ProgramlArrays": lambda: module.programl(with_text=False),
+        "ProgramlArrays (whole)": lambda: from_native(backend.native, module.ref, False),
         "ObjectTextSizeBytes": module.object_text_size_bytes,
         "TextSizeBytes": lambda: link(module.object_file(), scratch, ("-lm",)).text_size_bytes,
         "IrText": module.ir_text,
@@ -73,9 +81,12 @@ _clock = time.perf_counter
 
 
 def _timed(function) -> float:
+    """The time of one call; its result is let go after the clock stops."""
     started = _clock()
-    function()
-    return _clock() - started
+    result = function()
+    elapsed = _clock() - started
+    del result
+    return elapsed
 
 
 def measure_program(
@@ -95,17 +106,26 @@ def measure_program(
         functions = observation_functions(module, Path(scratch))
         if observations:
             functions = {key: functions[key] for key in observations}
-        for step in range(steps):
-            action = rng.choice(passes)
-            if action.attributes:
-                module.add_function_attributes(action.attributes)
-            samples["pass"].append(_timed(lambda p=action.pipeline: module.run_pipeline(p)))
-            for observation, function in functions.items():
-                if observation.startswith("Ir2vec") and step >= ir2vec_steps:
-                    continue
-                samples.setdefault(observation, []).append(_timed(function))
+        gc.disable()  # see the module docstring
+        try:
+            _steps(module, functions, passes, rng, steps, ir2vec_steps, samples)
+        finally:
+            gc.enable()
     module.dispose()
     return {key: (statistics.median(values), p90(values)) for key, values in samples.items()}
+
+
+def _steps(module, functions, passes, rng, steps, ir2vec_steps, samples) -> None:
+    """Each step's pass, then each observation, into `samples`."""
+    for step in range(steps):
+        action = rng.choice(passes)
+        if action.attributes:
+            module.add_function_attributes(action.attributes)
+        samples["pass"].append(_timed(lambda p=action.pipeline: module.run_pipeline(p)))
+        for observation, function in functions.items():
+            if observation.startswith("Ir2vec") and step >= ir2vec_steps:
+                continue
+            samples.setdefault(observation, []).append(_timed(function))
 
 
 def main() -> None:
