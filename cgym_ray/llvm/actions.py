@@ -29,8 +29,9 @@ class Action:
     """One step an agent can take.
 
     `pipeline` is what the backend runs. `attributes` are function attributes
-    put on every defined function first (Oz needs minsize and optsize). An
-    action of kind "attributes" only sets attributes: its `pipeline` is empty.
+    put on every defined function first (Oz needs minsize and optsize); a name
+    with a leading `-` is taken off instead. An action of kind "attributes"
+    only sets attributes: its `pipeline` is empty.
     """
 
     name: str

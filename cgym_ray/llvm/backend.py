@@ -82,7 +82,10 @@ class Module(abc.ABC):
 
     @abc.abstractmethod
     def add_function_attributes(self, names: Sequence[str]) -> None:
-        """Add enum attributes (e.g. minsize, optsize) to every defined function."""
+        """Add enum attributes (e.g. minsize, optsize) to every defined function.
+
+        A name with a leading `-` (`-minsize`) is removed from each instead.
+        """
 
     @abc.abstractmethod
     def instruction_count(self) -> int:

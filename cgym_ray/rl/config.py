@@ -142,7 +142,7 @@ class TrainJob(Strict):
     terminal_action: bool = False
     actions: list[str] | None = Field(
         default=None,
-        description="action names; default: every pass and size-attributes (macros too with macro_actions)",
+        description="action names; default: every pass and the attribute actions (macros too with macro_actions)",
     )
     macro_actions: bool = Field(
         default=False,

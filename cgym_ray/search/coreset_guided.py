@@ -9,9 +9,11 @@ search chains them:
 
 1. **Coreset.** Play each sequence of the coreset (default `DEFAULT_CORESET`)
    as one episode and keep the best prefix of each. With `size_variants`,
-   each sequence is also played after `size-attributes` (-Oz's minsize and
-   optsize marks first), where the catalogue has that action: on cBench the
-   marks first help most sequences, on CHStone they mostly hurt.
+   each sequence is also played the other way round with respect to -Oz's
+   minsize and optsize marks: after `drop-size-attributes` in an env that
+   loads the module with them (`llvm-ic-v0`), after `size-attributes` in one
+   that does not, where the catalogue has the action: on cBench the marks
+   help most sequences, on CHStone they mostly hurt.
 2. **Polish.** From each of the `polish` best prefixes, descend greedily: try
    every action on copies of the state (`env.try_actions`, one request) and
    take the best while it improves.
@@ -34,8 +36,10 @@ from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.episodes import Elite, Episode, SearchRun, best_action
 from cgym_ray.search.random_search import PATIENCE_RATIO, random_walk
 
-# The action that puts -Oz's minsize and optsize on every function (`libllvm-v3`).
+# The actions that put -Oz's minsize and optsize on every function (`libllvm-v3`) and take
+# them off (`libllvm-v4`).
 SIZE_ATTRIBUTES = "size-attributes"
+DROP_SIZE_ATTRIBUTES = "drop-size-attributes"
 
 
 def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
@@ -50,14 +54,19 @@ def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
     return best_reward, tuple(episode.actions[:best_length])
 
 
-def with_size_variants(sequences: Sequence[str], names: Sequence[str], wanted: bool) -> list[str]:
-    """Each sequence, then (if `wanted` and the catalogue has it) the same after `size-attributes`."""
-    if not wanted or SIZE_ATTRIBUTES not in names:
+def with_size_variants(
+    sequences: Sequence[str], names: Sequence[str], wanted: bool, marked: bool
+) -> list[str]:
+    """Each sequence, then (if `wanted` and the catalogue can) the same with the marks flipped first.
+
+    marked: whether the env loads the module with -Oz's marks (`LlvmEnv.size_attributes`):
+        then the variant starts with `drop-size-attributes`, else with `size-attributes`.
+    """
+    flip = DROP_SIZE_ATTRIBUTES if marked else SIZE_ATTRIBUTES
+    if not wanted or flip not in names:
         return list(sequences)
     return [
-        variant
-        for commandline in sequences
-        for variant in (commandline, f"{SIZE_ATTRIBUTES} {commandline}")
+        variant for commandline in sequences for variant in (commandline, f"{flip} {commandline}")
     ]
 
 
@@ -87,8 +96,8 @@ def coreset_guided(
         (default: 1.25 x the number of actions).
     max_episode_length: the most steps a walk's episode may take, replayed ones included.
     actions: the action names (or indices) that polish and walks draw from; default all.
-    size_variants: also play each sequence after `size-attributes` (ignored when the
-        backend's catalogue has no such action).
+    size_variants: also play each sequence with -Oz's marks flipped first
+        (`with_size_variants`; ignored when the backend's catalogue cannot).
     """
     if sequences is None:
         from cgym_ray.search.default_coreset import DEFAULT_CORESET
@@ -102,7 +111,10 @@ def coreset_guided(
             patience = round(PATIENCE_RATIO * len(candidates))
         elite = Elite(top_n)
 
-        for commandline in with_size_variants(sequences, env.action_space.names, size_variants):
+        variants = with_size_variants(
+            sequences, env.action_space.names, size_variants, env.size_attributes
+        )
+        for commandline in variants:
             sequence = env.action_space.from_commandline(commandline)
             if not run.can_afford(len(sequence)):
                 break

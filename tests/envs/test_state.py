@@ -115,14 +115,37 @@ def test_validate_catches_each_kind_of_failure():
 
 
 def test_a_state_of_the_older_catalogue_it_extends_still_validates():
-    """libllvm-v3 only appends `size-attributes` to libllvm-v2: v2's states replay unchanged."""
+    """libllvm-v3 and v4 only append (`size-attributes`, `drop-size-attributes`): v2's states replay."""
     env = play("llvm-ic-v0", CRC32, ["size-attributes", "sroa", "gvn"])
-    assert env.state.actions_version == "libllvm-v3"
+    assert env.state.actions_version == "libllvm-v4"
     env.close()
     env = play("llvm-ic-v0", CRC32, ["sroa", "gvn"])
     recorded_under_v2 = CompilerEnvState(**{**env.state.to_dict(), "actions_version": "libllvm-v2"})
     env.close()
     assert validate(recorded_under_v2).ok
+
+
+def test_drop_size_attributes_gives_the_env_a_module_without_the_marks():
+    """llvm-ic-v0 loads the module with -Oz's marks; `drop-size-attributes` takes them off.
+
+    After it, a pass runs as in an env that loads the module without them, and
+    the state replays to the same reward.
+    """
+    dropped = play("llvm-ic-v0", CRC32, ["drop-size-attributes", "loop-unroll-O3", "inline"])
+    assert "minsize" not in str(dropped.observation["Ir"])
+    plain = gym.make("llvm-ic-v0", benchmark=CRC32, size_attributes=False).unwrapped
+    plain.reset()
+    assert "minsize" not in str(plain.observation["Ir"])
+    for name in ("loop-unroll-O3", "inline"):
+        plain.step(plain.action_space.names.index(name))
+    marked = play("llvm-ic-v0", CRC32, ["loop-unroll-O3", "inline"])
+    assert "minsize" in str(marked.observation["Ir"])
+    counts = [env.observation["IrInstructionCount"] for env in (dropped, plain, marked)]
+    state = dropped.state
+    for env in (dropped, plain, marked):
+        env.close()
+    assert counts[0] == counts[1] != counts[2]  # the marks change what these passes do here
+    assert validate(state).ok
 
 
 def test_state_equality_ignores_walltime_and_a_missing_reward():

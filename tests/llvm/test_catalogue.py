@@ -13,7 +13,7 @@ CATALOGUE = get_backend("libllvm").actions
 
 
 def test_catalogue_is_large_versioned_and_has_macro_actions():
-    assert CATALOGUE.version == "libllvm-v3"
+    assert CATALOGUE.version == "libllvm-v4"
     passes = [a for a in CATALOGUE if a.is_pass]
     assert len(passes) >= 100
     assert [a.name for a in CATALOGUE if a.is_macro] == ["O1", "O2", "O3", "Oz"]

@@ -1,4 +1,4 @@
-"""The libllvm-v3 pass list and CompilerGym's flags.
+"""The libllvm-v4 pass list and CompilerGym's flags.
 
 test_catalogue.py runs every action on every fresh program; here: how each
 action is written (adaptors), the CompilerGym mapping, and actions on modules
@@ -73,12 +73,15 @@ NOT_IN_CATALOGUE = {
 
 def test_catalogue_layout():
     assert isinstance(CATALOGUE, ActionCatalogue)
-    assert (CATALOGUE.version, CATALOGUE.backend) == ("libllvm-v3", "libllvm")
+    assert (CATALOGUE.version, CATALOGUE.backend) == ("libllvm-v4", "libllvm")
     assert len(PASSES) >= 130
     assert list(CATALOGUE[: len(PASSES)]) == list(PASSES)
-    # libllvm-v2 ended at the macros; v3 only appends, so v2's indices keep their meaning.
-    assert [a.name for a in CATALOGUE[len(PASSES) :]] == ["O1", "O2", "O3", "Oz", "size-attributes"]
-    assert CATALOGUE.replays == ("libllvm-v3", "libllvm-v2")
+    # libllvm-v2 ended at the macros; v3 and v4 only append, so older indices keep their meaning.
+    assert [a.name for a in CATALOGUE[len(PASSES) :]] == [
+        *("O1", "O2", "O3", "Oz"),
+        *("size-attributes", "drop-size-attributes"),
+    ]
+    assert CATALOGUE.replays == ("libllvm-v4", "libllvm-v3", "libllvm-v2")
     assert not any(a.is_macro for a in PASSES)
     assert not NOT_IN_CATALOGUE & set(CATALOGUE.names)
 

@@ -173,12 +173,28 @@ def test_coreset_guided_is_at_least_as_good_as_its_coreset(runs):
     coreset, _ = runs["coreset"]
     chained, reports = runs["coreset_guided"]
     assert chained.best_reward >= coreset.best_reward
-    # It played the coreset first, each sequence also after -Oz's size marks, then went on
-    # with the rest of the budget.
+    # It played the coreset first, each sequence also without -Oz's size marks (llvm-ic-v0
+    # loads the module with them), then went on with the rest of the budget.
     sequences = AGENT_PARAMS["coreset_guided"]["sequences"]
-    played = [s for sequence in sequences for s in (sequence, f"size-attributes {sequence}")]
+    played = [s for sequence in sequences for s in (sequence, f"drop-size-attributes {sequence}")]
     assert [r.state.commandline for r in reports[: len(played)]] == played
     assert len(reports) > len(played) and chained.steps > coreset.steps
+
+
+def test_size_variants_flip_the_marks_the_env_loads_with():
+    from cgym_ray.search.coreset_guided import with_size_variants
+
+    names = ["sroa", "size-attributes", "drop-size-attributes"]
+    assert with_size_variants(["sroa"], names, True, marked=True) == [
+        "sroa",
+        "drop-size-attributes sroa",
+    ]
+    assert with_size_variants(["sroa"], names, True, marked=False) == [
+        "sroa",
+        "size-attributes sroa",
+    ]
+    assert with_size_variants(["sroa"], names, False, marked=True) == ["sroa"]
+    assert with_size_variants(["sroa"], names[:2], True, marked=True) == ["sroa"]  # a v3 catalogue
 
 
 @pytest.mark.parametrize("seconds", [float("inf"), float("nan"), 8 * 24 * 3600.0])

@@ -102,15 +102,25 @@ class LibLLVMModule(Module):
     def add_function_attributes(self, names: Sequence[str]) -> None:
         ref = self._handle()
         context = self._lib.LLVMGetModuleContext(ref)
-        attributes = []
+        attributes, removed = [], []
         for name in names:
-            kind = self._lib.LLVMGetEnumAttributeKindForName(name.encode(), len(name))
+            bare = name.removeprefix("-")
+            kind = self._lib.LLVMGetEnumAttributeKindForName(bare.encode(), len(bare))
             if kind == 0:
-                raise CompilerError(f"LLVM {self._backend.llvm_version} has no attribute {name!r}")
-            attributes.append(self._lib.LLVMCreateEnumAttribute(context, kind, 0))
+                raise CompilerError(f"LLVM {self._backend.llvm_version} has no attribute {bare!r}")
+            if name.startswith("-"):
+                removed.append(kind)
+            else:
+                attributes.append(self._lib.LLVMCreateEnumAttribute(context, kind, 0))
         optnone = self._lib.LLVMGetEnumAttributeKindForName(b"optnone", 7)
         for function in module_functions(self._lib, ref):
             if not self._lib.LLVMIsDeclaration(function):
+                for kind in removed:
+                    self._lib.LLVMRemoveEnumAttributeAtIndex(
+                        function, _ATTRIBUTE_FUNCTION_INDEX, kind
+                    )
+                if not attributes:
+                    continue
                 # optnone would make every pass skip the function; a size goal overrides it.
                 self._lib.LLVMRemoveEnumAttributeAtIndex(
                     function, _ATTRIBUTE_FUNCTION_INDEX, optnone

@@ -1,4 +1,4 @@
-"""The `libllvm-v3` action catalogue: LLVM 23's new-pass-manager transform passes.
+"""The `libllvm-v4` action catalogue: LLVM 23's new-pass-manager transform passes.
 
 Every action carries its explicit pass manager adaptor (`function(...)`,
 `cgscc(...)`, `function(loop(...))`, `function(loop-mssa(...))`) so that it
@@ -12,7 +12,8 @@ its flag order (`compilergym_flags.py` maps its 124 flags), then the passes
 CompilerGym did not have, alphabetically, then the standard pipelines as
 macro-actions (added by `catalogue_for`); that much is `libllvm-v2`.
 `libllvm-v3` appends one action, `size-attributes`, so every `libllvm-v2`
-index and commandline keeps its meaning.
+index and commandline keeps its meaning; `libllvm-v4` appends
+`drop-size-attributes` to v3 the same way.
 
 Why `size-attributes`: -Oz is `default<O2>` run on functions marked minsize
 and optsize, and many passes read those marks (the inliner's threshold, loop
@@ -23,6 +24,15 @@ sequence choose where the marks go: first, never, or after some passes (on
 cBench, the default coreset's sequences with the marks first reach 2.63 %
 below -Oz at best, 1.66 % without; on CHStone the reverse, 3.19 % against
 13.49 %: `results/pipelines.md`).
+
+Why `drop-size-attributes`: every env whose reward is measured against a
+baseline (`llvm-ic-v0`, `llvm-autophase-ic-v0`, ...) loads the module with
+minsize and optsize already on every function (`LlvmEnv.size_attributes`),
+so in those envs `size-attributes` changes nothing and a sequence could never
+run passes without the marks. The action takes them off again (the
+attributes `-minsize`, `-optsize`: a leading `-` removes), so a sequence there
+can start without them (`drop-size-attributes P Q ...`), or take them off and
+put them back (`... size-attributes ...`) where it likes.
 
 Left out, and why (each group was checked against `opt -print-passes` of
 LLVM 23.1.4):
@@ -128,9 +138,9 @@ from __future__ import annotations
 
 from cgym_ray.llvm.actions import Action, ActionCatalogue, standard_macro_actions
 
-VERSION = "libllvm-v3"
-# The older version whose commandlines this one replays unchanged (it only appends).
-REPLAYS = ("libllvm-v2",)
+VERSION = "libllvm-v4"
+# The older versions whose commandlines this one replays unchanged (each only appends).
+REPLAYS = ("libllvm-v3", "libllvm-v2")
 
 # simplifycfg with the options of default<O3>'s most aggressive simplifycfg (the
 # one after the vectorizers): switches to lookup tables, arithmetic and icmp,
@@ -358,10 +368,18 @@ SIZE_ATTRIBUTES = Action(
     attributes=("minsize", "optsize"),
     description="mark every defined function minsize and optsize (as -Oz does), run no pass",
 )
+# The reverse (`libllvm-v4`): the marks off every defined function, no pass.
+DROP_SIZE_ATTRIBUTES = Action(
+    name="drop-size-attributes",
+    pipeline="",
+    kind="attributes",
+    attributes=("-minsize", "-optsize"),
+    description="take minsize and optsize off every defined function, run no pass",
+)
 
 
 def catalogue_for(llvm_major: int) -> ActionCatalogue:
-    """The `libllvm-v3` catalogue: the passes above, the O1/O2/O3/Oz macros, `size-attributes`.
+    """The `libllvm-v4` catalogue: the passes, the O1/O2/O3/Oz macros, `size-attributes`, `drop-size-attributes`.
 
     The pass list is LLVM 23's, the same for every major so that indices keep
     their meaning. An older libLLVM rejects (PipelineError) what it lacks:
@@ -374,7 +392,9 @@ def catalogue_for(llvm_major: int) -> ActionCatalogue:
     return ActionCatalogue(
         VERSION,
         "libllvm",
-        PASSES + tuple(standard_macro_actions(llvm_major)) + (SIZE_ATTRIBUTES,),
+        PASSES
+        + tuple(standard_macro_actions(llvm_major))
+        + (SIZE_ATTRIBUTES, DROP_SIZE_ATTRIBUTES),
         translate_flag=translate_compilergym_flag,
         replays=REPLAYS,
     )
