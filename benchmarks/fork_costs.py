@@ -9,8 +9,10 @@ three alike: `env.fork()` (a copy of the module inside the worker),
 `env.fork(new_process=True)` (a forked worker process) and a replay of the
 episode (`env.apply(state)`: a warm reset and the actions in one request).
 Medians over `--repeats` turns; the machine's load is written beside them.
-The copy and the replay are also timed in this process (isolation="none") in
-CPU seconds of the calling thread, which load does not stretch.
+The fork and the replay are also timed in this process (isolation="none") in
+CPU seconds of the calling thread, which load does not stretch; and the module
+copy alone both ways, side by side: `LibLLVMModule.copy` (native/clone.cpp)
+and `bitcode_copy` (the bitcode round trip it replaced, the fallback).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from _provenance import provenance_line
 
 import cgym_ray  # noqa: F401
 from cgym_ray.datasets import get_benchmark
+from cgym_ray.llvm.backend import get_backend
 
 PROGRAMS = [
     "benchmark://cgym-suite-v0/crc32",
@@ -49,6 +52,8 @@ def timed(call, clock=time.perf_counter) -> float:
     elapsed = clock() - started
     if hasattr(result, "close"):
         result.close()
+    elif hasattr(result, "dispose"):
+        result.dispose()
     return elapsed
 
 
@@ -78,7 +83,16 @@ def measure(uri: str, steps: int, repeats: int, macros: bool, seed: int) -> dict
     for _ in range(repeats):
         times["cpu_in_worker"].append(timed(inproc.fork, time.thread_time))
         times["cpu_replay"].append(timed(lambda: inproc.apply(state), time.thread_time))
+    # The module copy alone, both ways (LibLLVMModule.copy: native/clone.cpp; bitcode_copy:
+    # the round trip it replaced, still used where clone.cpp cannot be built), in turns.
+    bitcode = inproc.observation["Bitcode"].astype(np.uint8).tobytes()
+    module = get_backend("libllvm").load(bitcode, uri)
     inproc.close()
+    times["cpu_clone"], times["cpu_bitcode"] = [], []
+    for _ in range(repeats):
+        times["cpu_clone"].append(timed(module.copy, time.thread_time))
+        times["cpu_bitcode"].append(timed(module.bitcode_copy, time.thread_time))
+    module.dispose()
     medians = {k: statistics.median(v) for k, v in times.items()}
     return {"uri": uri, "macros": macros, "steps": len(env.actions), **medians}
 
@@ -100,9 +114,10 @@ def main() -> None:
     load_after = Path("/proc/loadavg").read_text().split()[:3]
     lines = [
         "| program | actions | in-worker fork (ms) | process fork (ms) | replay (ms) "
-        "| replay ÷ in-worker | process ÷ in-worker | copy, CPU (ms) | replay, CPU (ms) "
-        "| replay ÷ copy, CPU |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| replay ÷ in-worker | process ÷ in-worker | fork, CPU (ms) | replay, CPU (ms) "
+        "| replay ÷ fork, CPU | module copy, CPU (ms) | bitcode copy, CPU (ms) "
+        "| bitcode ÷ copy, CPU |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
@@ -111,7 +126,9 @@ def main() -> None:
             f"| {row['in_worker'] * 1e3:.3f} | {row['process'] * 1e3:.2f} | {row['replay'] * 1e3:.2f} "
             f"| {row['replay'] / row['in_worker']:.0f}× | {row['process'] / row['in_worker']:.0f}× "
             f"| {row['cpu_in_worker'] * 1e3:.3f} | {row['cpu_replay'] * 1e3:.2f} "
-            f"| {row['cpu_replay'] / row['cpu_in_worker']:.0f}× |"
+            f"| {row['cpu_replay'] / row['cpu_in_worker']:.0f}× "
+            f"| {row['cpu_clone'] * 1e3:.3f} | {row['cpu_bitcode'] * 1e3:.3f} "
+            f"| {row['cpu_bitcode'] / row['cpu_clone']:.1f}× |"
         )
     table = "\n".join(lines)
     print(table)

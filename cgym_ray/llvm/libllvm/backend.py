@@ -29,6 +29,7 @@ from cgym_ray.llvm.libllvm.loader import (
 )
 from cgym_ray.llvm.libllvm.token_cache import TokenCache
 from cgym_ray.llvm.native import load_native
+from cgym_ray.llvm.native.clone import load_clone
 from cgym_ray.llvm.programl import GraphCache, ProgramGraph, from_native
 from cgym_ray.llvm.tokens import LexedIr
 
@@ -80,13 +81,24 @@ class LibLLVMModule(Module):
         )
 
     def copy(self) -> LibLLVMModule:
-        """A bitcode round trip in memory, with use-list order (see `LibLLVMBackend.__init__`).
+        """A clone whose use lists are in the original's order (native/clone.cpp), in its context.
 
         Exact for the passes: on every suite program, the same actions after a
         copy give the IR of the original, but for the numbers LLVM appends
         to clashing local names (each function counts them in a counter no
-        API copies). Costs about as much as a clone.
+        API copies). Where clone.cpp cannot be built (see native/clone.py),
+        a bitcode round trip with use-list order (`_keep_use_list_order`) into
+        a new context: exact too, about three times the cost.
         """
+        clone = load_clone(self._backend.llvm)
+        if clone is not None:
+            ref = clone.cgym_clone_module(self._handle())
+            if ref:
+                return LibLLVMModule(self._backend, self._context, ref)
+        return self.bitcode_copy()
+
+    def bitcode_copy(self) -> LibLLVMModule:
+        """`copy` through bitcode: what forks use where clone.cpp cannot be built."""
         buffer = self._lib.LLVMWriteBitcodeToMemoryBuffer(self._handle())
         return self._backend.parse(buffer, MODULE_NAME)
 
