@@ -81,7 +81,8 @@ def random_pass_walk(backend, module, steps: int, seed: int):
             action = rng.choice(passes)
             if action.attributes:
                 module.add_function_attributes(action.attributes)
-            module.run_pipeline(action.pipeline)
+            if action.pipeline:  # attributes-only actions run no pass
+                module.run_pipeline(action.pipeline)
         yield step
 
 
