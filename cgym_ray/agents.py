@@ -32,6 +32,7 @@ AGENTS: dict[str, str] = {
     "guided_random": "cgym_ray.search.guided_random:guided_random",
     "coreset": "cgym_ray.search.coreset:coreset",
     "coreset_guided": "cgym_ray.search.coreset_guided:coreset_guided",
+    "portfolio": "cgym_ray.search.portfolio:portfolio",
     # Searches over whole pass pipelines (llvm-pipeline-*-v0; their states are pipeline texts).
     "pipeline_climb": "cgym_ray.search.pipeline_climb:pipeline_climb",
     "pipeline_evolve": "cgym_ray.search.pipeline_evolve:pipeline_evolve",

@@ -38,6 +38,7 @@ from cgym_ray.search.pipeline_climb import pipeline_climb
 from cgym_ray.search.pipeline_coreset import pipeline_coreset
 from cgym_ray.search.pipeline_evolve import pipeline_evolve
 from cgym_ray.search.pipeline_hybrid import pipeline_hybrid
+from cgym_ray.search.portfolio import portfolio
 from cgym_ray.search.random_search import random_search
 
 AGENTS: dict[str, Callable[..., SearchResult]] = {
@@ -50,6 +51,7 @@ AGENTS: dict[str, Callable[..., SearchResult]] = {
     "guided_random": guided_random,
     "coreset": coreset,
     "coreset_guided": coreset_guided,
+    "portfolio": portfolio,
 }
 
 # Searches over whole pipelines: their states replay in `llvm-pipeline-ic-v0`, not `llvm-ic-v0`.
@@ -83,6 +85,7 @@ __all__ = [
     "pipeline_coreset",
     "pipeline_evolve",
     "pipeline_hybrid",
+    "portfolio",
     "random_search",
     "reward_matrix_from_records",
     "select_coreset",

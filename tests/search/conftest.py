@@ -48,6 +48,7 @@ AGENT_PARAMS: dict[str, dict[str, object]] = {
     "genetic": {"actions": ACTIONS, "sequence_length": 10},
     "guided_random": {"actions": ACTIONS, "patience": 10, "max_episode_length": 40, "top_n": 3},
     "coreset": {"sequences": SEQUENCES},
+    "portfolio": {"sequences": SEQUENCES, "k": 4},
     "coreset_guided": {
         "sequences": SEQUENCES,
         "actions": ACTIONS,

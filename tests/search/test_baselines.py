@@ -50,6 +50,7 @@ def test_registry_names_the_baselines():
         "guided_random",
         "coreset",
         "coreset_guided",
+        "portfolio",
     }
 
 

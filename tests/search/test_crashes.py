@@ -28,7 +28,7 @@ def make_action_fail(monkeypatch, kind: str = "abort") -> None:
 
 def crash_params(name: str) -> dict[str, object]:
     params = dict(AGENT_PARAMS[name])
-    if name == "coreset":  # make the crash certain: two of the sequences run the action
+    if name in ("coreset", "portfolio"):  # make the crash certain: two sequences run the action
         params["sequences"] = ["sroa gvn instcombine", "sroa instcombine", "mem2reg gvn"]
     return params
 
