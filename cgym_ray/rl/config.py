@@ -121,6 +121,12 @@ class ImitationSection(Strict):
     value_coeff: float = Field(
         default=0.5, ge=0, description="weight of the value head's squared error on the returns"
     )
+    stop_at_best: bool = Field(
+        default=False,
+        description="cut each list after its best prefix (then the stop action, with "
+        "terminal_action): the searches keep a list for its best prefix, and the passes "
+        "after it can undo the gain",
+    )
 
 
 class FaultInjectionSection(Strict):

@@ -11,7 +11,9 @@ found: `results export best` writes, per training program, its best validated
 pass list; `demonstrations` replays each one through the very env stack RLlib
 trains on (so the observations are exactly the policy's), giving (observation,
 next action) pairs, the stop action after the last pass when the list is
-shorter than an episode, and the return still to come at each step; and
+shorter than an episode (or, with `stop_at_best`, after the list's best prefix: the
+searches keep a list for that prefix, and its later passes can undo the gain), and the
+return still to come at each step; and
 `fit_module` minimises the cross-entropy of the policy's logits on the actions
 (plus, for PPO's value head, the squared error on the returns) on the learner's
 own RLModule, which RLlib's PPO then fine-tunes and checkpoints like any other.
@@ -103,6 +105,8 @@ def demonstrations(job: TrainJob, rows: list[dict[str, Any]]) -> Demonstrations:
                 observation = next_observation
                 if terminated:
                     break
+            if job.imitation is not None and job.imitation.stop_at_best:
+                steps = steps[: best_prefix_length([reward for _, _, reward in steps])]
             if job.terminal_action and len(steps) < job.episode_length:
                 steps.append((observation, len(names), 0.0))  # stop here
         except CompilerError as error:
@@ -126,6 +130,16 @@ def demonstrations(job: TrainJob, rows: list[dict[str, Any]]) -> Demonstrations:
         programs,
         skipped,
     )
+
+
+def best_prefix_length(rewards: list[float]) -> int:
+    """The number of steps whose total reward is highest (the shortest such prefix, >= 1).
+
+    A search keeps a list for its best prefix, so the passes after it may undo the gain
+    (cBench bzip2: list A is 6 % above -Oz after 15 passes, at -Oz after 45).
+    """
+    totals = np.cumsum(rewards)
+    return int(np.argmax(totals)) + 1 if len(totals) else 0
 
 
 def _unusable(row: dict[str, Any], passes: list[str], index: dict[str, int], length: int) -> str:

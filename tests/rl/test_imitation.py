@@ -9,7 +9,7 @@ import pytest
 
 from cgym_ray.errors import CompilerError
 from cgym_ray.jobs.loading import JobConfigError
-from cgym_ray.rl.imitation import demonstrations, fit_module, load_best_rows
+from cgym_ray.rl.imitation import best_prefix_length, demonstrations, fit_module, load_best_rows
 
 from .conftest import SMOKE_CONFIG, smoke_job
 
@@ -50,6 +50,29 @@ def test_replayed_pass_lists_give_the_policy_observations_actions_stop_and_retur
     assert history[:4].sum(axis=1).round().tolist() == [0, 1, 2, 3]
     # Returns to go: the stop step gets nothing, and each step adds its reward.
     assert data.returns[3] == 0 and data.returns[0] > data.returns[2] > 0
+
+
+def test_stop_at_best_cuts_a_list_after_its_best_prefix(tmp_path):
+    # reg2mem undoes mem2reg: the list is best after instcombine, so with stop_at_best
+    # the policy learns to stop there instead of playing the losing last pass.
+    rows = [{"benchmark": CRC32, "kind": "passes", "commandline": "mem2reg instcombine reg2mem"}]
+    whole = imitation_job(tmp_path, rows)
+    cut = imitation_job(
+        tmp_path, rows, f"imitation={{data: [{whole.imitation.data[0]}], stop_at_best: true}}"
+    )
+    names = whole.action_names
+    stop, played = len(names), [names.index(n) for n in rows[0]["commandline"].split()]
+    assert demonstrations(whole, rows).actions.tolist() == [*played, stop]
+    data = demonstrations(cut, rows)
+    assert data.actions.tolist() == [*played[:2], stop]
+    assert data.returns[0] > 0 and data.returns[-1] == 0
+
+
+def test_best_prefix_length_is_the_shortest_prefix_with_the_highest_total():
+    assert best_prefix_length([0.5, 0.0, 0.2, -0.3]) == 3
+    assert best_prefix_length([0.5, 0.0, -0.2, 0.2]) == 1
+    assert best_prefix_length([-0.1, -0.2]) == 1
+    assert best_prefix_length([]) == 0
 
 
 def test_rows_the_policy_cannot_play_are_skipped_with_the_reason(tmp_path):
