@@ -5,12 +5,13 @@
 
 The method of results/compiler.md: for each program a fixed random sequence of
 pass actions (seed 0) runs in this process on the libllvm backend; after each
-pass we time each observation's computation (the worker's measurement and the
-caller's decoding, without the worker round trip, as a step pays them). The
-cyclic garbage collector is paused meanwhile: the reference columns make
-tuples of 80,000 strings, whose collections would land on whichever
-observation is timed next, and a worker computes only those asked for. Per
-program: the median pass, and each observation's median and p90 divided by
+pass we time the observation's computation (the worker's measurement and the
+caller's decoding, without the worker round trip, as a step pays them). Each
+observation walks the sequence on its own copy of the program, timed right
+after the pass as in a step: timed after the others, an observation paid for
+their work (caches emptied by a whole module printed and lexed, garbage of
+80,000-string tuples), up to 0.6 of a pass. Per program: the median pass (over
+every walk), and each observation's median and p90 divided by
 that median pass. IR2Vec (native; LLVM's printer, the reference, costs
 seconds on large programs and is not timed here) is timed after the first
 `--ir2vec-steps` steps only. Writes the Markdown of results/observations.md's cost section.
@@ -19,7 +20,6 @@ seconds on large programs and is not timed here) is timed after the first
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import random
 import statistics
@@ -42,11 +42,11 @@ DEFAULT_PROGRAMS = ("crc32", "dijkstra", "bigint", "aes128", "huffman", "linalg_
 
 
 def observation_functions(module, scratch: Path) -> dict[str, object]:
-    """Each observation as the env computes it, from the module in this process.
+    """Each observation as the env computes it, from the module in this process (called
+    only when timed: `module` may be None to list the names).
 
     The token observations are served by a cache of the module's text
-    (token_cache.py), warm from the previous step as in an episode; each has
-    its own, so none profits from another's work in the same step; `ProgramlArrays`
+    (token_cache.py), warm from the previous step as in an episode; `ProgramlArrays`
     by the module's graph kept per function (programl.GraphCache). Five columns are not
     observations but say where the time went: `ProgramlArrays (whole)` builds the
     graph from scratch, kept nothing; `IrText` prints the module,
@@ -59,12 +59,12 @@ def observation_functions(module, scratch: Path) -> dict[str, object]:
     backend = get_backend("libllvm")
     lexed, statements, indices = (TokenCache(backend.llvm.lib, backend.native) for _ in range(3))
     return {
-        "Autophase": module.autophase,
+        "Autophase": lambda: module.autophase(),
         "ProgramlArrays": lambda: module.programl(with_text=False),
         "ProgramlArrays (whole)": lambda: from_native(backend.native, module.ref, False),
-        "ObjectTextSizeBytes": module.object_text_size_bytes,
+        "ObjectTextSizeBytes": lambda: module.object_text_size_bytes(),
         "TextSizeBytes": lambda: link(module.object_file(), scratch, ("-lm",)).text_size_bytes,
-        "IrText": module.ir_text,
+        "IrText": lambda: module.ir_text(),
         "LexedIr": lambda: lexed.lexed_ir(module.ref),
         "LexedIr (regex)": lambda: lex_ir(module.ir_text()),
         "LexedIr (native, whole)": lambda: lex_native(backend.native, module.ir_text()),
@@ -97,35 +97,27 @@ def measure_program(
     seed: int,
     observations: list[str] | None = None,
 ) -> dict:
+    """Per observation, its walk of the seeded pass sequence (see the module docstring)."""
     backend = get_backend("libllvm")
     passes = [a for a in backend.actions if not a.is_macro]
-    rng = random.Random(seed)
-    module = backend.load(bitcode, name)
     samples: dict[str, list[float]] = {"pass": []}
     with tempfile.TemporaryDirectory() as scratch:
-        functions = observation_functions(module, Path(scratch))
-        if observations:
-            functions = {key: functions[key] for key in observations}
-        gc.disable()  # see the module docstring
-        try:
-            _steps(module, functions, passes, rng, steps, ir2vec_steps, samples)
-        finally:
-            gc.enable()
-    module.dispose()
+        names = observations or list(observation_functions(None, Path(scratch)))
+        for observation in names:
+            module = backend.load(bitcode, name)
+            function = observation_functions(module, Path(scratch))[observation]
+            rng = random.Random(seed)
+            for step in range(steps):
+                action = rng.choice(passes)
+                if action.attributes:
+                    module.add_function_attributes(action.attributes)
+                samples["pass"].append(
+                    _timed(lambda p=action.pipeline, m=module: m.run_pipeline(p))
+                )
+                if not (observation.startswith("Ir2vec") and step >= ir2vec_steps):
+                    samples.setdefault(observation, []).append(_timed(function))
+            module.dispose()
     return {key: (statistics.median(values), p90(values)) for key, values in samples.items()}
-
-
-def _steps(module, functions, passes, rng, steps, ir2vec_steps, samples) -> None:
-    """Each step's pass, then each observation, into `samples`."""
-    for step in range(steps):
-        action = rng.choice(passes)
-        if action.attributes:
-            module.add_function_attributes(action.attributes)
-        samples["pass"].append(_timed(lambda p=action.pipeline: module.run_pipeline(p)))
-        for observation, function in functions.items():
-            if observation.startswith("Ir2vec") and step >= ir2vec_steps:
-                continue
-            samples.setdefault(observation, []).append(_timed(function))
 
 
 def main() -> None:
