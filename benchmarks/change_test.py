@@ -26,7 +26,7 @@ from cgym_ray.llvm.backend import get_backend, ir_without_value_names
 
 def measure(name: str, bitcode: bytes, steps: int, seed: int) -> dict:
     backend = get_backend("libllvm")
-    passes = [a for a in backend.actions if not a.is_macro]
+    passes = [a for a in backend.actions if a.is_pass]  # single passes, as in libllvm-v2
     rng = random.Random(seed)
     module = backend.load(bitcode, name)
     row = {

@@ -37,14 +37,12 @@ def _timed(function) -> float:
 
 def measure_program(backend_name: str, name: str, bitcode: bytes, steps: int, seed: int) -> dict:
     backend = get_backend(backend_name)
-    passes = [a for a in backend.actions if not a.is_macro]
+    passes = [a for a in backend.actions if a.is_pass]  # single passes, as in libllvm-v2
     rng = random.Random(seed)
     module = backend.load(bitcode, name)
     samples: dict[str, list[float]] = {key: [] for key in MEASURES}
     for _ in range(steps):
         action = rng.choice(passes)
-        if action.attributes:
-            module.add_function_attributes(action.attributes)
         samples["pass"].append(
             _timed(lambda pipeline=action.pipeline: module.run_pipeline(pipeline))
         )

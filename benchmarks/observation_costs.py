@@ -99,7 +99,7 @@ def measure_program(
 ) -> dict:
     """Per observation, its walk of the seeded pass sequence (see the module docstring)."""
     backend = get_backend("libllvm")
-    passes = [a for a in backend.actions if not a.is_macro]
+    passes = [a for a in backend.actions if a.is_pass]  # single passes, as in libllvm-v2
     samples: dict[str, list[float]] = {"pass": []}
     with tempfile.TemporaryDirectory() as scratch:
         names = observations or list(observation_functions(None, Path(scratch)))
@@ -109,8 +109,6 @@ def measure_program(
             rng = random.Random(seed)
             for step in range(steps):
                 action = rng.choice(passes)
-                if action.attributes:
-                    module.add_function_attributes(action.attributes)
                 samples["pass"].append(
                     _timed(lambda p=action.pipeline, m=module: m.run_pipeline(p))
                 )

@@ -44,7 +44,7 @@ def _timed(function):
 
 def measure_program(name: str, bitcode: bytes, steps: int, seed: int) -> dict:
     backend = get_backend("libllvm")
-    passes = [a for a in backend.actions if not a.is_macro]
+    passes = [a for a in backend.actions if a.is_pass]  # single passes, as in libllvm-v2
     rng = random.Random(seed)
     module = backend.load(bitcode, name)
     graph = module.programl()
@@ -62,8 +62,6 @@ def measure_program(name: str, bitcode: bytes, steps: int, seed: int) -> dict:
     samples: dict[str, list[float]] = {key: [] for key in MEASURES}
     for _ in range(steps):
         action = rng.choice(passes)
-        if action.attributes:
-            module.add_function_attributes(action.attributes)
         elapsed, _ = _timed(lambda pipeline=action.pipeline: module.run_pipeline(pipeline))
         samples["pass"].append(elapsed)
         samples["arrays"].append(_timed(lambda: module.programl(with_text=False))[0])
