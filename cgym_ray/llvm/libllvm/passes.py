@@ -17,13 +17,12 @@ index and commandline keeps its meaning; `libllvm-v4` appends
 
 Why `size-attributes`: -Oz is `default<O2>` run on functions marked minsize
 and optsize, and many passes read those marks (the inliner's threshold, loop
-unrolling, simplifycfg, instcombine, LICM, ...). In `libllvm-v2` only the Oz
-macro set them, so a pass before it ran as at -O2 and a flat sequence could
-never run size-aware passes without the whole -Oz pipeline. The action lets a
-sequence choose where the marks go: first, never, or after some passes (on
-cBench, the default coreset's sequences with the marks first reach 2.63 %
-below -Oz at best, 1.66 % without; on CHStone the reverse, 3.19 % against
-13.49 %: `results/pipelines.md`).
+unrolling, simplifycfg, instcombine, LICM, ...). An env without an -Oz or
+-O3 baseline (`llvm-v0`) loads the module without them, and in `libllvm-v2`
+only the Oz macro set them there. The action lets a sequence choose where the
+marks go. (On cBench, the default coreset's sequences with the marks reach
+2.63 % below -Oz at best, 1.66 % without; on CHStone the reverse, 3.19 %
+against 13.49 %: `results/pipelines.md`.)
 
 Why `drop-size-attributes`: every env whose reward is measured against a
 baseline (`llvm-ic-v0`, `llvm-autophase-ic-v0`, ...) loads the module with
