@@ -148,12 +148,19 @@ class TrainJob(Strict):
     terminal_action: bool = False
     actions: list[str] | None = Field(
         default=None,
-        description="action names; default: every pass and the attribute actions (macros too with macro_actions)",
+        description="action names; default: every single pass (the macros with macro_actions, "
+        "the attribute actions with attribute_actions)",
     )
     macro_actions: bool = Field(
         default=False,
         description="with `actions` left out, also offer the O1/O2/O3/Oz macro-actions; they cost "
         "50-70 ms a step (halving sampling) and let a policy idle after one pipeline",
+    )
+    attribute_actions: bool = Field(
+        default=False,
+        description="with `actions` left out, also offer size-attributes and drop-size-attributes "
+        "(-Oz's minsize/optsize on or off every function; libllvm-v4): off by default so that "
+        "configs written before them keep their action space",
     )
     start_from: list[str] = Field(
         default_factory=list,
@@ -243,7 +250,7 @@ class TrainJob(Strict):
 
     @property
     def action_names(self) -> list[str]:
-        """The actions the policy chooses from: `actions`, or all but the macros (unless asked)."""
+        """The actions the policy chooses from: `actions`, or the single passes and what is asked."""
         if self.actions is not None:
             return list(self.actions)
         from cgym_ray.llvm.backend import default_backend_name, get_backend
@@ -252,7 +259,9 @@ class TrainJob(Strict):
         return [
             catalogue[i].name
             for i in range(len(catalogue))
-            if self.macro_actions or not catalogue[i].is_macro
+            if catalogue[i].is_pass
+            or (self.macro_actions and catalogue[i].is_macro)
+            or (self.attribute_actions and catalogue[i].kind == "attributes")
         ]
 
     @field_validator("resume")

@@ -43,11 +43,14 @@ def test_minibatch_larger_than_the_batch_is_rejected(tmp_path):
         smoke_job(tmp_path, "algorithm.minibatch_size=1000")
 
 
-def test_training_actions_leave_out_the_macros_unless_asked(tmp_path):
+def test_training_actions_leave_out_the_macros_and_attribute_actions_unless_asked(tmp_path):
     passes = smoke_job(tmp_path).action_names
     assert "sroa" in passes and not {"O1", "O2", "O3", "Oz"} & set(passes)
+    assert len(passes) == 135  # libllvm-v2's single passes: older configs keep their space
     everything = smoke_job(tmp_path, "macro_actions=true").action_names
     assert set(everything) - set(passes) == {"O1", "O2", "O3", "Oz"}
+    marks = smoke_job(tmp_path, "attribute_actions=true").action_names
+    assert marks == passes + ["size-attributes", "drop-size-attributes"]
     assert smoke_job(tmp_path, "actions=[sroa, gvn]").action_names == ["sroa", "gvn"]
 
 
