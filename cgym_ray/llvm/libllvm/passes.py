@@ -22,7 +22,9 @@ unrolling, simplifycfg, instcombine, LICM, ...). An env without an -Oz or
 only the Oz macro set them there. The action lets a sequence choose where the
 marks go. (On cBench, the default coreset's sequences with the marks reach
 2.63 % below -Oz at best, 1.66 % without; on CHStone the reverse, 3.19 %
-against 13.49 %: `results/pipelines.md`.)
+against 13.49 %, counts that were not behaviour-checked: mips's 99 % of those
+13.49 is an endless loop. Run and compared, both ways give 6.3 % on CHStone:
+`results/pipelines.md`.)
 
 Why `drop-size-attributes`: every env whose reward is measured against a
 baseline (`llvm-ic-v0`, `llvm-autophase-ic-v0`, ...) loads the module with
