@@ -51,6 +51,7 @@ AGENT_PARAMS: dict[str, dict[str, object]] = {
     "portfolio": {"sequences": SEQUENCES, "k": 4},
     "coreset_guided": {
         "sequences": SEQUENCES,
+        "size_variants": True,
         "actions": ACTIONS,
         "polish": 1,
         "patience": 10,
