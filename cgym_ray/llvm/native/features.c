@@ -829,6 +829,41 @@ static int grow(void **array, int64_t capacity, size_t item) {
   return 0;
 }
 
+/* Room for `capacity` nodes in every node array of `g` (the fresh build and the cache's stitch). */
+static int graph_grow_nodes(CgymGraph *g, int64_t capacity) {
+  return grow((void **)&g->node_kind, capacity, 4) || grow((void **)&g->node_opcode, capacity, 4) ||
+         grow((void **)&g->node_type_kind, capacity, 4) || grow((void **)&g->node_type, capacity, 4) ||
+         grow((void **)&g->node_function, capacity, 4) || grow((void **)&g->node_block, capacity, 4);
+}
+
+/* Room for `capacity` edges in every edge array of `g`. */
+static int graph_grow_edges(CgymGraph *g, int64_t capacity) {
+  return grow((void **)&g->edge_source, capacity, 4) || grow((void **)&g->edge_target, capacity, 4) ||
+         grow((void **)&g->edge_kind, capacity, 4) || grow((void **)&g->edge_position, capacity, 4);
+}
+
+/* Append a node; the room must be there. Its id. */
+static int32_t graph_put_node(CgymGraph *g, int kind, int opcode, int32_t function, int32_t block, int32_t type_kind,
+                              int32_t type) {
+  int64_t id = g->num_nodes++;
+  g->node_kind[id] = kind;
+  g->node_opcode[id] = opcode;
+  g->node_function[id] = function;
+  g->node_block[id] = block;
+  g->node_type_kind[id] = type_kind;
+  g->node_type[id] = type;
+  return (int32_t)id;
+}
+
+/* Append an edge; the room must be there. */
+static void graph_put_edge(CgymGraph *g, int32_t source, int32_t target, int kind, int position) {
+  int64_t id = g->num_edges++;
+  g->edge_source[id] = source;
+  g->edge_target[id] = target;
+  g->edge_kind[id] = kind;
+  g->edge_position[id] = position;
+}
+
 static int32_t type_id(Builder *b, LLVMTypeRef type) {
   int32_t id = pointer_get(&b->type_ids, type);
   if (id >= 0) return id;
@@ -852,30 +887,22 @@ static int32_t add_node(Builder *b, int kind, int opcode, LLVMValueRef value, in
   if (b->failed) return -1;
   if (g->num_nodes == b->node_capacity) {
     int64_t capacity = b->node_capacity ? b->node_capacity * 2 : 1024;
-    if (grow((void **)&g->node_kind, capacity, 4) || grow((void **)&g->node_opcode, capacity, 4) ||
-        grow((void **)&g->node_type_kind, capacity, 4) || grow((void **)&g->node_type, capacity, 4) ||
-        grow((void **)&g->node_function, capacity, 4) || grow((void **)&g->node_block, capacity, 4)) {
+    if (graph_grow_nodes(g, capacity)) {
       b->failed = 1;
       return -1;
     }
     b->node_capacity = capacity;
   }
-  int64_t id = g->num_nodes++;
-  g->node_kind[id] = kind;
-  g->node_opcode[id] = opcode;
-  g->node_function[id] = function;
-  g->node_block[id] = block;
+  int32_t type_kind = -1, type_index = -1;
   if (value) {
     LLVMTypeRef type = LLVMTypeOf(value);
-    g->node_type_kind[id] = LLVMGetTypeKind(type);
-    g->node_type[id] = type_id(b, type);
-  } else {
-    g->node_type_kind[id] = -1;
-    g->node_type[id] = -1;
+    type_kind = LLVMGetTypeKind(type);
+    type_index = type_id(b, type);
   }
+  int32_t id = graph_put_node(g, kind, opcode, function, block, type_kind, type_index);
   bytes_append_text(&b->text, text, length);
   if (b->text.failed) b->failed = 1;
-  return (int32_t)id;
+  return id;
 }
 
 static void add_edge(Builder *b, int32_t source, int32_t target, int kind, int position) {
@@ -883,18 +910,13 @@ static void add_edge(Builder *b, int32_t source, int32_t target, int kind, int p
   if (b->failed || source < 0 || target < 0) return;
   if (g->num_edges == b->edge_capacity) {
     int64_t capacity = b->edge_capacity ? b->edge_capacity * 2 : 4096;
-    if (grow((void **)&g->edge_source, capacity, 4) || grow((void **)&g->edge_target, capacity, 4) ||
-        grow((void **)&g->edge_kind, capacity, 4) || grow((void **)&g->edge_position, capacity, 4)) {
+    if (graph_grow_edges(g, capacity)) {
       b->failed = 1;
       return;
     }
     b->edge_capacity = capacity;
   }
-  int64_t id = g->num_edges++;
-  g->edge_source[id] = source;
-  g->edge_target[id] = target;
-  g->edge_kind[id] = kind;
-  g->edge_position[id] = position;
+  graph_put_edge(g, source, target, kind, position);
 }
 
 /* Per defined function: its entry instruction's node, and its returns' nodes. */
@@ -2171,16 +2193,11 @@ static int32_t stitch_type(Stitch *s, FunctionPart *p, int32_t local) {
 static int stitch_reserve(GraphCache *cache, int64_t nodes, int64_t edges) {
   CgymGraph *g = &cache->graph;
   if (nodes > cache->node_capacity) {
-    if (grow((void **)&g->node_kind, nodes, 4) || grow((void **)&g->node_opcode, nodes, 4) ||
-        grow((void **)&g->node_type_kind, nodes, 4) || grow((void **)&g->node_type, nodes, 4) ||
-        grow((void **)&g->node_function, nodes, 4) || grow((void **)&g->node_block, nodes, 4))
-      return -1;
+    if (graph_grow_nodes(g, nodes)) return -1;
     cache->node_capacity = nodes;
   }
   if (edges > cache->edge_capacity) {
-    if (grow((void **)&g->edge_source, edges, 4) || grow((void **)&g->edge_target, edges, 4) ||
-        grow((void **)&g->edge_kind, edges, 4) || grow((void **)&g->edge_position, edges, 4))
-      return -1;
+    if (graph_grow_edges(g, edges)) return -1;
     cache->edge_capacity = edges;
   }
   return 0;
@@ -2188,24 +2205,13 @@ static int stitch_reserve(GraphCache *cache, int64_t nodes, int64_t edges) {
 
 static inline int32_t stitch_node(Stitch *s, int kind, int opcode, FunctionPart *p, int32_t type, int32_t function,
                                   int32_t block) {
-  CgymGraph *g = &s->cache->graph;
-  int64_t id = g->num_nodes++;
-  g->node_kind[id] = kind;
-  g->node_opcode[id] = opcode;
-  g->node_function[id] = function;
-  g->node_block[id] = block;
-  g->node_type_kind[id] = p ? p->type_kind.data[type] : -1;
-  g->node_type[id] = p ? stitch_type(s, p, type) : -1;
-  return (int32_t)id;
+  int32_t type_kind = p ? p->type_kind.data[type] : -1;
+  int32_t type_index = p ? stitch_type(s, p, type) : -1;
+  return graph_put_node(&s->cache->graph, kind, opcode, function, block, type_kind, type_index);
 }
 
 static inline void stitch_edge(Stitch *s, int32_t source, int32_t target, int kind, int position) {
-  CgymGraph *g = &s->cache->graph;
-  int64_t id = g->num_edges++;
-  g->edge_source[id] = source;
-  g->edge_target[id] = target;
-  g->edge_kind[id] = kind;
-  g->edge_position[id] = position;
+  graph_put_edge(&s->cache->graph, source, target, kind, position);
 }
 
 static int int32s_fill(Int32s *v, int64_t size, int32_t value) {
