@@ -162,8 +162,8 @@ class WorkerServer:
         self._step_timeout_s = 0.0
         self._step_pipeline = ""
         self._progress: StepProgress | None = None  # set in forked workers
-        self._mapped = host.MappedBytes()  # reopened in each forked worker (its own /proc/self)
-        self._sequence_running = threading.Event()
+        self._mapped: host.MappedBytes | None = None  # set in forked workers (their /proc/self)
+        self._passes_running = threading.Event()
 
     def start_step_watch(self) -> None:
         """Start the thread that ends this process when a step of a sequence overruns.
@@ -175,16 +175,15 @@ class WorkerServer:
         not survive fork: each worker starts its own (a template only forks,
         so it runs none).
         """
-        self._sequence_running = threading.Event()
+        self._passes_running = threading.Event()
 
         def watch() -> None:
-            mapped = self._mapped
             while True:
-                self._sequence_running.wait()
+                self._passes_running.wait()
                 time.sleep(STEP_WATCH_INTERVAL_S)
-                if self._progress is not None:
+                if self._progress is not None and self._mapped is not None:
                     try:
-                        self._progress.set_memory(mapped.read())
+                        self._progress.set_memory(self._mapped.read())
                     except (MemoryError, OSError):  # at the limit: the last record stands
                         pass
                 deadline, timeout_s, pipeline = (
@@ -265,7 +264,8 @@ class WorkerServer:
             os.dup2(stderr, 2)
             os.close(stderr)
             self._progress = StepProgress(progress_fd)
-            self._mapped.close()  # the template's: it reads the template's /proc entry
+            if self._mapped is not None:  # a worker forking a worker: the parent's /proc entry
+                self._mapped.close()
             self._mapped = host.MappedBytes()
             os.close(progress_fd)
             _watch_owner(self.owner_pid)
@@ -325,9 +325,9 @@ class WorkerServer:
         names: Sequence[str],
     ) -> StepResult:
         """Run one action; whether it changed the module, and the measurements `names`."""
-        if self._sequence_running.is_set():  # an action of `try_actions`: already watched
+        if self._passes_running.is_set():  # an action of `try_actions`: already watched
             return self._apply(module_id, pipeline, attributes, names, changes=True)
-        self._sequence_running.set()  # so the watch records the memory mapped
+        self._passes_running.set()  # so the watch records the memory mapped
         try:
             return self._apply(module_id, pipeline, attributes, names, changes=True)
         finally:
@@ -388,7 +388,7 @@ class WorkerServer:
         with `STEP_TIMEOUT_MARKER` on stderr, which the caller reports as a
         timeout (the step's index is in `StepProgress`).
         """
-        self._sequence_running.set()
+        self._passes_running.set()
         try:
             started = time.monotonic()
             watch = stop.watch() if stop is not None else None
@@ -430,7 +430,7 @@ class WorkerServer:
         Each action is timed, and its index kept, as a step of a sequence is.
         """
         results = []
-        self._sequence_running.set()
+        self._passes_running.set()
         try:
             for index, (pipeline, attributes) in enumerate(actions):
                 clone_id = self.do_clone(module_id)
@@ -461,7 +461,7 @@ class WorkerServer:
     def _end_steps(self) -> None:
         """After a sequence or an apply: no step is running, none is watched."""
         self._step_deadline = None
-        self._sequence_running.clear()
+        self._passes_running.clear()
         if self._progress is not None:
             self._progress.set(-1)
 
