@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from ctypes import POINTER, Structure, c_char_p, c_int, c_int64, c_uint64, c_void_p
 from pathlib import Path
 
@@ -34,28 +35,49 @@ def _compiler() -> str:
     )
 
 
-def build_native_library() -> Path:
-    """Compile features.c if no cached build of this exact source exists."""
-    source = SOURCE.read_bytes()
-    digest = hashlib.sha256(source + sys.platform.encode()).hexdigest()[:16]
-    target = cache_dir() / "native" / f"features-{digest}.so"
+def build_cached_library(
+    source: Path,
+    key: bytes,
+    command: Callable[[Path], list[str]],
+    timeout_s: float | None = None,
+) -> Path:
+    """The shared library built from `source`, compiled only if no build of `key` is cached.
+
+    `key` is what the build depends on (at least the source); the library is
+    `<cache>/native/<source stem>-<hash>.so`. `command(output)` is the compiler
+    command that writes it, asked for only when it must run. It writes into a
+    temporary name and renames, so concurrent processes never load a
+    half-written file. `ToolchainError` with the compiler's message if it fails.
+    """
+    digest = hashlib.sha256(key + sys.platform.encode()).hexdigest()[:16]
+    target = cache_dir() / "native" / f"{source.stem}-{digest}.so"
     if target.exists():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        partial = Path(scratch) / target.name
+        try:
+            done = subprocess.run(
+                command(partial), capture_output=True, text=True, timeout=timeout_s
+            )
+        except (OSError, subprocess.SubprocessError) as error:
+            raise ToolchainError(f"building {source} failed: {error}") from error
+        if done.returncode != 0:
+            raise ToolchainError(f"building {source} failed:\n{done.stderr.strip()[-3000:]}")
+        os.replace(partial, target)
+    return target
+
+
+def build_native_library() -> Path:
+    """Compile features.c if no cached build of this exact source exists."""
     flags = ["-O2", "-shared", "-fPIC", "-std=c11"]
     if sys.platform == "darwin":
         flags += ["-undefined", "dynamic_lookup"]
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
-        partial = Path(scratch) / target.name
-        result = subprocess.run(
-            [_compiler(), *flags, str(SOURCE), "-o", str(partial)],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode != 0:
-            raise ToolchainError(f"building {SOURCE} failed:\n{result.stderr.strip()}")
-        os.replace(partial, target)
-    return target
+    return build_cached_library(
+        SOURCE,
+        SOURCE.read_bytes(),
+        lambda output: [_compiler(), *flags, str(SOURCE), "-o", str(output)],
+    )
 
 
 class CgymGraph(Structure):

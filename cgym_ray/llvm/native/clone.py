@@ -19,19 +19,17 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import hashlib
 import logging
 import os
 import subprocess
 import sys
-import tempfile
 from ctypes import c_void_p
 from dataclasses import dataclass
 from pathlib import Path
 
 from cgym_ray.errors import LibLLVMNotFound, ToolchainError
 from cgym_ray.llvm.libllvm.loader import LibLLVM, load_libllvm
-from cgym_ray.scratch import cache_dir
+from cgym_ray.llvm.native import build_cached_library
 
 SOURCE = Path(__file__).with_name("clone.cpp")
 BUILD_TIMEOUT_S = 600.0
@@ -105,34 +103,19 @@ def build_clone_library(llvm: LibLLVM) -> Path:
         for tool in (path.resolve() for path in _tools(llvm))
     ]
     key = "\0".join([SOURCE.read_text(), *BUILD_FLAGS, *stamps, llvm.path, llvm.version])
-    digest = hashlib.sha256((key + sys.platform).encode()).hexdigest()[:16]
-    target = cache_dir() / "native" / f"clone-{digest}.so"
-    if target.exists():
-        return target
-    toolchain = find_toolchain(llvm)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
-        partial = Path(scratch) / target.name
-        command = [
+
+    def command(output: Path) -> list[str]:
+        toolchain = find_toolchain(llvm)
+        return [
             str(toolchain.compiler),
             *toolchain.compile_flags,
             str(SOURCE),
             "-o",
-            str(partial),
+            str(output),
+            *toolchain.link_flags,
         ]
-        try:
-            done = subprocess.run(
-                [*command, *toolchain.link_flags],
-                capture_output=True,
-                text=True,
-                timeout=BUILD_TIMEOUT_S,
-            )
-        except (OSError, subprocess.SubprocessError) as error:
-            raise ToolchainError(f"building {SOURCE} failed: {error}") from error
-        if done.returncode != 0:
-            raise ToolchainError(f"building {SOURCE} failed:\n{done.stderr.strip()[-3000:]}")
-        os.replace(partial, target)
-    return target
+
+    return build_cached_library(SOURCE, key.encode(), command, timeout_s=BUILD_TIMEOUT_S)
 
 
 @functools.cache
