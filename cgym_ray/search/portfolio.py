@@ -42,12 +42,11 @@ from pathlib import Path
 
 from cgym_ray.errors import CompilerError
 from cgym_ray.search.common import Budget, EnvFactory, EpisodeCollector, Report, SearchResult
+from cgym_ray.search.coreset_guided import DROP_SIZE_ATTRIBUTES as DROP
 
 DATA = Path(__file__).parent / "data" / "portfolio-v4.txt"
 # What the portfolio plays first, so that no program ends worse than -Oz.
 FIRST = "Oz"
-# The action that takes -Oz's minsize and optsize marks off every function (`libllvm-v4`).
-DROP = "drop-size-attributes"
 
 
 @functools.lru_cache(maxsize=1)
