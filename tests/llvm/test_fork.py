@@ -124,7 +124,8 @@ for name in suite.benchmark_names():
 
 def test_forks_copy_with_the_native_clone_where_its_toolchain_is_installed():
     llvm = load_libllvm()
-    if llvm.source == "CGYM_LIBLLVM":  # the user's own libLLVM: the fork extra's headers are not its
+    # The user's own libLLVM (CGYM_LIBLLVM): the fork extra's headers are not its.
+    if llvm.source == "CGYM_LIBLLVM":
         pytest.skip(f"CGYM_LIBLLVM={llvm.path}: its C++ toolchain is not the fork extra's")
     # scripts/setup-env installs the wheel's libLLVM and cgym-ray[fork]: CI never skips here.
     assert llvm.source == "karellen-llvm-core wheel", llvm.source
