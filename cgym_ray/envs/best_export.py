@@ -9,9 +9,13 @@ Compiler): per program, the unoptimized IR (`ir_o0`), the pass list or
 pipeline text that did best (`commandline`, `kind` "passes" or "pipeline"),
 and the IR it gives (`ir`), with the instruction counts and reward around them.
 
-For each benchmark the store's finished episodes are ranked by reward (fewer
-steps first on a tie); the first of at most `tries` distinct commandlines
-that validates is exported: replayed on a fresh env, its reward matched and,
+A search keeps a pass list for its best prefix (the passes after it can undo
+the gain), so an episode of single passes whose steps the store holds counts
+for the prefix ending at its best step (the highest cumulative reward, the
+fewest steps on a tie), with that step's reward; an episode without steps, or
+of pipeline edits, counts whole. For each benchmark these are ranked by
+reward (fewer steps first on a tie); the first of at most `tries` distinct
+commandlines that validates is exported: replayed on a fresh env, its reward matched and,
 where the program runs, its output compared (`envs.validation`). A benchmark
 none of whose candidates validates is listed in `skipped` with the reason.
 The replay happens here, so the exported IR is what this LLVM makes, never
@@ -51,6 +55,33 @@ BEST_SCHEMA = pa.schema(
         ("agent", pa.string()),
     ]
 )
+# Rewards this close are a tie (sums of per-step rewards carry rounding).
+REWARD_TIE = 1e-9
+# Per episode, its best step (highest cumulative reward, then the earliest) and how many
+# actions ran up to it (a failed step changed nothing and is not in the commandline).
+BEST_PREFIXES = """
+WITH counted AS (
+    SELECT
+        episode_id, step, cumulative_reward,
+        CAST(
+            sum(CASE WHEN error IS NULL THEN 1 ELSE 0 END)
+                OVER (PARTITION BY episode_id ORDER BY step) AS INTEGER
+        ) AS actions,
+        row_number() OVER (
+            PARTITION BY episode_id ORDER BY round(cumulative_reward, 9) DESC, step
+        ) AS rank
+    FROM steps WHERE {steps_where}
+),
+best_step AS (
+    SELECT episode_id, cumulative_reward, step + 1 AS steps, actions FROM counted WHERE rank = 1
+)
+SELECT
+    e.run_id, e.episode_id, e.benchmark, e.agent, e.reward, e.num_steps, e.reward_space,
+    e.commandline, e.backend, e.llvm_version,
+    b.cumulative_reward AS prefix_reward, b.steps AS prefix_steps, b.actions AS prefix_actions
+FROM episodes AS e LEFT JOIN best_step AS b USING (episode_id)
+WHERE {where}
+"""
 PARQUET_NAME = "best.parquet"
 JSONL_NAME = "best.jsonl"
 
@@ -68,24 +99,49 @@ class BestExport:
 def best_candidates(
     store: TrajectoryStore, run_ids: list[str] | None = None, benchmarks: list[str] | None = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Per benchmark, its finished episodes with a reward, best first, one per commandline."""
-    clauses = ["status = 'ok'", "reward IS NOT NULL", "commandline <> ''"]
+    """Per benchmark, its finished episodes' best prefixes with a reward, best first, one per commandline."""
+    from cgym_ray.agents import PIPELINE_AGENTS
+    from cgym_ray.llvm.actions import COMMANDLINE_SEPARATOR
+
+    clauses = ["e.status = 'ok'", "e.reward IS NOT NULL", "e.commandline <> ''"]
     parameters: dict[str, Any] = {}
     if run_ids:
-        clauses.append("list_contains($run_ids, run_id)")
+        clauses.append("list_contains($run_ids, e.run_id)")
         parameters["run_ids"] = run_ids
     if benchmarks:
-        clauses.append("list_contains($benchmarks, benchmark)")
+        clauses.append("list_contains($benchmarks, e.benchmark)")
         parameters["benchmarks"] = benchmarks
-    rows = store.query(
-        "SELECT run_id, episode_id, benchmark, agent, reward, reward_space, commandline, "
-        "backend, llvm_version FROM episodes WHERE "
-        + " AND ".join(clauses)
-        + " ORDER BY benchmark, reward DESC, num_steps, episode_id",
-        parameters,
-    ).to_pylist()
-    candidates: dict[str, list[dict[str, Any]]] = {}
+    steps_where = "list_contains($run_ids, run_id)" if run_ids else "true"
+    query = BEST_PREFIXES.format(where=" AND ".join(clauses), steps_where=steps_where)
+    rows = store.query(query, parameters).to_pylist()
+    ranked = []
     for row in rows:
+        prefix = row.pop("prefix_reward"), row.pop("prefix_steps"), row.pop("prefix_actions")
+        reward, steps, actions = prefix
+        if (
+            reward is not None
+            and row["agent"] not in PIPELINE_AGENTS
+            and steps < row["num_steps"]
+            and reward >= row["reward"] - REWARD_TIE
+        ):
+            words = row["commandline"].split(COMMANDLINE_SEPARATOR)
+            row.update(
+                reward=reward,
+                num_steps=steps,
+                commandline=COMMANDLINE_SEPARATOR.join(words[:actions]),
+            )
+        if row["commandline"]:
+            ranked.append(row)
+    ranked.sort(
+        key=lambda row: (
+            row["benchmark"],
+            -round(row["reward"], 9),
+            row["num_steps"],
+            row["episode_id"],
+        )
+    )
+    candidates: dict[str, list[dict[str, Any]]] = {}
+    for row in ranked:
         seen = candidates.setdefault(row["benchmark"], [])
         if all(row["commandline"] != other["commandline"] for other in seen):
             seen.append(row)

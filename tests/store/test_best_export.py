@@ -10,26 +10,47 @@ import pytest
 
 import cgym_ray  # noqa: F401  (registers the env ids)
 from cgym_ray.envs.best_export import export_best
-from cgym_ray.store import EpisodeRecord
+from cgym_ray.store import EpisodeRecord, StepRecord
 
 from .conftest import CRC32, DIJKSTRA
 
 REWARD = "IrInstructionCountOz"
 
 
-def played(benchmark: str, commandline: str) -> EpisodeRecord:
-    """An episode really played on the env: its reward and counts are what LLVM gives."""
+def played(
+    benchmark: str, commandline: str, steps: list[StepRecord] | None = None
+) -> EpisodeRecord:
+    """An episode really played on the env: its reward and counts are what LLVM gives.
+
+    Its steps, one at a time with their cumulative rewards, go to `steps` when given.
+    """
     env = gym.make("llvm-ic-v0", benchmark=benchmark).unwrapped
+    episode_id = f"{benchmark.rsplit('/', 1)[1]}-{commandline}"
     try:
         env.reset()
-        env.play(env.action_space.from_commandline(commandline))
+        for index, name in enumerate(commandline.split()):
+            _, reward, *_ = env.step(name)
+            if steps is not None:
+                steps.append(
+                    StepRecord(
+                        episode_id=episode_id,
+                        step=index,
+                        benchmark=benchmark,
+                        action=env.action_space.from_commandline(name)[0],
+                        action_name=name,
+                        reward=float(reward),
+                        cumulative_reward=env.episode_reward,
+                        instruction_count=int(env.observation["IrInstructionCount"][0]),
+                        walltime_s=0.0,
+                    )
+                )
         state = env.state
         final = int(env.observation["IrInstructionCount"][0])
         references = env.references("instruction_count")
     finally:
         env.close()
     return EpisodeRecord(
-        episode_id=f"{benchmark.rsplit('/', 1)[1]}-{commandline}",
+        episode_id=episode_id,
         benchmark=benchmark,
         agent="random",
         num_steps=len(commandline.split()),
@@ -80,6 +101,31 @@ def test_the_best_validated_result_per_program_is_exported_and_replays(store, ru
         assert abs(env.episode_reward - row["reward"]) < 1e-9
     finally:
         env.close()
+
+
+@pytest.mark.slow  # plays and replays three episodes
+def test_a_list_is_exported_up_to_its_best_step_with_that_steps_reward(store, run_id, tmp_path):
+    # On crc32, loop-rotate grows the code after simplifycfg, and licm then changes
+    # nothing: the list is best after three passes (and ties after four).
+    steps: list[StepRecord] = []
+    grown = played(CRC32, "sroa instcombine simplifycfg licm loop-rotate licm", steps)
+    three = [step for step in steps if step.step == 2][0].cumulative_reward
+    assert three > grown.reward  # the premise: the whole list is worse than its prefix
+    # Without steps in the store an episode counts whole, as the list it played.
+    whole = played(DIJKSTRA, "sroa instcombine simplifycfg loop-rotate")
+    with store.writer(run_id) as writer:
+        for step in steps:
+            writer.add_step(step)
+        writer.add_episode(grown)
+        writer.add_episode(whole)
+
+    export = export_best(store, tmp_path / "best", run_ids=[run_id], check_behaviour=False)
+
+    assert export.rows == 2 and export.skipped == []
+    best = {row["benchmark"]: row for row in pq.read_table(export.parquet).to_pylist()}
+    assert best[CRC32]["commandline"] == "sroa instcombine simplifycfg"
+    assert abs(best[CRC32]["reward"] - three) < 1e-9  # the replayed prefix's own reward
+    assert best[DIJKSTRA]["commandline"] == "sroa instcombine simplifycfg loop-rotate"
 
 
 def test_a_program_whose_results_all_fail_validation_is_named_not_exported(store, run_id, tmp_path):
