@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from cgym_ray.envs.llvm_env import LlvmEnv
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.episodes import Elite, Episode, SearchRun, best_action
 from cgym_ray.search.random_search import PATIENCE_RATIO, random_walk
@@ -52,6 +53,25 @@ def best_prefix(episode: Episode) -> tuple[float, tuple[int, ...]]:
         if reward > best_reward:
             best_reward, best_length = reward, length
     return best_reward, tuple(episode.actions[:best_length])
+
+
+def play_sequences(
+    run: SearchRun, env: LlvmEnv, commandlines: Sequence[str]
+) -> list[tuple[list[int], tuple[float, tuple[int, ...]]]]:
+    """Each commandline played as one episode on `env`, in order, while the budget pays for it whole.
+
+    Returns each played sequence's actions and its `best_prefix`.
+    """
+    played = []
+    for commandline in commandlines:
+        sequence = env.action_space.from_commandline(commandline)
+        if not run.can_afford(len(sequence)):
+            break
+        episode = run.new_episode(env)
+        run.play(episode, sequence)
+        run.end_episode(episode)
+        played.append((sequence, best_prefix(episode)))
+    return played
 
 
 def with_size_variants(
@@ -117,14 +137,8 @@ def coreset_guided(
         variants = with_size_variants(
             sequences, env.action_space.names, size_variants, env.size_attributes
         )
-        for commandline in variants:
-            sequence = env.action_space.from_commandline(commandline)
-            if not run.can_afford(len(sequence)):
-                break
-            episode = run.new_episode(env)
-            run.play(episode, sequence)
-            run.end_episode(episode)
-            elite.add(*best_prefix(episode))
+        for _, found in play_sequences(run, env, variants):
+            elite.add(*found)
 
         for _, prefix in list(elite.entries[:polish]):
             episode = run.new_episode(env)

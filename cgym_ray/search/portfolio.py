@@ -7,9 +7,14 @@ Issue 18's "learned pipelines" target: a fixed set of whole sequences,
 learned on training programs only, each played once on a new program; the
 best prefix of any of them wins (behaviour-checked, as every `SearchRun` best
 is). On a new program the search plays `Oz` first (so it is never worse
-than -Oz) and then the learned sequences in the order they were taken, `k`
-items in all: `k` compilations, each one request that runs the sequence's
-passes once, counting the instructions after each pass.
+than -Oz) and then the learned sequences in the order they were taken: one
+compilation each, one request that runs the sequence's passes once,
+counting the instructions after each pass. With `refine` (the default) the
+compilations left of `k` refine the best prefix (`refine_best`): the played
+sequences as tails after it, best first, round after round while a round
+finds something better, then random walks from it; every replay of the best
+prefix, tail and walk counts as one compilation, and the result's params
+give the count (`compilations`).
 
 Learning (`learn_portfolio`, run by `python -m cgym_ray.search.portfolio`),
 on the `libllvm-v4` catalogue, whose `size-attributes` and `drop-size-attributes` let a sequence choose
@@ -37,12 +42,18 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from cgym_ray.envs.llvm_env import LlvmEnv
 from cgym_ray.errors import CompilerError
 from cgym_ray.search.common import Budget, EnvFactory, EpisodeCollector, Report, SearchResult
 from cgym_ray.search.coreset_guided import DROP_SIZE_ATTRIBUTES as DROP
+from cgym_ray.search.coreset_guided import play_sequences
+from cgym_ray.search.episodes import Episode, SearchRun
+from cgym_ray.search.random_search import random_walk
 
 DATA = Path(__file__).parent / "data" / "portfolio-v4.txt"
 # What the portfolio plays first, so that no program ends worse than -Oz.
@@ -73,28 +84,126 @@ def portfolio(
     report: Report | None = None,
     sequences: Sequence[str] | None = None,
     k: int = 50,
+    refine: bool = True,
+    walk_patience: int = 32,
 ) -> SearchResult:
-    """The best prefix of `Oz` and the first `k - 1` learned sequences, each played once.
+    """The best prefix of `Oz` and the learned sequences, then refined: at most `k` compilations.
 
     sequences: commandlines to play after `Oz` instead of the learned ones.
-    k: the most compilations (sequences played, `Oz` included).
+    k: the most compilations (sequences played, `Oz` included, and with
+        `refine` the refinement's replays, tails and walks).
+    refine: spend the compilations the portfolio leaves (`k` minus the
+        sequences played) refining the best prefix (`refine_best`).
+    walk_patience: the refinement's random walks end after this many passes
+        without a new best (0: no walks, only tails).
 
     A step budget counts passes, as in every flat search: give it enough for
     `k` whole sequences (the learned ones are at most a few hundred passes
-    each) and let `k` bound the compilations.
+    each) and let `k` bound the compilations. The result's params give the
+    compilations used (`compilations`) and the reward after the portfolio
+    (`portfolio_reward`) and after the tails (`tails_reward`). Without
+    `refine` the search is deterministic; its walks depend on the seed.
     """
-    from cgym_ray.search.coreset import coreset
-
     if k < 1:
         raise CompilerError(f"portfolio: k must be at least 1 (one compilation), not {k}")
+    if walk_patience < 0:
+        raise CompilerError(f"portfolio: walk_patience must be 0 or more, not {walk_patience}")
     learned = learned_sequences() if sequences is None else [" ".join(s.split()) for s in sequences]
     played = [FIRST, *(s for s in learned if s != FIRST)][:k]
-    result = coreset(make_env, benchmark, budget, seed, report=report, sequences=played)
-    return replace(
-        result,
-        agent="portfolio",
-        params={**result.params, "sequences": len(played), "k": k},
-    )
+    with SearchRun("portfolio", make_env, benchmark, budget, seed, report) as run:
+        env = run.open_env()
+        sequences_played = play_sequences(run, env, played)
+        compilations, portfolio_reward = len(sequences_played), run.best_reward
+        refinement = Refinement(0, run.best_reward)
+        if refine and compilations < k:
+            # The sequences that did best on this program first (ties: the portfolio's order).
+            tails = [s for s, (reward, _) in sorted(sequences_played, key=lambda p: -p[1][0])]
+            walks = Walks(run.action_indices(env, None), np.random.default_rng(seed), walk_patience)
+            refinement = refine_best(run, env, tails, walks, k - compilations)
+        return run.result(
+            {
+                "sequences": len(played),
+                "k": k,
+                "refine": refine,
+                "walk_patience": walk_patience,
+                "compilations": compilations + refinement.compilations,
+                "portfolio_reward": portfolio_reward,
+                "tails_reward": refinement.tails_reward,
+            }
+        )
+
+
+@dataclass
+class Walks:
+    """What the refinement's random walks draw from: actions, a generator, their patience."""
+
+    actions: list[int]
+    rng: np.random.Generator
+    patience: int
+    # The most passes a walk adds to the prefix it starts from.
+    longest: int = 256
+
+
+@dataclass
+class Refinement:
+    """The compilations a refinement used and the best reward once its tails were done."""
+
+    compilations: int
+    tails_reward: float
+
+
+def refine_best(
+    run: SearchRun, env: LlvmEnv, tails: Sequence[Sequence[int]], walks: Walks, most: int
+) -> Refinement:
+    """Tails, then random walks, after the best prefix so far: at most `most` compilations.
+
+    Why: a learned sequence ends where its best prefix ends, and playing a
+    second good sequence after it often removes more (an `Oz` after a long
+    custom prefix, or a sequence without the marks after one with them);
+    once no tail helps, random walks from the best prefix find the small
+    local gains that coreset_guided's walks find, one compilation each.
+
+    The best prefix is replayed (one compilation, on `env`) each time it
+    changes; each tail, and each walk, is played on a fork of that replay
+    (one compilation each; a walk is one sequence whose end its patience
+    decides). Their best prefixes are considered as every new best is, so
+    behaviour-checked. Tails go round, in order, until a whole round finds
+    nothing better; walks follow until `most` compilations are used or the
+    step budget runs out.
+    """
+    used, since_better, turn = 0, 0, 0
+    tails_reward: float | None = None
+    base: Episode | None = None  # the replay of the best prefix, on `env`
+    while used < most and run.best_actions:
+        if base is None or base.actions != run.best_actions:
+            if not run.can_afford(len(run.best_actions)):
+                break
+            base = run.new_episode(env)
+            used += 1
+            if not run.play(base, list(run.best_actions)) or used >= most:
+                break
+        chaining = tails_reward is None and since_better < len(tails)
+        if not chaining and tails_reward is None:
+            tails_reward = run.best_reward
+        if chaining:
+            tail = tails[turn % len(tails)]
+            turn += 1
+            if not run.can_afford(len(tail)):
+                break
+        elif walks.patience == 0 or not run.can_afford(1):
+            break
+        before = run.best_reward
+        child = run.fork(base)
+        if chaining:
+            run.play(child, tail)
+        else:
+            longest = len(child.steps) + walks.longest
+            random_walk(run, child, walks.actions, walks.rng, walks.patience, longest)
+        run.end_episode(child)
+        run.discard(child)
+        used += 1
+        since_better = 0 if run.best_reward > before else since_better + 1
+    return Refinement(used, run.best_reward if tails_reward is None else tails_reward)
 
 
 def best_prefix_counts(benchmark: str, sequences: Sequence[str]) -> tuple[int, list[float | None]]:
@@ -103,8 +212,6 @@ def best_prefix_counts(benchmark: str, sequences: Sequence[str]) -> tuple[int, l
     One `LlvmEnv.play` each (one request); None where the first step failed.
     Not behaviour-checked: a learning-time estimate.
     """
-    from cgym_ray.envs.llvm_env import LlvmEnv
-
     env = LlvmEnv(benchmark=benchmark, reward_space="IrInstructionCountOz", backend="libllvm")
     counts: list[float | None] = []
     try:
@@ -133,7 +240,6 @@ def _searched(args: tuple[str, float, int, int, bool]) -> list[str]:
     (`size_attributes=False`) and each prefix is returned after `DROP`, which
     gives that start in the default env.
     """
-    from cgym_ray.envs.llvm_env import LlvmEnv
     from cgym_ray.search.coreset_guided import coreset_guided
 
     benchmark, seconds, seed, per_program, marks = args
@@ -245,8 +351,6 @@ def select_portfolio(
     candidates: Sequence[str], columns: dict[str, list[float]], k: int = 50
 ) -> tuple[list[str], dict[str, object]]:
     """Step 3: the learned sequences (after `Oz`, in the order taken) and their training score."""
-    import numpy as np
-
     from cgym_ray.search.coreset import select_coreset
 
     scores = np.array(list(columns.values())).T  # (candidates, programs)

@@ -34,6 +34,43 @@ def test_portfolio_plays_oz_first_then_at_most_k_sequences(make_env):
         portfolio(make_env, CRC32, Budget(steps=100), 0, sequences=SEQUENCES, k=0)
 
 
+def test_the_spare_compilations_refine_the_best_prefix_with_tails_then_walks(make_env):
+    plain = portfolio(make_env, CRC32, Budget(steps=10_000), 0, sequences=SEQUENCES, refine=False)
+    assert plain.params["compilations"] == 5  # Oz and the four: the rest of k is left unused
+    reports = []
+    result = portfolio(
+        make_env, CRC32, Budget(steps=10_000), 0, report=reports.append, sequences=SEQUENCES, k=12
+    )
+    assert result.params["portfolio_reward"] == plain.best_reward
+    assert result.best_reward >= result.params["tails_reward"] >= plain.best_reward
+    # Every compilation counted: the five, and after them each tail or walk (reported) and
+    # each replay of the best prefix it starts from (not reported, at least one).
+    assert len(reports) < result.params["compilations"] == 12
+    assert reports[5].state.commandline.startswith(plain.best_state.commandline + " ")
+    assert result.best_reward == max(
+        sum(step.reward for step in r.steps[:n]) for r in reports for n in range(len(r.steps) + 1)
+    )
+    # Without walks it stops once a whole round of tails finds nothing better, k unspent.
+    reports = []
+    tails_only = portfolio(
+        make_env,
+        CRC32,
+        Budget(steps=10_000),
+        0,
+        report=reports.append,
+        sequences=SEQUENCES,
+        walk_patience=0,
+    )
+    assert len(reports) < tails_only.params["compilations"] < 50
+    assert all(
+        any(r.state.commandline.endswith(f" {tail}") for tail in ["Oz", *SEQUENCES])
+        for r in reports[5:]
+    )
+    assert tails_only.best_reward == tails_only.params["tails_reward"]
+    with pytest.raises(CompilerError, match="walk_patience must be 0 or more"):
+        portfolio(make_env, CRC32, Budget(steps=100), 0, sequences=SEQUENCES, walk_patience=-1)
+
+
 def test_the_learned_portfolio_is_at_most_49_sequences_of_the_catalogue():
     header = [line for line in DATA.read_text().splitlines() if line.startswith("#")]
     assert "python -m cgym_ray.search.portfolio" in header[0] and "Programs:" in "".join(header)
