@@ -1,0 +1,299 @@
+"""A policy that picks, from the unoptimized module alone, one teacher list and where to stop it.
+
+    >>> chooser = learn_chooser(store, run_id)                       # doctest: +SKIP
+    >>> chooser.save("results/rl/bc-v3/chooser.json")                # doctest: +SKIP
+    >>> chooser.choose(autophase_at_o0)                              # doctest: +SKIP
+    (1, 27)                                                          # list 1, its first 27 passes
+
+Issue 19's target (a) asks for a policy alone, at most 45 single passes. An
+imitated step-by-step policy compounds its errors over 45 steps and cannot
+tell when to stop (its observation says nothing about the reward so far), and
+the teachers' best prefixes are where their gains are (results/rl.md). This
+policy has neither problem, by being open loop: at -O0 it reads the module's
+Autophase features, finds the `neighbours` nearest training programs (log1p
+features, standardised on the training set, Euclidean), and plays the
+(list, length) whose reward, averaged in log over those neighbours, is best;
+it never looks at a reward. What it learns is the table: for each training
+program, the reward after every prefix of every teacher list, recorded by
+playing each list once (`teacher_table` reads it from a store), and the
+number of neighbours, chosen by leave-one-out on the training programs.
+
+The agent (`list_chooser_agent`, agent name `list_chooser`) plays the chosen
+prefix as one episode; its final reward is the policy's result.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cgym_ray.errors import CompilerError
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.episodes import SearchRun
+
+if TYPE_CHECKING:
+    from cgym_ray.store.store import TrajectoryStore
+
+FEATURES = "Autophase"
+# A reward is floored here before its log is averaged: a prefix that makes the code bigger
+# than -O0 (reward <= 0) counts as very bad, not as minus infinity.
+REWARD_FLOOR = 0.5
+NEIGHBOUR_CHOICES = (1, 2, 3, 5, 8, 13, 20, 1000)
+# The saved table's precision (rewards and standardised features; far finer than a choice needs).
+DIGITS = 6
+
+
+@dataclass
+class TeacherTable:
+    """Per training program: its -O0 features and the reward after each prefix of each list."""
+
+    benchmarks: list[str]
+    lists: list[str]  # commandlines, each played once on every program
+    features: np.ndarray  # (programs, features), raw Autophase at -O0
+    rewards: np.ndarray  # (programs, lists, longest list + 1); [:, :, 0] is 0 (no pass)
+
+
+@dataclass
+class ListChooser:
+    """The learned policy: the table it decides from, how it measures programs, how many it asks."""
+
+    lists: list[str]
+    benchmarks: list[str]
+    features: list[list[float]]  # standardised log1p features of the training programs
+    rewards: list[list[list[float]]]
+    mean: list[float]
+    scale: list[float]
+    neighbours: int
+
+    def scores(self, autophase: Any) -> np.ndarray:
+        """(lists, lengths): the mean log reward of each prefix over the nearest programs."""
+        point = (np.log1p(np.asarray(autophase, dtype=float)) - self.mean) / self.scale
+        table = np.asarray(self.features)
+        distances = np.linalg.norm(table - point, axis=1)
+        nearest = np.argsort(distances, kind="stable")[: self.neighbours]
+        rewards = np.log(np.maximum(np.asarray(self.rewards)[nearest], REWARD_FLOOR))
+        return rewards.mean(axis=0)
+
+    def choose(self, autophase: Any) -> tuple[int, int]:
+        """(list index, number of its passes to play): the best score, shortest on a tie."""
+        scores = self.scores(autophase)
+        scores[:, 0] = -np.inf  # play at least one pass
+        best = scores.max()
+        lists, lengths = np.nonzero(scores >= best - 1e-12)
+        order = np.lexsort((lists, lengths))[0]
+        return int(lists[order]), int(lengths[order])
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(asdict(self)) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> ListChooser:
+        file = Path(path)
+        if not file.is_file():
+            raise CompilerError(
+                f"no list chooser at {file}: learn one with "
+                "`python -m cgym_ray.rl.list_chooser STORE RUN_ID OUT.json`"
+            )
+        return cls(**json.loads(file.read_text()))
+
+
+def teacher_table(
+    store: TrajectoryStore, run_id: str, datasets: list[str] | None = None
+) -> TeacherTable:
+    """The table of a run that played each list once per program, recording its Autophase.
+
+    datasets: keep only the programs of these datasets (`cgym-suite-v0`,
+        `csmith-v0`, ...): the training programs, when the run also played others.
+
+    A list that failed on a program keeps, for every longer prefix, the reward
+    it had when it failed (an episode ends at a failed step). A program missing
+    a list, or its -O0 features, is an error that names it.
+    """
+    from cgym_ray.datasets.benchmark import BenchmarkUri
+
+    episodes = [
+        episode
+        for episode in store.query(
+            "SELECT episode_id, benchmark, agent_params, initial_observation, observation_space "
+            "FROM episodes WHERE run_id = $run_id ORDER BY benchmark, episode_id",
+            {"run_id": run_id},
+        ).to_pylist()
+        if not datasets or BenchmarkUri.parse(episode["benchmark"]).dataset in datasets
+    ]
+    if not episodes:
+        raise CompilerError(
+            f"run {run_id} has no episodes to learn a list chooser from"
+            + (f" in datasets {', '.join(datasets)}" if datasets else "")
+        )
+    steps = store.query(
+        "SELECT episode_id, step, cumulative_reward, error FROM steps "
+        "WHERE run_id = $run_id ORDER BY episode_id, step",
+        {"run_id": run_id},
+    ).to_pylist()
+    by_episode: dict[str, list[dict[str, Any]]] = {}
+    for step in steps:
+        by_episode.setdefault(step["episode_id"], []).append(step)
+    lists: list[str] = []
+    curves: dict[tuple[str, int], list[float]] = {}
+    features: dict[str, list[float]] = {}
+    for episode in episodes:
+        if episode["observation_space"] != FEATURES or episode["initial_observation"] is None:
+            raise CompilerError(
+                f"run {run_id}, {episode['benchmark']}: no {FEATURES} at -O0; record it with "
+                f"`store: {{observations: [{FEATURES}]}}`"
+            )
+        sequences = json.loads(episode["agent_params"]).get("sequences") or []
+        if len(sequences) != 1:
+            raise CompilerError(
+                f"run {run_id}: each episode must play one list (a `coreset` agent with one "
+                f"sequence), {episode['benchmark']} has {len(sequences)}"
+            )
+        commandline = " ".join(sequences[0].split())
+        if commandline not in lists:
+            lists.append(commandline)
+        curve = [0.0]
+        for step in by_episode.get(episode["episode_id"], []):
+            curve.append(float(step["cumulative_reward"]))
+            if step["error"] is not None:
+                break
+        curves[episode["benchmark"], lists.index(commandline)] = curve
+        features[episode["benchmark"]] = list(episode["initial_observation"])
+    names = sorted(features)
+    longest = max(len(commandline.split()) for commandline in lists)
+    rewards = np.zeros((len(names), len(lists), longest + 1))
+    for i, benchmark in enumerate(names):
+        for j, commandline in enumerate(lists):
+            played = curves.get((benchmark, j))
+            if played is None:
+                raise CompilerError(f"run {run_id}: {benchmark} never played list {commandline!r}")
+            padded = played + [played[-1]] * (longest + 1 - len(played))
+            rewards[i, j] = padded[: longest + 1]
+    return TeacherTable(names, lists, np.asarray([features[b] for b in names]), rewards)
+
+
+def chooser_from(table: TeacherTable, neighbours: int) -> ListChooser:
+    """A chooser asking `neighbours` programs of the table (standardised on the table)."""
+    logged = np.log1p(table.features)
+    mean = logged.mean(axis=0)
+    scale = logged.std(axis=0)
+    scale[scale == 0] = 1.0
+    return ListChooser(
+        lists=table.lists,
+        benchmarks=table.benchmarks,
+        features=np.round((logged - mean) / scale, DIGITS).tolist(),
+        rewards=np.round(table.rewards, DIGITS).tolist(),
+        mean=mean.tolist(),
+        scale=scale.tolist(),
+        neighbours=min(neighbours, len(table.benchmarks)),
+    )
+
+
+def chosen_rewards(chooser: ListChooser, table: TeacherTable) -> np.ndarray:
+    """Per program of `table` (played with the chooser's lists), the reward of its choice."""
+    order = [table.lists.index(commandline) for commandline in chooser.lists]
+    rewards = []
+    for i, autophase in enumerate(table.features):
+        list_index, length = chooser.choose(autophase)
+        rewards.append(table.rewards[i, order[list_index], length])
+    return np.asarray(rewards)
+
+
+def leave_one_out(table: TeacherTable, neighbours: int) -> float:
+    """The geomean reward on each training program of a chooser learned without it."""
+    rewards = []
+    for held in range(len(table.benchmarks)):
+        keep = [i for i in range(len(table.benchmarks)) if i != held]
+        rest = TeacherTable(
+            [table.benchmarks[i] for i in keep],
+            table.lists,
+            table.features[keep],
+            table.rewards[keep],
+        )
+        chooser = chooser_from(rest, neighbours)
+        list_index, length = chooser.choose(table.features[held])
+        rewards.append(table.rewards[held, list_index, length])
+    return geomean(rewards)
+
+
+def geomean(rewards: Any) -> float:
+    """The geometric mean of rewards floored at `REWARD_FLOOR` (as the chooser scores them)."""
+    values = np.maximum(np.asarray(rewards, dtype=float), REWARD_FLOOR)
+    return float(math.exp(np.log(values).mean()))
+
+
+def learn_chooser(
+    table: TeacherTable, choices: tuple[int, ...] = NEIGHBOUR_CHOICES
+) -> tuple[ListChooser, dict[int, float]]:
+    """The chooser whose number of neighbours does best in leave-one-out, and every score."""
+    scores = {k: leave_one_out(table, k) for k in choices if k <= len(table.benchmarks) - 1}
+    if not scores:
+        raise CompilerError(f"a list chooser needs at least 2 training programs, not {scores}")
+    best = max(scores, key=lambda k: (scores[k], -k))
+    return chooser_from(table, best), scores
+
+
+def list_chooser_agent(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    model: str,
+) -> SearchResult:
+    """One episode: the prefix the chooser of `model` (a JSON file) picks from the -O0 module.
+
+    The search result is that episode's best prefix, as for every agent; the
+    policy's own result is the episode's final reward (the store's `episodes.reward`).
+    """
+    chooser = ListChooser.load(model)
+    with SearchRun("list_chooser", make_env, benchmark, budget, seed, report) as run:
+        env = run.open_env()
+        episode = run.new_episode(env)
+        list_index, length = chooser.choose(env.observation[FEATURES])
+        actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]
+        for action in actions:
+            if episode.failed or not run.can_afford(1):
+                break
+            run.step(episode, action)
+        run.end_episode(episode)
+        return run.result({"model": model, "list": list_index, "length": length})
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m cgym_ray.rl.list_chooser STORE RUN_ID OUT.json [--datasets NAME ...]`."""
+    import argparse
+
+    from cgym_ray.store.store import TrajectoryStore
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("store")
+    parser.add_argument("run_id", help="a run that played each teacher list once per program")
+    parser.add_argument("out")
+    parser.add_argument(
+        "--datasets", nargs="*", help="the training programs' datasets (default: all)"
+    )
+    args = parser.parse_args(argv)
+    table = teacher_table(TrajectoryStore.open(args.store), args.run_id, args.datasets)
+    chooser, scores = learn_chooser(table)
+    chooser.save(args.out)
+    print(
+        json.dumps(
+            {
+                "programs": len(table.benchmarks),
+                "lists": len(table.lists),
+                "leave_one_out": scores,
+                "neighbours": chooser.neighbours,
+                "training": geomean(chosen_rewards(chooser, table)),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
