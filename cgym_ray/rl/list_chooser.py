@@ -25,7 +25,6 @@ prefix as one episode; its final reward is the policy's result.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -222,8 +221,9 @@ def leave_one_out(table: TeacherTable, neighbours: int) -> float:
 
 def geomean(rewards: Any) -> float:
     """The geometric mean of rewards floored at `REWARD_FLOOR` (as the chooser scores them)."""
-    values = np.maximum(np.asarray(rewards, dtype=float), REWARD_FLOOR)
-    return float(math.exp(np.log(values).mean()))
+    from cgym_ray.jobs.runner import geomean as floored_geomean
+
+    return floored_geomean([float(reward) for reward in rewards], floor=REWARD_FLOOR)
 
 
 def learn_chooser(
