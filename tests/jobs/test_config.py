@@ -240,7 +240,8 @@ def test_the_agent_table_names_every_search_baseline():
     from cgym_ray.search import AGENTS as SEARCH_AGENTS
     from cgym_ray.search import PIPELINE_AGENTS as PIPELINE_SEARCHES
 
-    assert set(AGENTS) == {*SEARCH_AGENTS, *PIPELINE_SEARCHES, "policy"}
+    # The agents that live with the RL code (cgym_ray/rl/), beside every search baseline.
+    assert set(AGENTS) == {*SEARCH_AGENTS, *PIPELINE_SEARCHES, "policy", "list_chooser"}
     assert PIPELINE_AGENTS == set(PIPELINE_SEARCHES)
     searches = {**SEARCH_AGENTS, **PIPELINE_SEARCHES}
     assert all(load_agent(name) is searches[name] for name in searches)
