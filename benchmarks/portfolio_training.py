@@ -1,6 +1,7 @@
 """The learned portfolio on its own training programs: what the refinement adds to the training mean.
 
-    scripts/bench portfolio_training [--rows FILE] [--k 50] [--walk-patience 32] [--out results/pipelines.md]
+    scripts/bench portfolio_training [--rows FILE] [--learned v4] [--k 50] [--walk-patience 32]
+        [--out results/pipelines.md]
 
 Runs the `portfolio` agent (its learned sequences, then `refine`) on the
 training split of each dataset it was learned on (`portfolio.TRAINING`), one
@@ -23,10 +24,10 @@ from _provenance import print_and_append, provenance_line
 
 from cgym_ray.envs.llvm_env import LlvmEnv
 from cgym_ray.search import Budget
-from cgym_ray.search.portfolio import TRAINING, portfolio, training_benchmarks
+from cgym_ray.search.portfolio import LEARNED, TRAINING, portfolio, training_benchmarks
 
 
-def below_oz(benchmark: str, k: int, walk_patience: int, seed: int) -> dict[str, Any]:
+def below_oz(benchmark: str, learned: str, k: int, walk_patience: int, seed: int) -> dict[str, Any]:
     """One program's % below -Oz after each phase (a fraction), and the compilations used."""
 
     def make_env() -> LlvmEnv:
@@ -40,7 +41,13 @@ def below_oz(benchmark: str, k: int, walk_patience: int, seed: int) -> dict[str,
     finally:
         env.close()
     result = portfolio(
-        make_env, benchmark, Budget(steps=1_000_000), seed, k=k, walk_patience=walk_patience
+        make_env,
+        benchmark,
+        Budget(steps=1_000_000),
+        seed,
+        k=k,
+        walk_patience=walk_patience,
+        learned=learned,
     )
 
     def fraction(reward: float) -> float:  # reward r = (O0 - n) / (O0 - Oz)
@@ -60,6 +67,9 @@ def below_oz(benchmark: str, k: int, walk_patience: int, seed: int) -> dict[str,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=Path, default=Path("portfolio-training.jsonl"))
+    parser.add_argument(
+        "--learned", default=LEARNED, help="the portfolio: data/portfolio-LEARNED.txt"
+    )
     parser.add_argument("--k", type=int, default=50)
     parser.add_argument("--walk-patience", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
@@ -76,7 +86,7 @@ def main() -> None:
         for benchmark in training_benchmarks(TRAINING, "train", 0):
             if benchmark in done:
                 continue
-            row = below_oz(benchmark, args.k, args.walk_patience, args.seed)
+            row = below_oz(benchmark, args.learned, args.k, args.walk_patience, args.seed)
             rows.append(row)
             out.write(json.dumps(row) + "\n")
             out.flush()
@@ -91,6 +101,9 @@ def main() -> None:
     text = "\n".join(
         [
             header,
+            "",
+            f"The portfolio: `portfolio-{args.learned}.txt`, k = {args.k}, "
+            f"walk_patience = {args.walk_patience}, seed {args.seed}.",
             "",
             "| training programs | after the learned sequences | after the tails | after the walks "
             "| programs the refinement improved | compilations a program |",

@@ -33,9 +33,11 @@ where -Oz's minsize and optsize marks go:
    taken or none raises it. That sum is `n` x the mean % below -Oz, the
    measure of the target, so the selection maximises what is measured.
 
-The result is `data/portfolio-v4.txt`: a header that says how it was learned
-(command, programs, budget, date), then one commandline a line, in the order
-taken.
+The result is a data file, `data/portfolio-v4.txt` (the one played unless
+`learned` names another): a header that says how it was learned (command,
+programs, budget, date), then one commandline a line, in the order taken.
+`data/portfolio-v5.txt` is learned the same way from v4's candidates and, as
+more candidates, the training programs' bests after v4 with `refine`.
 """
 
 from __future__ import annotations
@@ -55,12 +57,21 @@ from cgym_ray.search.coreset_guided import play_sequences
 from cgym_ray.search.episodes import Episode, SearchRun
 from cgym_ray.search.random_search import random_walk
 
-DATA = Path(__file__).parent / "data" / "portfolio-v4.txt"
+# The learned portfolio the agent plays unless told another (`learned`).
+LEARNED = "v4"
+
+
+def learned_file(version: str) -> Path:
+    """The data file of a learned portfolio: `data/portfolio-VERSION.txt`."""
+    return Path(__file__).parent / "data" / f"portfolio-{version}.txt"
+
+
+DATA = learned_file(LEARNED)
 # What the portfolio plays first, so that no program ends worse than -Oz.
 FIRST = "Oz"
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=4)
 def _read(path: Path) -> tuple[str, ...]:
     if not path.exists():
         raise CompilerError(
@@ -86,6 +97,7 @@ def portfolio(
     k: int = 50,
     refine: bool = True,
     walk_patience: int = 32,
+    learned: str = LEARNED,
 ) -> SearchResult:
     """The best prefix of `Oz` and the learned sequences, then refined: at most `k` compilations.
 
@@ -96,6 +108,8 @@ def portfolio(
         sequences played) refining the best prefix (`refine_best`).
     walk_patience: the refinement's random walks end after this many passes
         without a new best (0: no walks, only tails).
+    learned: which learned portfolio to play (`data/portfolio-LEARNED.txt`),
+        when `sequences` is not given.
 
     A step budget counts passes, as in every flat search: give it enough for
     `k` whole sequences (the learned ones are at most a few hundred passes
@@ -108,8 +122,12 @@ def portfolio(
         raise CompilerError(f"portfolio: k must be at least 1 (one compilation), not {k}")
     if walk_patience < 0:
         raise CompilerError(f"portfolio: walk_patience must be 0 or more, not {walk_patience}")
-    learned = learned_sequences() if sequences is None else [" ".join(s.split()) for s in sequences]
-    played = [FIRST, *(s for s in learned if s != FIRST)][:k]
+    chosen = (
+        learned_sequences(learned_file(learned))
+        if sequences is None
+        else [" ".join(s.split()) for s in sequences]
+    )
+    played = [FIRST, *(s for s in chosen if s != FIRST)][:k]
     with SearchRun("portfolio", make_env, benchmark, budget, seed, report) as run:
         env = run.open_env()
         sequences_played = play_sequences(run, env, played)
@@ -126,6 +144,7 @@ def portfolio(
                 "k": k,
                 "refine": refine,
                 "walk_patience": walk_patience,
+                "learned": learned if sequences is None else None,
                 "compilations": compilations + refinement.compilations,
                 "portfolio_reward": portfolio_reward,
                 "tails_reward": refinement.tails_reward,

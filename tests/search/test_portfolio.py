@@ -10,8 +10,10 @@ from cgym_ray.search import Budget
 from cgym_ray.search.portfolio import (
     DATA,
     DROP,
+    LEARNED,
     best_prefix_counts,
     learn_portfolio,
+    learned_file,
     learned_sequences,
     normalised,
     portfolio,
@@ -32,6 +34,9 @@ def test_portfolio_plays_oz_first_then_at_most_k_sequences(make_env):
     )
     with pytest.raises(CompilerError, match="k must be at least 1"):
         portfolio(make_env, CRC32, Budget(steps=100), 0, sequences=SEQUENCES, k=0)
+    assert learned_file(LEARNED) == DATA
+    with pytest.raises(CompilerError, match="no learned portfolio at .*portfolio-v0.txt"):
+        portfolio(make_env, CRC32, Budget(steps=100), 0, learned="v0")
 
 
 def test_the_spare_compilations_refine_the_best_prefix_with_tails_then_walks(make_env):
@@ -71,10 +76,11 @@ def test_the_spare_compilations_refine_the_best_prefix_with_tails_then_walks(mak
         portfolio(make_env, CRC32, Budget(steps=100), 0, sequences=SEQUENCES, walk_patience=-1)
 
 
-def test_the_learned_portfolio_is_at_most_49_sequences_of_the_catalogue():
-    header = [line for line in DATA.read_text().splitlines() if line.startswith("#")]
+@pytest.mark.parametrize("path", sorted(DATA.parent.glob("portfolio-v*.txt")), ids=lambda p: p.name)
+def test_each_learned_portfolio_is_at_most_49_sequences_of_the_catalogue(path):
+    header = [line for line in path.read_text().splitlines() if line.startswith("#")]
     assert "python -m cgym_ray.search.portfolio" in header[0] and "Programs:" in "".join(header)
-    learned = learned_sequences()
+    learned = learned_sequences(path)
     assert 0 < len(learned) <= 49 and "Oz" not in learned
     catalogue = get_backend("libllvm").actions
     for commandline in learned:
