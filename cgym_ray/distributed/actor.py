@@ -103,7 +103,7 @@ class EnvActorImpl:
     def run_search(self, task: SearchTask) -> TaskResult:
         """Run one search task; every episode it plays goes to the store."""
         from cgym_ray.agents import load_agent
-        from cgym_ray.search.common import Budget
+        from cgym_ray.search.common import Budget, behaviour_note
 
         started = time.monotonic()
         reporter = None
@@ -152,6 +152,7 @@ class EnvActorImpl:
             episodes=result.episodes,
             walltime_s=time.monotonic() - started,
             actor=self.name,
+            note=behaviour_note(result.params),
         )
 
     def step_batch(self, benchmark: str, actions: list[int]) -> dict[str, Any]:

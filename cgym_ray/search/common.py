@@ -160,6 +160,23 @@ def behaviour_failure(env: Any, clock: BudgetClock) -> str:
     return "" if check.ok else check.reason
 
 
+def behaviour_note(params: dict[str, object]) -> str | None:
+    """What a task's line says of the bests its search refused on their behaviour (None: none).
+
+    A refused prefix ends what its episode can give (`SearchRun._consider_best`),
+    so a result below the episode's final reward needs its reason beside it:
+    a wrong output, a timeout, a toolchain error. The reason of the first one
+    comes from `params["first_miscompile"]` when the search kept it.
+    """
+    count = params.get("miscompiles")
+    if not count:
+        return None
+    first = params.get("first_miscompile")
+    return f"{count} best(s) refused by the behaviour check" + (
+        f"; first: {first}" if first else ""
+    )
+
+
 @dataclass
 class EpisodeOutcome:
     """One episode a search played, as it is reported to `report`."""

@@ -458,6 +458,7 @@ class SearchRun:
                 **params,
                 "behaviour_checks": self.behaviour_checks,
                 "miscompiles": len(self.miscompiles),
+                **({"first_miscompile": self.miscompiles[0]} if self.miscompiles else {}),
             },
         )
 

@@ -8,7 +8,7 @@ import pytest
 
 from cgym_ray.errors import CompilerError
 from cgym_ray.search.annealing import mutate
-from cgym_ray.search.common import Budget, BudgetClock
+from cgym_ray.search.common import Budget, BudgetClock, behaviour_note
 from cgym_ray.search.episodes import SearchRun, best_action
 from tests.search.conftest import CRC32
 
@@ -118,6 +118,20 @@ def test_a_prefix_whose_program_misbehaves_never_becomes_the_best(make_env):
     assert result.params["miscompiles"] == 2 and result.best_state.commandline == " ".join(
         MISCOMPILING[:2]
     )
+    # The job's line for the task says why its result stopped short, and at which prefix.
+    assert result.params["first_miscompile"] == run.miscompiles[0]
+    note = behaviour_note(result.params)
+    assert note is not None and note.startswith("2 best(s) refused by the behaviour check")
+    assert note.endswith(run.miscompiles[0]) and "early-cse-memssa dse newgvn" in note
+
+
+def test_a_search_without_refused_bests_has_no_behaviour_note(make_env):
+    with SearchRun("test", make_env, CRC32, Budget(steps=2), 0) as run:
+        episode = run.new_episode()
+        run.step(episode, index(episode.env, "Oz"))
+        result = run.result({})
+    assert result.params["miscompiles"] == 0 and "first_miscompile" not in result.params
+    assert behaviour_note(result.params) is None
 
 
 def test_behaviour_checks_can_be_turned_off(make_env):
