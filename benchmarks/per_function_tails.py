@@ -10,8 +10,9 @@ could reach there, before anyone builds one.
 
 For each program: load the O0 module with -Oz's size marks and run -Oz (the
 `Oz` action's pipeline), or with `--start portfolio` the best state the
-`portfolio` agent finds (`search/portfolio.py`: `Oz` and the learned flat
-sequences, each played once from O0; its best prefix, behaviour-checked).
+`portfolio` agent finds without its refinement (`search/portfolio.py`: `Oz`
+and the learned flat sequences, each played once from O0; its best prefix,
+behaviour-checked).
 Then `--rounds` rounds of per-function greedy
 descent over the catalogue's function passes (the actions whose pipeline is
 `function(...)`):
@@ -158,7 +159,13 @@ def start_module(backend: Any, uri: str, start: str) -> tuple[LibLLVMModule, int
     if start == "Oz":
         return oz_module, oz, oz
     oz_module.dispose()
-    result = portfolio(lambda: gym.make("llvm-ic-v0").unwrapped, uri, Budget(steps=100_000), seed=0)
+    result = portfolio(
+        lambda: gym.make("llvm-ic-v0").unwrapped,
+        uri,
+        Budget(steps=100_000),
+        seed=0,
+        refine=False,  # the learned sequences' 19 compilations, not the refinement after them
+    )
     names = result.best_state.commandline.split()
     module = loaded([catalogue.lookup(name) for name in names])
     return module, oz, module.instruction_count()
