@@ -1,6 +1,7 @@
 """How much a pass chosen per function after -Oz removes, against the same passes run on the whole module.
 
-    scripts/bench per_function_tails [--rounds 3] [--start Oz|portfolio] [--programs URI ...] [--out results/pipelines.md]
+    scripts/bench per_function_tails [--rounds 3] [--start Oz|portfolio|portfolio-refined]
+                                     [--programs URI ...] [--out results/pipelines.md]
 
 Issue 18's searches find under 1.5 % below -Oz on cBench's large programs
 (jpeg, lame, tiff: 20-28 k instructions), where every action runs over the
@@ -12,7 +13,8 @@ For each program: load the O0 module with -Oz's size marks and run -Oz (the
 `Oz` action's pipeline), or with `--start portfolio` the best state the
 `portfolio` agent finds without its refinement (`search/portfolio.py`: `Oz`
 and the learned flat sequences, each played once from O0; its best prefix,
-behaviour-checked).
+behaviour-checked), or with `--start portfolio-refined` the agent's best
+with its refinement (50 compilations in all).
 Then `--rounds` rounds of per-function greedy
 descent over the catalogue's function passes (the actions whose pipeline is
 `function(...)`):
@@ -164,7 +166,7 @@ def start_module(backend: Any, uri: str, start: str) -> tuple[LibLLVMModule, int
         uri,
         Budget(steps=100_000),
         seed=0,
-        refine=False,  # the learned sequences' 19 compilations, not the refinement after them
+        refine=start == "portfolio-refined",  # else the learned sequences' 19 compilations
     )
     names = result.best_state.commandline.split()
     module = loaded([catalogue.lookup(name) for name in names])
@@ -243,7 +245,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", nargs="+", default=PROGRAMS)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--start", choices=["Oz", "portfolio"], default="Oz")
+    parser.add_argument("--start", choices=["Oz", "portfolio", "portfolio-refined"], default="Oz")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     lines = [
