@@ -2,6 +2,7 @@
 
     scripts/bench per_function_tails [--rounds 3] [--start Oz|portfolio|portfolio-refined]
                                      [--programs URI ...] [--out results/pipelines.md]
+    scripts/bench per_function_tails --start submission --submissions DIR ...
 
 Issue 18's searches find under 1.5 % below -Oz on cBench's large programs
 (jpeg, lame, tiff: 20-28 k instructions), where every action runs over the
@@ -14,7 +15,9 @@ For each program: load the O0 module with -Oz's size marks and run -Oz (the
 `portfolio` agent finds without its refinement (`search/portfolio.py`: `Oz`
 and the learned flat sequences, each played once from O0; its best prefix,
 behaviour-checked), or with `--start portfolio-refined` the agent's best
-with its refinement (50 compilations in all).
+with its refinement (50 compilations in all), or with `--start submission
+--submissions DIR ...` each program's state in validated leaderboard
+submissions.
 Then `--rounds` rounds of per-function greedy
 descent over the catalogue's function passes (the actions whose pipeline is
 `function(...)`):
@@ -41,6 +44,7 @@ not a search a user can run.
 from __future__ import annotations
 
 import argparse
+import csv
 import ctypes
 import time
 from ctypes import c_char_p, c_void_p
@@ -141,11 +145,13 @@ def _played(module: LibLLVMModule, actions: list[Action]) -> list[int]:
     return counts
 
 
-def start_module(backend: Any, uri: str, start: str) -> tuple[LibLLVMModule, int, int]:
+def start_module(
+    backend: Any, uri: str, start: str, commandline: str | None = None
+) -> tuple[LibLLVMModule, int, int]:
     """The module to start from, -Oz's count, and the start's count.
 
     `portfolio`: the best state the `portfolio` agent returns (behaviour-checked,
-    as every search's best is), replayed here.
+    as every search's best is), replayed here; `submission`: `commandline`.
     """
     catalogue = backend.actions
     bitcode = get_benchmark(uri).bitcode()
@@ -161,6 +167,10 @@ def start_module(backend: Any, uri: str, start: str) -> tuple[LibLLVMModule, int
     if start == "Oz":
         return oz_module, oz, oz
     oz_module.dispose()
+    if start == "submission":
+        assert commandline is not None
+        module = loaded([catalogue.lookup(name) for name in commandline.split()])
+        return module, oz, module.instruction_count()
     result = portfolio(
         lambda: gym.make("llvm-ic-v0").unwrapped,
         uri,
@@ -173,7 +183,7 @@ def start_module(backend: Any, uri: str, start: str) -> tuple[LibLLVMModule, int
     return module, oz, module.instruction_count()
 
 
-def measure(uri: str, rounds: int, start: str) -> dict:
+def measure(uri: str, rounds: int, start: str, commandline: str | None = None) -> dict:
     backend = get_backend("libllvm")
     catalogue = backend.actions
     passes = [
@@ -183,7 +193,7 @@ def measure(uri: str, rounds: int, start: str) -> dict:
     ]
     _declare(backend.llvm.lib)
     started = time.perf_counter()
-    module, oz, start_count = start_module(backend, uri, start)
+    module, oz, start_count = start_module(backend, uri, start, commandline)
     start_s = time.perf_counter() - started
     started = time.perf_counter()
     best_whole = start_count
@@ -241,13 +251,38 @@ def measure(uri: str, rounds: int, start: str) -> dict:
     }
 
 
+def submission_states(directories: list[Path]) -> dict[str, str]:
+    """Each program's commandline in leaderboard submissions' `results.csv`."""
+    states: dict[str, str] = {}
+    for directory in directories:
+        with open(directory / "results.csv", newline="") as file:
+            for row in csv.DictReader(file):
+                states[row["benchmark"]] = row["commandline"]
+    return states
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--programs", nargs="+", default=PROGRAMS)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--start", choices=["Oz", "portfolio", "portfolio-refined"], default="Oz")
+    parser.add_argument(
+        "--start", choices=["Oz", "portfolio", "portfolio-refined", "submission"], default="Oz"
+    )
+    parser.add_argument(
+        "--submissions",
+        nargs="+",
+        type=Path,
+        default=[],
+        help="with --start submission: leaderboard submission directories (validated); "
+        "each program starts from its state there, and the programs are theirs",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
+    states = submission_states(args.submissions)
+    if args.start == "submission":
+        if not states:
+            parser.error("--start submission needs --submissions DIR ...")
+        args.programs = list(states)
     lines = [
         provenance_line(),
         "",
@@ -258,7 +293,7 @@ def main() -> None:
     ]
     rows: list[dict] = []
     for uri in args.programs:
-        row = measure(uri, args.rounds, args.start)
+        row = measure(uri, args.rounds, args.start, states.get(uri))
         rounds = " → ".join(f"{pct:.2f} %" for pct in row["per_round_pct"])
         lines.append(
             f"| {uri.split('//')[1]} | {row['oz']} | {row['start_pct']:.2f} % | "
