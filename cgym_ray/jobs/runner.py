@@ -137,6 +137,18 @@ def summarize(
         entry = summary.benchmarks.setdefault(
             result.task.benchmark, {"best_reward": None, "best_commandline": "", "best_agent": None}
         )
+        # What a task's result line said beside its reward, kept with the run's summary:
+        # why a search stopped short (refused bests, a killed attempt) or why it failed.
+        said = result.note if result.status == "ok" else result.error
+        if said:
+            entry.setdefault("notes", []).append(
+                {
+                    "agent": result.task.agent,
+                    "seed": result.task.seed,
+                    "status": result.status,
+                    "note": said,
+                }
+            )
         if result.status == "ok" and (
             entry["best_reward"] is None or result.best_reward > entry["best_reward"]
         ):
