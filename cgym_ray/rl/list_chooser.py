@@ -80,12 +80,19 @@ class ListChooser:
 
     def choose(self, autophase: Any) -> tuple[int, int]:
         """(list index, number of its passes to play): the best score, shortest on a tie."""
+        return self.ranked(autophase)[0]
+
+    def ranked(self, autophase: Any) -> list[tuple[int, int]]:
+        """Each list once, at its best length (shortest on a tie), the best-scored list first.
+
+        Ties between lists go to the shorter prefix, then to the list listed first.
+        """
         scores = self.scores(autophase)
         scores[:, 0] = -np.inf  # play at least one pass
-        best = scores.max()
-        lists, lengths = np.nonzero(scores >= best - 1e-12)
-        order = np.lexsort((lists, lengths))[0]
-        return int(lists[order]), int(lengths[order])
+        best = scores.max(axis=1, keepdims=True)
+        lengths = np.argmax(scores >= best - 1e-12, axis=1)
+        order = np.lexsort((np.arange(len(lengths)), lengths, -best[:, 0]))
+        return [(int(i), int(lengths[i])) for i in order]
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self)) + "\n")
@@ -245,24 +252,45 @@ def list_chooser_agent(
     *,
     report: Report | None = None,
     model: str,
+    guided: bool = False,
 ) -> SearchResult:
-    """One episode: the prefix the chooser of `model` (a JSON file) picks from the -O0 module.
+    """The prefix the chooser of `model` (a JSON file) picks from the -O0 module; with `guided`, a search.
 
-    The search result is that episode's best prefix, as for every agent; the
-    policy's own result is the episode's final reward (the store's `episodes.reward`).
+    Without `guided`: one episode, that prefix. The search result is its best
+    prefix, as for every agent; the policy's own result is the episode's final
+    reward (the store's `episodes.reward`).
+
+    guided: then spend the budget on `coreset_guided`'s search
+        (`search_from`), its coreset led by the chooser's prefixes: every list
+        at its best length, best-scored first (its first episode is the
+        policy's own choice), then `DEFAULT_CORESET`. Under a time budget on a
+        large program only the first few sequences fit, so the policy decides
+        which are played; on a small one it seeds the polish and the walks.
     """
     chooser = ListChooser.load(model)
-    with SearchRun("list_chooser", make_env, benchmark, budget, seed, report) as run:
+    agent = "list_chooser+guided" if guided else "list_chooser"
+    with SearchRun(agent, make_env, benchmark, budget, seed, report) as run:
         env = run.open_env()
-        episode = run.new_episode(env)
-        list_index, length = chooser.choose(env.observation[FEATURES])
-        actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]
-        for action in actions:
-            if episode.failed or not run.can_afford(1):
-                break
-            run.step(episode, action)
-        run.end_episode(episode)
-        return run.result({"model": model, "list": list_index, "length": length})
+        ranked = chooser.ranked(env.observation[FEATURES])
+        list_index, length = ranked[0]
+        if guided:
+            from cgym_ray.search.coreset_guided import GuidedSearch, search_from
+            from cgym_ray.search.default_coreset import DEFAULT_CORESET
+
+            prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
+            sequences = list(dict.fromkeys([*prefixes, *DEFAULT_CORESET]))
+            rng = np.random.default_rng(seed)
+            search_from(run, env, sequences, rng, GuidedSearch())
+        else:
+            episode = run.new_episode(env)
+            actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]
+            for action in actions:
+                if episode.failed or not run.can_afford(1):
+                    break
+                run.step(episode, action)
+            run.end_episode(episode)
+        params = {"model": model, "list": list_index, "length": length, "guided": guided}
+        return run.result(params)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,6 +29,7 @@ number of episodes depends on the machine.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -126,45 +127,12 @@ def coreset_guided(
         from cgym_ray.search.default_coreset import DEFAULT_CORESET
 
         sequences = DEFAULT_CORESET
-    rng = np.random.default_rng(seed)
     with SearchRun("coreset_guided", make_env, benchmark, budget, seed, report) as run:
         env = run.open_env()
-        candidates = run.action_indices(env, actions)
-        if patience is None:
-            patience = round(PATIENCE_RATIO * len(candidates))
-        elite = Elite(top_n)
-
-        variants = with_size_variants(
-            sequences, env.action_space.names, size_variants, env.size_attributes
+        shape = GuidedSearch(polish, top_n, explore_probability, patience, max_episode_length)
+        patience = search_from(
+            run, env, sequences, np.random.default_rng(seed), shape, actions, size_variants
         )
-        for _, found in play_sequences(run, env, variants):
-            elite.add(*found)
-
-        for _, prefix in list(elite.entries[:polish]):
-            episode = run.new_episode(env)
-            if run.play(episode, prefix):
-                while len(episode.steps) < max_episode_length and run.can_afford(
-                    len(candidates) + 1
-                ):
-                    action, reward = best_action(candidates, run.try_actions(episode, candidates))
-                    if episode.failed or reward <= 1e-9:
-                        break
-                    run.step(episode, action)
-                    if episode.failed:
-                        break
-            run.end_episode(episode)
-            elite.add(*best_prefix(episode))
-
-        while run.can_afford(1):
-            episode = run.new_episode(env)
-            if elite.entries and rng.random() >= explore_probability:
-                _, prefix = elite.entries[int(rng.integers(len(elite.entries)))]
-                run.play(episode, prefix[: int(rng.integers(len(prefix) + 1))])
-            if not episode.failed:
-                random_walk(run, episode, candidates, rng, patience, max_episode_length)
-            run.end_episode(episode)
-            elite.add(*best_prefix(episode))
-
         return run.result(
             {
                 "sequences": len(sequences),
@@ -177,3 +145,68 @@ def coreset_guided(
                 "size_variants": size_variants,
             }
         )
+
+
+@dataclass(frozen=True)
+class GuidedSearch:
+    """How `search_from` spends a budget after its sequences (`coreset_guided`'s parameters)."""
+
+    polish: int = 3
+    top_n: int = 8
+    explore_probability: float = 0.1
+    patience: int | None = None
+    max_episode_length: int = 500
+
+
+def search_from(
+    run: SearchRun,
+    env: LlvmEnv,
+    sequences: Sequence[str],
+    rng: np.random.Generator,
+    shape: GuidedSearch,
+    actions: Sequence[str | int] | None = None,
+    size_variants: bool = False,
+) -> int:
+    """`coreset_guided`'s three phases on an open run, from `sequences`; returns the walks' patience.
+
+    A caller that knows better sequences than the default coreset (a policy's
+    choices, say) puts them first: under a time budget on a large program only
+    the first few are played.
+    """
+    candidates = run.action_indices(env, actions)
+    patience = shape.patience
+    if patience is None:
+        patience = round(PATIENCE_RATIO * len(candidates))
+    elite = Elite(shape.top_n)
+
+    variants = with_size_variants(
+        sequences, env.action_space.names, size_variants, env.size_attributes
+    )
+    for _, found in play_sequences(run, env, variants):
+        elite.add(*found)
+
+    for _, prefix in list(elite.entries[: shape.polish]):
+        episode = run.new_episode(env)
+        if run.play(episode, prefix):
+            while len(episode.steps) < shape.max_episode_length and run.can_afford(
+                len(candidates) + 1
+            ):
+                action, reward = best_action(candidates, run.try_actions(episode, candidates))
+                if episode.failed or reward <= 1e-9:
+                    break
+                run.step(episode, action)
+                if episode.failed:
+                    break
+        run.end_episode(episode)
+        elite.add(*best_prefix(episode))
+
+    while run.can_afford(1):
+        episode = run.new_episode(env)
+        if elite.entries and rng.random() >= shape.explore_probability:
+            _, prefix = elite.entries[int(rng.integers(len(elite.entries)))]
+            run.play(episode, prefix[: int(rng.integers(len(prefix) + 1))])
+        if not episode.failed:
+            random_walk(run, episode, candidates, rng, patience, shape.max_episode_length)
+        run.end_episode(episode)
+        elite.add(*best_prefix(episode))
+    return patience

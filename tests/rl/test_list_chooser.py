@@ -20,6 +20,7 @@ from cgym_ray.rl.list_chooser import (
     teacher_table,
 )
 from cgym_ray.search.common import Budget
+from cgym_ray.search.default_coreset import DEFAULT_CORESET
 from cgym_ray.store import EpisodeRecord, StepRecord, TrajectoryStore
 
 CRC32 = "benchmark://cgym-suite-v0/crc32"
@@ -58,6 +59,20 @@ def test_the_nearest_programs_choose_the_list_and_where_to_stop(tmp_path):
     assert learned.neighbours == 1 and scores[1] > scores[3]
     learned.save(tmp_path / "chooser.json")
     assert ListChooser.load(tmp_path / "chooser.json") == learned
+
+
+def test_ranked_gives_every_list_at_its_best_length_best_first():
+    chooser = chooser_from(two_kinds_table(), neighbours=2)
+    assert chooser.ranked([5.0, 12.0, 2.0]) == [(0, 2), (1, 3)]  # 1.1 > 0.95
+    assert chooser.ranked([280.0, 1000.0, 40.0]) == [(1, 3), (0, 3)]  # 1.2 > 0.97
+    # A tie between lists: the shorter prefix first, then the list listed first.
+    tied = TeacherTable(
+        ["b://p/t"],
+        ["sroa gvn dce", "mem2reg dce"],
+        np.asarray([SMALL]),
+        np.asarray([[curve(0.5, 0.9, 0.9), [0.0, 0.5, 0.9, 0.9]]]),
+    )
+    assert chooser_from(tied, neighbours=1).ranked(SMALL) == [(0, 2), (1, 2)]
 
 
 def test_a_missing_chooser_file_says_how_to_make_one(tmp_path):
@@ -141,3 +156,36 @@ def test_the_agent_plays_the_chosen_prefix_as_one_episode(tmp_path):
     assert len(outcomes) == 1
     assert outcomes[0].state.commandline == "sroa instcombine simplifycfg"
     assert result.params["list"] == 0 and result.params["length"] == 3
+
+
+def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path):
+    table = TeacherTable(
+        [CRC32],
+        ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
+        np.asarray([[1.0] * 56]),
+        np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 0.9, 0.9, 0.9)]]),
+    )
+    model = tmp_path / "chooser.json"
+    chooser_from(table, neighbours=1).save(model)
+    outcomes = []
+    result = list_chooser_agent(
+        lambda: gym.make("llvm-ic-v0").unwrapped,
+        CRC32,
+        Budget(steps=400),
+        0,
+        report=outcomes.append,
+        model=str(model),
+        guided=True,
+    )
+    played = [[step.action_name for step in outcome.steps] for outcome in outcomes]
+    # The chooser's choice first (list 1, whole), then list 0 at its best length, then the
+    # default coreset's sequences whole, then polish and walks until the steps run out.
+    assert played[:2] == [["mem2reg", "gvn"], ["sroa", "instcombine"]]
+    assert [" ".join(p) for p in played[2:4]] == [" ".join(s.split()) for s in DEFAULT_CORESET[:2]]
+    assert len(outcomes) > 2 + len(DEFAULT_CORESET) and result.steps <= 400
+    assert result.params == {
+        **result.params,
+        **{"model": str(model), "list": 1, "length": 2, "guided": True},
+    }
+    chosen = sum(step.reward for step in outcomes[0].steps)
+    assert result.best_reward >= chosen - 1e-9  # the search keeps the policy's own result
