@@ -26,10 +26,19 @@ def test_shipped_tasks_include_csmith_seeds_and_cbench():
     assert cbench.remote_datasets[0].sha256.startswith("601fff39")
 
 
-def test_the_source_built_cbench_task_names_its_programs_without_installing(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "task, programs, example",
+    [
+        ("llvm-ic-cbench-src-v1", 20, "benchmark://cbench-src-v1/qsort"),
+        ("llvm-ic-chstone-src-v0", 12, "benchmark://chstone-src-v0/dfadd"),
+    ],
+)
+def test_the_source_built_tasks_name_their_programs_without_installing(
+    tmp_path, monkeypatch, task, programs, example
+):
     monkeypatch.setenv("CGYM_DATASETS_DIR", str(tmp_path))
-    uris = load_task("llvm-ic-cbench-src-v1").benchmark_uris()
-    assert len(uris) == 20 and "benchmark://cbench-src-v1/qsort" in uris
+    uris = load_task(task).benchmark_uris()
+    assert len(uris) == programs and example in uris
     assert not any(tmp_path.iterdir())
 
 
