@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -253,6 +253,8 @@ def list_chooser_agent(
     report: Report | None = None,
     model: str,
     guided: bool = False,
+    search: Literal["portfolio", "coreset_guided"] = "portfolio",
+    k: int = 50,
 ) -> SearchResult:
     """The prefix the chooser of `model` (a JSON file) picks from the -O0 module; with `guided`, a search.
 
@@ -260,12 +262,17 @@ def list_chooser_agent(
     prefix, as for every agent; the policy's own result is the episode's final
     reward (the store's `episodes.reward`).
 
-    guided: then spend the budget on `coreset_guided`'s search
-        (`search_from`), its coreset led by the chooser's prefixes: every list
-        at its best length, best-scored first (its first episode is the
-        policy's own choice), then `DEFAULT_CORESET`. Under a time budget on a
-        large program only the first few sequences fit, so the policy decides
-        which are played; on a small one it seeds the polish and the walks.
+    guided: then spend the budget on a search that the chooser leads with its
+        prefixes: every list at its best length, best-scored first (the first
+        of them is the policy's own choice). Under a time budget on a large
+        program only the first few sequences fit, so the policy decides which
+        are played; on a small one they are more tails and starts for walks.
+    search: which search it guides. "portfolio": `Oz`, the chooser's prefixes,
+        then the learned sequences, refined (`play_portfolio`) within `k`
+        compilations; "coreset_guided": the chooser's prefixes, then
+        `DEFAULT_CORESET`, polish and guided walks (`search_from`) until the
+        budget is spent.
+    k: the portfolio's most compilations (set it high to let a time budget decide).
     """
     chooser = ListChooser.load(model)
     agent = "list_chooser+guided" if guided else "list_chooser"
@@ -273,14 +280,28 @@ def list_chooser_agent(
         env = run.open_env()
         ranked = chooser.ranked(env.observation[FEATURES])
         list_index, length = ranked[0]
-        if guided:
+        params: dict[str, object] = {"model": model, "list": list_index, "length": length}
+        params["guided"] = guided
+        prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
+        rng = np.random.default_rng(seed)
+        if guided and search == "coreset_guided":
             from cgym_ray.search.coreset_guided import GuidedSearch, search_from
             from cgym_ray.search.default_coreset import DEFAULT_CORESET
 
-            prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
             sequences = list(dict.fromkeys([*prefixes, *DEFAULT_CORESET]))
-            rng = np.random.default_rng(seed)
             search_from(run, env, sequences, rng, GuidedSearch())
+            params["search"] = search
+        elif guided:
+            from cgym_ray.search.portfolio import (
+                FIRST,
+                Walks,
+                learned_sequences,
+                play_portfolio,
+            )
+
+            played = list(dict.fromkeys([FIRST, *prefixes, *learned_sequences()]))
+            walks = Walks(run.action_indices(env, None), rng, patience=32)
+            params.update(search=search, k=k, **play_portfolio(run, env, played, k, walks))
         else:
             episode = run.new_episode(env)
             actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]
@@ -289,7 +310,6 @@ def list_chooser_agent(
                     break
                 run.step(episode, action)
             run.end_episode(episode)
-        params = {"model": model, "list": list_index, "length": length, "guided": guided}
         return run.result(params)
 
 

@@ -130,14 +130,8 @@ def portfolio(
     played = [FIRST, *(s for s in chosen if s != FIRST)][:k]
     with SearchRun("portfolio", make_env, benchmark, budget, seed, report) as run:
         env = run.open_env()
-        sequences_played = play_sequences(run, env, played)
-        compilations, portfolio_reward = len(sequences_played), run.best_reward
-        refinement = Refinement(0, run.best_reward)
-        if refine and compilations < k:
-            # The sequences that did best on this program first (ties: the portfolio's order).
-            tails = [s for s, (reward, _) in sorted(sequences_played, key=lambda p: -p[1][0])]
-            walks = Walks(run.action_indices(env, None), np.random.default_rng(seed), walk_patience)
-            refinement = refine_best(run, env, tails, walks, k - compilations)
+        walks = Walks(run.action_indices(env, None), np.random.default_rng(seed), walk_patience)
+        counts = play_portfolio(run, env, played, k, walks if refine else None)
         return run.result(
             {
                 "sequences": len(played),
@@ -145,11 +139,33 @@ def portfolio(
                 "refine": refine,
                 "walk_patience": walk_patience,
                 "learned": learned if sequences is None else None,
-                "compilations": compilations + refinement.compilations,
-                "portfolio_reward": portfolio_reward,
-                "tails_reward": refinement.tails_reward,
+                **counts,
             }
         )
+
+
+def play_portfolio(
+    run: SearchRun, env: LlvmEnv, played: Sequence[str], k: int, walks: Walks | None
+) -> dict[str, object]:
+    """`played` (at most `k`), then with `walks` the compilations left refine the best prefix.
+
+    Returns what the result's params report: the compilations used, the
+    reward after the sequences (`portfolio_reward`) and after the tails
+    (`tails_reward`). A caller with better first sequences (a policy's
+    choices) puts them at the head of `played`.
+    """
+    sequences_played = play_sequences(run, env, played[:k])
+    compilations, portfolio_reward = len(sequences_played), run.best_reward
+    refinement = Refinement(0, run.best_reward)
+    if walks is not None and compilations < k:
+        # The sequences that did best on this program first (ties: the portfolio's order).
+        tails = [s for s, (reward, _) in sorted(sequences_played, key=lambda p: -p[1][0])]
+        refinement = refine_best(run, env, tails, walks, k - compilations)
+    return {
+        "compilations": compilations + refinement.compilations,
+        "portfolio_reward": portfolio_reward,
+        "tails_reward": refinement.tails_reward,
+    }
 
 
 @dataclass

@@ -21,6 +21,7 @@ from cgym_ray.rl.list_chooser import (
 )
 from cgym_ray.search.common import Budget
 from cgym_ray.search.default_coreset import DEFAULT_CORESET
+from cgym_ray.search.portfolio import FIRST, learned_sequences
 from cgym_ray.store import EpisodeRecord, StepRecord, TrajectoryStore
 
 CRC32 = "benchmark://cgym-suite-v0/crc32"
@@ -158,7 +159,8 @@ def test_the_agent_plays_the_chosen_prefix_as_one_episode(tmp_path):
     assert result.params["list"] == 0 and result.params["length"] == 3
 
 
-def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path):
+@pytest.mark.parametrize("search", ["portfolio", "coreset_guided"])
+def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path, search):
     table = TeacherTable(
         [CRC32],
         ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
@@ -171,21 +173,30 @@ def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path):
     result = list_chooser_agent(
         lambda: gym.make("llvm-ic-v0").unwrapped,
         CRC32,
-        Budget(steps=400),
+        Budget(steps=2000),
         0,
         report=outcomes.append,
         model=str(model),
         guided=True,
+        search=search,
+        k=30,
     )
-    played = [[step.action_name for step in outcome.steps] for outcome in outcomes]
-    # The chooser's choice first (list 1, whole), then list 0 at its best length, then the
-    # default coreset's sequences whole, then polish and walks until the steps run out.
-    assert played[:2] == [["mem2reg", "gvn"], ["sroa", "instcombine"]]
-    assert [" ".join(p) for p in played[2:4]] == [" ".join(s.split()) for s in DEFAULT_CORESET[:2]]
-    assert len(outcomes) > 2 + len(DEFAULT_CORESET) and result.steps <= 400
-    assert result.params == {
-        **result.params,
-        **{"model": str(model), "list": 1, "length": 2, "guided": True},
-    }
-    chosen = sum(step.reward for step in outcomes[0].steps)
-    assert result.best_reward >= chosen - 1e-9  # the search keeps the policy's own result
+    played = [" ".join(step.action_name for step in outcome.steps) for outcome in outcomes]
+    # The chooser's choice (list 1, whole), then list 0 at its best length; the portfolio
+    # plays -Oz before them, then its learned sequences; coreset_guided its coreset after them.
+    chosen = ["mem2reg gvn", "sroa instcombine"]
+    if search == "portfolio":
+        learned = learned_sequences()
+        assert played[:3] == [FIRST, *chosen]
+        assert played[3:5] == learned[:2]
+        assert result.params["compilations"] == 30  # k: sequences, replays, tails and walks
+    else:
+        assert played[:2] == chosen
+        assert played[2:4] == [" ".join(s.split()) for s in DEFAULT_CORESET[:2]]
+        assert len(outcomes) > 2 + len(DEFAULT_CORESET)
+    assert result.steps <= 2000
+    assert {"model": str(model), "list": 1, "length": 2, "guided": True}.items() <= (
+        result.params.items()
+    )
+    chosen_reward = sum(step.reward for step in outcomes[played.index(chosen[0])].steps)
+    assert result.best_reward >= chosen_reward - 1e-9  # the search keeps the policy's own result
