@@ -34,6 +34,22 @@ def curve(*rewards: float) -> list[float]:
     return [0.0, *rewards]
 
 
+def chooser_on_crc32(table: TeacherTable, model, budget: Budget, **params):
+    """The agent with a chooser of `table` (one neighbour) saved at `model`: result, outcomes."""
+    chooser_from(table, neighbours=1).save(model)
+    outcomes: list = []
+    result = list_chooser_agent(
+        lambda: gym.make("llvm-ic-v0").unwrapped,
+        CRC32,
+        budget,
+        0,
+        report=outcomes.append,
+        model=str(model),
+        **params,
+    )
+    return result, outcomes
+
+
 def two_kinds_table() -> TeacherTable:
     """Small programs do best with list 0 stopped after 2 passes, big ones with list 1 whole."""
     features = np.asarray([SMALL, [4.0, 11.0, 1.0], BIG, [320.0, 880.0, 60.0]])
@@ -143,17 +159,7 @@ def test_the_agent_plays_the_chosen_prefix_as_one_episode(tmp_path):
         np.asarray([crc32, far]),
         np.asarray([[curve(0.7, 0.8, 0.9, 0.85), curve(0.6, 0.7, 0.7, 0.7)]] * 2),
     )
-    model = tmp_path / "chooser.json"
-    chooser_from(table, neighbours=1).save(model)
-    outcomes = []
-    result = list_chooser_agent(
-        lambda: gym.make("llvm-ic-v0").unwrapped,
-        CRC32,
-        Budget(steps=45),
-        0,
-        report=outcomes.append,
-        model=str(model),
-    )
+    result, outcomes = chooser_on_crc32(table, tmp_path / "chooser.json", Budget(steps=45))
     assert len(outcomes) == 1
     assert outcomes[0].state.commandline == "sroa instcombine simplifycfg"
     assert result.params["list"] == 0 and result.params["length"] == 3
@@ -168,18 +174,8 @@ def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path, search)
         np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 0.9, 0.9, 0.9)]]),
     )
     model = tmp_path / "chooser.json"
-    chooser_from(table, neighbours=1).save(model)
-    outcomes = []
-    result = list_chooser_agent(
-        lambda: gym.make("llvm-ic-v0").unwrapped,
-        CRC32,
-        Budget(steps=2000),
-        0,
-        report=outcomes.append,
-        model=str(model),
-        guided=True,
-        search=search,
-        k=30,
+    result, outcomes = chooser_on_crc32(
+        table, model, Budget(steps=2000), guided=True, search=search, k=30
     )
     played = [" ".join(step.action_name for step in outcome.steps) for outcome in outcomes]
     # The chooser's choice (list 1, whole), then list 0 at its best length; the portfolio
