@@ -294,13 +294,14 @@ def list_chooser_agent(
         elif guided:
             from cgym_ray.search.portfolio import (
                 FIRST,
+                WALK_PATIENCE,
                 Walks,
                 learned_sequences,
                 play_portfolio,
             )
 
             played = list(dict.fromkeys([FIRST, *prefixes, *learned_sequences()]))
-            walks = Walks(run.action_indices(env, None), rng, patience=32)
+            walks = Walks(run.action_indices(env, None), rng, WALK_PATIENCE)
             params.update(search=search, k=k, **play_portfolio(run, env, played, k, walks))
         else:
             episode = run.new_episode(env)

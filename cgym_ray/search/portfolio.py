@@ -69,6 +69,8 @@ def learned_file(version: str) -> Path:
 DATA = learned_file(LEARNED)
 # What the portfolio plays first, so that no program ends worse than -Oz.
 FIRST = "Oz"
+# Passes without a new best after which a refinement's random walk ends (`walk_patience`).
+WALK_PATIENCE = 32
 
 
 @functools.lru_cache(maxsize=4)
@@ -96,7 +98,7 @@ def portfolio(
     sequences: Sequence[str] | None = None,
     k: int = 50,
     refine: bool = True,
-    walk_patience: int = 32,
+    walk_patience: int = WALK_PATIENCE,
     learned: str = LEARNED,
 ) -> SearchResult:
     """The best prefix of `Oz` and the learned sequences, then refined: at most `k` compilations.
