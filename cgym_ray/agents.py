@@ -40,7 +40,8 @@ AGENTS: dict[str, str] = {
     "pipeline_hybrid": "cgym_ray.search.pipeline_hybrid:pipeline_hybrid",
     # A trained policy (param `checkpoint`, default the released one), optionally guiding a search.
     "policy": "cgym_ray.rl.agents:policy_agent",
-    # From the -O0 module's features, one teacher list and its length (param `model`, a JSON file).
+    # From the -O0 module's features, one teacher list and its length (param `model`, a JSON file);
+    # with `guided`, its lists lead a search (`search`: portfolio or coreset_guided).
     "list_chooser": "cgym_ray.rl.list_chooser:list_chooser_agent",
 }
 

@@ -19,7 +19,9 @@ playing each list once (`teacher_table` reads it from a store), and the
 number of neighbours, chosen by leave-one-out on the training programs.
 
 The agent (`list_chooser_agent`, agent name `list_chooser`) plays the chosen
-prefix as one episode; its final reward is the policy's result.
+prefix as one episode; its final reward is the policy's result. With `guided`
+the chooser's prefixes, best first, lead a search instead (the portfolio by
+default), which then spends the budget: issue 19's target (c).
 """
 
 from __future__ import annotations
