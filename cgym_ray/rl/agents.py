@@ -82,6 +82,8 @@ def policy_agent(
             play_policy_episode(
                 run, episode, policy, indices, length, rng if sample else None, temperature, epsilon
             )
+            if not sample:  # the policy's own episode: its final state is its figure
+                run.check_final(episode)
             run.end_episode(episode)
             if episode.env is not env:
                 run.discard(episode)

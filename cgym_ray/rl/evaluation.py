@@ -31,6 +31,8 @@ class EvalResult:
     task: EvalTask
     best_reward: float | None  # the best prefix; None if the task failed
     final_reward: float | None  # the last reward of the first (greedy policy) episode
+    # Why that episode's final program misbehaves (`SearchRun.check_final`), if it does.
+    final_misbehaves: str | None = None
     best_commandline: str = ""
     steps: int = 0
     walltime_s: float = 0.0
@@ -83,6 +85,7 @@ def run_eval_task(
         task,
         best_reward=result.best_reward,
         final_reward=sum(s.reward for s in first.steps) if first else None,
+        final_misbehaves=first.error if first and first.status == "misbehaves" else None,
         best_commandline=result.best_state.commandline,
         steps=result.steps,
         walltime_s=result.walltime_s,

@@ -312,6 +312,7 @@ def list_chooser_agent(
                 if episode.failed or not run.can_afford(1):
                     break
                 run.step(episode, action)
+            run.check_final(episode)  # the policy's figure is this final state: run its program
             run.end_episode(episode)
         return run.result(params)
 

@@ -78,6 +78,13 @@ class TrainSummary:
                 for agent, entry in agents.items()
                 if entry.get("nonpositive")
             ]
+            rows += [
+                f"{split} / {agent}: {entry['misbehaves']} benchmark(s) left out: the policy's "
+                "final program misbehaves (the store's episodes with status 'misbehaves')"
+                for split, agents in self.evaluation.items()
+                for agent, entry in agents.items()
+                if entry.get("misbehaves")
+            ]
         rows += [
             *(f"plot: {plot}" for plot in self.plots),
             f"run {self.run_id} in store {self.store}",
@@ -440,6 +447,11 @@ def _evaluate(
                     f"error {r.error}"
                     if r.error
                     else f"{(r.best_reward if r.task.guided else r.final_reward) or 0.0:.4f}"
+                    + (
+                        f" (final program misbehaves: {r.final_misbehaves})"
+                        if r.final_misbehaves
+                        else ""
+                    )
                 )
             ),
         )
@@ -449,6 +461,10 @@ def summarize_evaluation(results: list[EvalResult]) -> dict[str, dict[str, dict[
     """Per split and agent: the geomean and mean reward over benchmarks (the policy alone: its
     episode's final reward; guided: the best prefix found), and the errors.
 
+    A benchmark where the policy alone ends in a program that misbehaves
+    (`EvalResult.final_misbehaves`) is left out of the figures and counted
+    under `misbehaves`: its instruction count says nothing of the policy.
+
     The geomean is None when any benchmark's reward is <= 0 (`nonpositive` counts them):
     there is no geometric mean of such values, and flooring them would print a made-up 0.
     """
@@ -456,15 +472,19 @@ def summarize_evaluation(results: list[EvalResult]) -> dict[str, dict[str, dict[
 
     grouped: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     errors: dict[tuple[str, str], int] = defaultdict(int)
+    misbehaves: dict[tuple[str, str], int] = defaultdict(int)
     for result in results:
         key = (result.task.split, result.task.agent)
         if result.error is not None:
             errors[key] += 1
             continue
+        if not result.task.guided and result.final_misbehaves:
+            misbehaves[key] += 1  # a miscompiled program's count is no figure of the policy's
+            continue
         value = result.best_reward if result.task.guided else result.final_reward
         grouped[key][result.task.benchmark].append(float(value or 0.0))
     summary: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for key in sorted(set(grouped) | set(errors)):
+    for key in sorted(set(grouped) | set(errors) | set(misbehaves)):
         per_benchmark = {uri: sum(v) / len(v) for uri, v in grouped[key].items()}
         values = list(per_benchmark.values())
         nonpositive = sum(value <= 0 for value in values)
@@ -474,6 +494,7 @@ def summarize_evaluation(results: list[EvalResult]) -> dict[str, dict[str, dict[
             "nonpositive": nonpositive,
             "mean": sum(values) / len(values) if values else None,
             "errors": errors[key],
+            "misbehaves": misbehaves[key],
             "per_benchmark": per_benchmark,
         }
     return dict(summary)

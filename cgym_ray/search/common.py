@@ -161,20 +161,27 @@ def behaviour_failure(env: Any, clock: BudgetClock) -> str:
 
 
 def behaviour_note(params: dict[str, object]) -> str | None:
-    """What a task's line says of the bests its search refused on their behaviour (None: none).
+    """What a task's line says of the states refused on their behaviour (None: none).
 
     A refused prefix ends what its episode can give (`SearchRun._consider_best`),
     so a result below the episode's final reward needs its reason beside it:
     a wrong output, a timeout, a toolchain error. The reason of the first one
-    comes from `params["first_miscompile"]` when the search kept it.
+    comes from `params["first_miscompile"]` when the search kept it. A policy
+    whose own final state misbehaves (`SearchRun.check_final`) is named too
+    (`params["final_misbehaves"]`): its figure is that state's, not the result's.
     """
     count = params.get("miscompiles")
-    if not count:
-        return None
-    first = params.get("first_miscompile")
-    return f"{count} best(s) refused by the behaviour check" + (
-        f"; first: {first}" if first else ""
-    )
+    final = params.get("final_misbehaves")
+    said = []
+    if count:
+        first = params.get("first_miscompile")
+        said.append(
+            f"{count} best(s) refused by the behaviour check"
+            + (f"; first: {first}" if first else "")
+        )
+    if final:
+        said.append(f"the policy's final state misbehaves: {final}")
+    return "; ".join(said) or None
 
 
 @dataclass

@@ -68,6 +68,9 @@ class Episode:
     # longer prefix of this episode are not trusted (None: none misbehaved).
     miscompiled_from: int | None = None
     initial_observation: Any = None  # the report's observation after reset, if it asked for one
+    # Why the episode's final state misbehaves, once `SearchRun.check_final` found it does:
+    # the episode is then reported with status "misbehaves" and this as its error.
+    misbehaves: str | None = None
 
     @property
     def failed(self) -> bool:
@@ -141,6 +144,7 @@ class SearchRun:
         self.check_behaviour = check_behaviour
         self.behaviour_checks = 0
         self.miscompiles: list[str] = []  # commandlines whose programs misbehaved
+        self.final_failures: list[str] = []  # policies' final states that misbehaved (check_final)
         self._checker: LlvmEnv | None = None
 
     # Environments.
@@ -201,6 +205,33 @@ class SearchRun:
                 return
         self.best_reward = reward
         self.best_actions = list(actions)
+
+    def check_final(self, episode: Episode) -> str:
+        """Why the program after the episode's last step misbehaves ("" if it behaves or is not run).
+
+        A search's result is always a checked prefix, but a policy's own figure
+        is its episode's final state, which is checked only if it was a new
+        best. A policy agent calls this before `end_episode`, so that a final
+        state whose program misbehaves is reported (status "misbehaves") and
+        never counted as the policy's result unseen. A final state that is the
+        run's best has been checked already and is not run again.
+        """
+        actions = list(episode.env.actions)
+        if (
+            not actions
+            or episode.failed
+            or not self.check_behaviour
+            or episode.env.benchmark is None
+            or not episode.env.benchmark.runnable
+            or (actions == self.best_actions and episode.trusts(len(actions)))
+        ):
+            return ""
+        failure = self._misbehaves(episode.env, actions)
+        if failure:
+            episode.misbehaves = failure
+            commandline = episode.env.action_space.to_commandline(actions)
+            self.final_failures.append(f"{failure}: {commandline}")
+        return failure
 
     def _misbehaves(self, env: LlvmEnv, actions: Sequence[int]) -> str:
         """Why the program after `actions` behaves differently from the original ("" if it does not)."""
@@ -410,8 +441,10 @@ class SearchRun:
                 seed=self.seed,
                 steps=list(episode.steps),
                 state=episode.env.state,
-                status="error" if episode.failed else "ok",
-                error=episode.error,
+                status="error"
+                if episode.failed
+                else ("misbehaves" if episode.misbehaves else "ok"),
+                error=episode.error or episode.misbehaves,
                 observation_space=self.observe[0].name if self.observe else None,
                 initial_observation=episode.initial_observation,
             )
@@ -459,6 +492,7 @@ class SearchRun:
                 "behaviour_checks": self.behaviour_checks,
                 "miscompiles": len(self.miscompiles),
                 **({"first_miscompile": self.miscompiles[0]} if self.miscompiles else {}),
+                **({"final_misbehaves": self.final_failures[0]} if self.final_failures else {}),
             },
         )
 

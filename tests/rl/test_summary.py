@@ -54,3 +54,15 @@ def test_positive_rewards_get_their_geomean():
     assert entry["geomean"] == pytest.approx(math.sqrt(0.25)) and entry["nonpositive"] == 0
     table = _summary(evaluation).table()
     assert "0.5000" in table and "no geomean" not in table
+
+
+def test_a_final_program_that_misbehaves_is_left_out_and_counted():
+    bad = _result("lzw", 2.5)
+    bad.final_misbehaves = "the program did not finish"
+    evaluation = summarize_evaluation([_result("crc32", 0.25), _result("qsort", 1.0), bad])
+    entry = evaluation["test"]["ppo"]
+    assert entry["misbehaves"] == 1 and entry["benchmarks"] == 2
+    assert entry["geomean"] == pytest.approx(0.5)
+    assert "benchmark://cgym-suite-v0/lzw" not in entry["per_benchmark"]
+    table = _summary(evaluation).table()
+    assert "test / ppo: 1 benchmark(s) left out: the policy's final program misbehaves" in table

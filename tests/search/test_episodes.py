@@ -139,3 +139,25 @@ def test_behaviour_checks_can_be_turned_off(make_env):
         episode = run.new_episode()
         run.play(episode, [index(episode.env, name) for name in MISCOMPILING])
         assert run.best_actions and len(run.best_actions) == 3 and run.behaviour_checks == 0
+
+
+@pytest.mark.slow  # runs lzw's program: over 4 s on a quiet machine
+def test_a_policy_final_state_that_misbehaves_is_reported_so(make_env):
+    reports = []
+    with SearchRun("test", make_env, LZW, Budget(steps=100), 0, report=reports.append) as run:
+        fine = run.new_episode()
+        run.play(fine, [index(fine.env, "early-cse-memssa")])
+        assert run.check_final(fine) == ""  # its final state is the best: checked already
+        run.end_episode(fine)
+        bad = run.new_episode()
+        run.play(bad, [index(bad.env, name) for name in MISCOMPILING])
+        failure = run.check_final(bad)
+        run.end_episode(bad)
+        result = run.result({})
+    assert failure and bad.misbehaves == failure
+    assert [r.status for r in reports] == ["ok", "misbehaves"] and reports[1].error == failure
+    assert result.params["final_misbehaves"] == f"{failure}: {' '.join(MISCOMPILING)}"
+    note = behaviour_note(result.params)
+    assert note is not None and note.endswith(
+        f"the policy's final state misbehaves: {result.params['final_misbehaves']}"
+    )
