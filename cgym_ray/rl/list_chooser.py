@@ -257,6 +257,7 @@ def list_chooser_agent(
     guided: bool = False,
     search: Literal["portfolio", "coreset_guided"] = "portfolio",
     k: int = 50,
+    lead: Literal["all", "predicted_gains"] = "all",
 ) -> SearchResult:
     """The prefix the chooser of `model` (a JSON file) picks from the -O0 module; with `guided`, a search.
 
@@ -275,6 +276,11 @@ def list_chooser_agent(
         `DEFAULT_CORESET`, polish and guided walks (`search_from`) until the
         budget is spent.
     k: the portfolio's most compilations (set it high to let a time budget decide).
+    lead: which prefixes go before the search's own sequences. "all": every one.
+        "predicted_gains": only those whose neighbours' mean log reward is above
+        0 (predicted to beat -Oz); the others follow the search's sequences, so
+        that where the policy expects no gain (large programs, in 10 s) the
+        search's own sequences keep their places.
     """
     chooser = ListChooser.load(model)
     agent = "list_chooser+guided" if guided else "list_chooser"
@@ -285,14 +291,18 @@ def list_chooser_agent(
         params: dict[str, object] = {"model": model, "list": list_index, "length": length}
         params["guided"] = guided
         prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
+        scores = chooser.scores(env.observation[FEATURES])
+        gains = [scores[i, n] > 0 for i, n in ranked] if lead == "predicted_gains" else None
+        first = [p for j, p in enumerate(prefixes) if gains is None or gains[j]]
+        after = [p for j, p in enumerate(prefixes) if gains is not None and not gains[j]]
         rng = np.random.default_rng(seed)
         if guided and search == "coreset_guided":
             from cgym_ray.search.coreset_guided import GuidedSearch, search_from
             from cgym_ray.search.default_coreset import DEFAULT_CORESET
 
-            sequences = list(dict.fromkeys([*prefixes, *DEFAULT_CORESET]))
+            sequences = list(dict.fromkeys([*first, *DEFAULT_CORESET, *after]))
             search_from(run, env, sequences, rng, GuidedSearch())
-            params["search"] = search
+            params.update(search=search, lead=lead, leading=len(first))
         elif guided:
             from cgym_ray.search.portfolio import (
                 FIRST,
@@ -302,9 +312,10 @@ def list_chooser_agent(
                 play_portfolio,
             )
 
-            played = list(dict.fromkeys([FIRST, *prefixes, *learned_sequences()]))
+            played = list(dict.fromkeys([FIRST, *first, *learned_sequences(), *after]))
             walks = Walks(run.action_indices(env, None), rng, WALK_PATIENCE)
-            params.update(search=search, k=k, **play_portfolio(run, env, played, k, walks))
+            params.update(search=search, k=k, lead=lead, leading=len(first))
+            params.update(play_portfolio(run, env, played, k, walks))
         else:
             episode = run.new_episode(env)
             actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]

@@ -196,3 +196,26 @@ def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path, search)
     )
     chosen_reward = sum(step.reward for step in outcomes[played.index(chosen[0])].steps)
     assert result.best_reward >= chosen_reward - 1e-9  # the search keeps the policy's own result
+
+
+def test_guided_leads_with_the_prefixes_predicted_to_beat_oz_only_when_asked(tmp_path):
+    table = TeacherTable(
+        [CRC32],
+        ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
+        np.asarray([[1.0] * 56]),
+        np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 1.2, 1.2, 1.2)]]),
+    )
+    result, outcomes = chooser_on_crc32(
+        table,
+        tmp_path / "chooser.json",
+        Budget(steps=4000),
+        guided=True,
+        k=30,
+        lead="predicted_gains",
+    )
+    played = [" ".join(step.action_name for step in outcome.steps) for outcome in outcomes]
+    learned = learned_sequences()
+    # List 1 is predicted above -Oz (1.2) and leads; list 0 (0.7) follows the learned ones.
+    assert played[:2] == [FIRST, "mem2reg gvn"] and played[2:4] == learned[:2]
+    assert played[2 + len(learned)] == "sroa instcombine"
+    assert result.params["leading"] == 1 and result.params["lead"] == "predicted_gains"
