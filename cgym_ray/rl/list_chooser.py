@@ -85,16 +85,8 @@ class ListChooser:
         return self.ranked(autophase)[0]
 
     def ranked(self, autophase: Any) -> list[tuple[int, int]]:
-        """Each list once, at its best length (shortest on a tie), the best-scored list first.
-
-        Ties between lists go to the shorter prefix, then to the list listed first.
-        """
-        scores = self.scores(autophase)
-        scores[:, 0] = -np.inf  # play at least one pass
-        best = scores.max(axis=1, keepdims=True)
-        lengths = np.argmax(scores >= best - 1e-12, axis=1)
-        order = np.lexsort((np.arange(len(lengths)), lengths, -best[:, 0]))
-        return [(int(i), int(lengths[i])) for i in order]
+        """Each list once, at its best length (shortest on a tie), the best-scored list first."""
+        return ranked_prefixes(self.scores(autophase))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(asdict(self)) + "\n")
@@ -108,6 +100,21 @@ class ListChooser:
                 "`python -m cgym_ray.rl.list_chooser STORE RUN_ID OUT.json`"
             )
         return cls(**json.loads(file.read_text()))
+
+
+def ranked_prefixes(scores: np.ndarray) -> list[tuple[int, int]]:
+    """From (lists, lengths) scores: each list at its best length, the best-scored list first.
+
+    Length 0 (no pass) is never chosen. Within a list a tie goes to the
+    shorter prefix; between lists to the shorter prefix, then to the list
+    listed first.
+    """
+    scores = np.array(scores, dtype=float)  # a copy: the caller's scores stay as they are
+    scores[:, 0] = -np.inf  # play at least one pass
+    best = scores.max(axis=1, keepdims=True)
+    lengths = np.argmax(scores >= best - 1e-12, axis=1)
+    order = np.lexsort((np.arange(len(lengths)), lengths, -best[:, 0]))
+    return [(int(i), int(lengths[i])) for i in order]
 
 
 def teacher_table(
@@ -286,24 +293,38 @@ def list_chooser_agent(
     agent = "list_chooser+guided" if guided else "list_chooser"
     with SearchRun(agent, make_env, benchmark, budget, seed, report) as run:
         env = run.open_env()
-        ranked = chooser.ranked(env.observation[FEATURES])
-        list_index, length = ranked[0]
-        params: dict[str, object] = {"model": model, "list": list_index, "length": length}
-        params["guided"] = guided
-        prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
         scores = chooser.scores(env.observation[FEATURES])
+        ranked = ranked_prefixes(scores)
+        list_index, length = ranked[0]
+        params: dict[str, object] = {
+            "model": model,
+            "list": list_index,
+            "length": length,
+            "guided": guided,
+        }
+        if not guided:
+            episode = run.new_episode(env)
+            actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]
+            for action in actions:
+                if episode.failed or not run.can_afford(1):
+                    break
+                run.step(episode, action)
+            run.check_final(episode)  # the policy's figure is this final state: run its program
+            run.end_episode(episode)
+            return run.result(params)
+        prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
         gains = [scores[i, n] > 0 for i, n in ranked] if lead == "predicted_gains" else None
         first = [p for j, p in enumerate(prefixes) if gains is None or gains[j]]
         after = [p for j, p in enumerate(prefixes) if gains is not None and not gains[j]]
         rng = np.random.default_rng(seed)
-        if guided and search == "coreset_guided":
+        if search == "coreset_guided":
             from cgym_ray.search.coreset_guided import GuidedSearch, search_from
             from cgym_ray.search.default_coreset import DEFAULT_CORESET
 
             sequences = list(dict.fromkeys([*first, *DEFAULT_CORESET, *after]))
             search_from(run, env, sequences, rng, GuidedSearch())
             params.update(search=search, lead=lead, leading=len(first))
-        elif guided:
+        else:
             from cgym_ray.search.portfolio import (
                 FIRST,
                 WALK_PATIENCE,
@@ -316,15 +337,6 @@ def list_chooser_agent(
             walks = Walks(run.action_indices(env, None), rng, WALK_PATIENCE)
             params.update(search=search, k=k, lead=lead, leading=len(first))
             params.update(play_portfolio(run, env, played, k, walks))
-        else:
-            episode = run.new_episode(env)
-            actions = env.action_space.from_commandline(chooser.lists[list_index])[:length]
-            for action in actions:
-                if episode.failed or not run.can_afford(1):
-                    break
-                run.step(episode, action)
-            run.check_final(episode)  # the policy's figure is this final state: run its program
-            run.end_episode(episode)
         return run.result(params)
 
 
