@@ -193,15 +193,11 @@ class SearchRun:
         if not episode.trusts(length):
             return
         actions = episode.env.actions[:length]
-        if (
-            self.check_behaviour
-            and episode.env.benchmark is not None
-            and episode.env.benchmark.runnable
-        ):
+        if self._runs_programs(episode.env):
             failure = self._misbehaves(episode.env, actions)
             if failure:
                 episode.miscompiled_from = length
-                self.miscompiles.append(f"{failure}: {self._action_space.to_commandline(actions)}")
+                self.miscompiles.append(self._refusal(failure, episode.env, actions))
                 return
         self.best_reward = reward
         self.best_actions = list(actions)
@@ -220,18 +216,24 @@ class SearchRun:
         if (
             not actions
             or episode.failed
-            or not self.check_behaviour
-            or episode.env.benchmark is None
-            or not episode.env.benchmark.runnable
+            or not self._runs_programs(episode.env)
             or (actions == self.best_actions and episode.trusts(len(actions)))
         ):
             return ""
         failure = self._misbehaves(episode.env, actions)
         if failure:
             episode.misbehaves = failure
-            commandline = episode.env.action_space.to_commandline(actions)
-            self.final_failures.append(f"{failure}: {commandline}")
+            self.final_failures.append(self._refusal(failure, episode.env, actions))
         return failure
+
+    def _runs_programs(self, env: LlvmEnv) -> bool:
+        """Whether states of `env` are behaviour-checked: checks on, and a runnable benchmark."""
+        return self.check_behaviour and env.benchmark is not None and env.benchmark.runnable
+
+    @staticmethod
+    def _refusal(failure: str, env: LlvmEnv, actions: Sequence[int]) -> str:
+        """A refused state as the run's params name it: the reason, then its commandline."""
+        return f"{failure}: {env.action_space.to_commandline(actions)}"
 
     def _misbehaves(self, env: LlvmEnv, actions: Sequence[int]) -> str:
         """Why the program after `actions` behaves differently from the original ("" if it does not)."""
