@@ -65,6 +65,25 @@ def test_every_edit_gives_a_pipeline_the_table_accepts():
         assert str(Pipeline.parse(str(pipeline))) == str(pipeline)
 
 
+def test_a_parameter_edit_changes_its_setting_in_place_and_setting_it_back_gives_the_text_again():
+    from cgym_ray.llvm.pipelines.edits import parameter_edits
+
+    oz = oz_pipeline()
+    (path, element) = next(
+        (p, e) for p, e, _ in oz.walk() if e.name == "simplifycfg" and "keep-loops" in e.params
+    )
+    edits = parameter_edits(element)
+    assert element.params is not None
+    flipped = next(p for p in edits if p is not None and "no-keep-loops" in p)
+    # Only that setting differs, at its own place: the rest of the text is as it was.
+    assert [a for a, b in zip(flipped, element.params, strict=True) if a != b] == ["no-keep-loops"]
+    back = parameter_edits(element.with_params(flipped))
+    assert element.params in back
+    # A setting the element did not have goes at the end.
+    added = [p for p in edits if p is not None and len(p) > len(element.params)]
+    assert added and all(p[: len(element.params)] == element.params for p in added)
+
+
 def test_rewards_sum_to_the_score_and_the_state_validates(env):
     env.reset(seed=1)
     rng = np.random.default_rng(1)

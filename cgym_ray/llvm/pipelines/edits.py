@@ -124,6 +124,9 @@ def parameter_edits(element: Element) -> list[tuple[str, ...] | None]:
     """The parameter lists one edit can give `element`: each flag turned on or off, each integer set.
 
     Words (`O2`, `modify-cfg`) are swapped for each other where the pass has several.
+    A setting takes the place of the one it changes, so the rest of the text
+    stays as it was and the edit that sets it back gives the same text again;
+    a setting the element did not have goes at the end.
     """
     spec = load_table().parameters.get(element.name)
     if spec is None or element.is_adaptor:
@@ -131,25 +134,34 @@ def parameter_edits(element: Element) -> list[tuple[str, ...] | None]:
     current = [item for item in (element.params or ()) if item]
     edits: list[tuple[str, ...]] = []
 
-    def without(prefixes: tuple[str, ...]) -> list[str]:
-        return [
-            item
-            for item in current
-            if not any(item == p or item.startswith(p + "=") for p in prefixes)
-        ]
+    def setting(replaced: tuple[str, ...], new: str, is_key: bool = False) -> tuple[str, ...]:
+        """`current` with its first item in `replaced` (or `key=`) turned into `new`, the others dropped."""
+
+        def matches(item: str) -> bool:
+            return any(item == r or (is_key and item.startswith(r + "=")) for r in replaced)
+
+        result: list[str] = []
+        placed = False
+        for item in current:
+            if matches(item):
+                if not placed:
+                    result.append(new)
+                    placed = True
+            else:
+                result.append(item)
+        return tuple(result if placed else [*result, new])
 
     for flag in sorted(spec.flags):
-        for setting in (flag, f"no-{flag}"):
-            if setting not in current:
-                edits.append((*without((flag, f"no-{flag}")), setting))
+        for value in (flag, f"no-{flag}"):
+            if value not in current:
+                edits.append(setting((flag, f"no-{flag}"), value))
     for key, (low, high) in sorted(spec.integers.items()):
-        for value in INTEGER_SETTINGS:
-            if low <= value <= high and f"{key}={value}" not in current:
-                edits.append((*without((key,)), f"{key}={value}"))
+        for number in INTEGER_SETTINGS:
+            if low <= number <= high and f"{key}={number}" not in current:
+                edits.append(setting((key,), f"{key}={number}", is_key=True))
     for word in sorted(spec.words):
         if word not in current:
-            others = tuple(w for w in spec.words if w != word)
-            edits.append((*[item for item in current if item not in others], word))
+            edits.append(setting(tuple(w for w in spec.words if w != word), word))
     return [tuple(edit) for edit in edits]
 
 
