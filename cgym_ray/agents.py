@@ -43,11 +43,14 @@ AGENTS: dict[str, str] = {
     # From the -O0 module's features, one teacher list and its length (param `model`, a JSON file);
     # with `guided`, its lists lead a search (`search`: portfolio or coreset_guided).
     "list_chooser": "cgym_ray.rl.list_chooser:list_chooser_agent",
+    # On the pipeline env: -Oz's pipeline, then learned edits, each kept only if it paid
+    # (param `model`, a JSON file).
+    "edit_policy": "cgym_ray.rl.edit_policy:edit_policy_agent",
 }
 
 # The agents whose states are pipeline texts (`actions_version` pipeline-edits-v1), not pass lists.
 PIPELINE_AGENTS = frozenset(
-    {"pipeline_climb", "pipeline_evolve", "pipeline_coreset", "pipeline_hybrid"}
+    {"pipeline_climb", "pipeline_evolve", "pipeline_coreset", "pipeline_hybrid", "edit_policy"}
 )
 
 # Parameters every agent takes from the runner, never from `params:`.

@@ -1,0 +1,600 @@
+"""A closed-loop policy on the pipeline env: -Oz's pipeline, then learned edits it keeps only if they pay.
+
+    >>> policy = EditPolicy.load("results/rl/edit-policy/policy.json")         # doctest: +SKIP
+    >>> result = edit_policy_agent(make_env, uri, Budget(steps=45), seed=0)  # doctest: +SKIP
+
+Issue 19's target (b) asks for a policy above -Oz on *every* unseen program.
+An open-loop choice of a pass list cannot promise that: one wrong choice and
+a program ends below -Oz (results/rl.md). On the pipeline env
+(`llvm-pipeline-ic-v0`) an episode starts at -Oz's own pipeline, score 1.0,
+and an edit can be undone by one more edit. So this policy:
+
+1. tries its learned edits of -Oz's pipeline in its learned order, one env
+   step each (`PipelineEnv.step` with the edit's action);
+2. reads the step's reward; an edit that made the program bigger is undone
+   by its inverse edit (one more step), one that did not is kept;
+3. stops before `max_steps` (45 by default) would be passed.
+
+It never makes the program bigger than -Oz's, and it is above -Oz wherever
+one of the edits it tried paid. It runs no program while it acts: the final
+state's program is run once at the end, as for the other policies
+(`policy_final_misbehaves`), so a miscompiling edit shows in its figures.
+
+What it learns (`score_table`, `policy_from`; `python -m cgym_ray.rl.edit_policy`): every single
+edit of -Oz's pipeline in a candidate set (deleting a pass, changing a
+parameter, inserting one of a short list of passes where a function pass
+may stand) is compiled on every training program, and the order is chosen
+greedily: first the edit that most raises the training programs' geomean of
+max(1, score) of the best edit tried so far (so that each program has some
+edit that pays early), then the rest by their summed log gain.
+
+Edits are written against -Oz's tree (`Edit`: a place as a parent path and an
+index, and the element text there); `shifted` moves an edit's place past the
+edits already kept, so the learned list applies to whatever tree the episode
+has reached.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from cgym_ray.envs.llvm_env import PlayedStep
+from cgym_ray.errors import CompilerError, StepFailed
+from cgym_ray.llvm.pipelines import Pipeline, oz_pipeline
+from cgym_ray.llvm.pipelines.edits import (
+    EDITS_VERSION,
+    MAX_POSITIONS,
+    OPERATIONS,
+    Place,
+    apply_edit,
+    parameter_edits,
+    places,
+    units_at,
+)
+from cgym_ray.search.common import (
+    Budget,
+    BudgetClock,
+    EnvFactory,
+    EpisodeOutcome,
+    Report,
+    SearchResult,
+    behaviour_failure,
+)
+from cgym_ray.search.pipeline_common import has_hazard, pipeline_env
+
+Operation = Literal["insert", "delete", "parameter"]
+# Function passes an edit may insert (a short list: each one is tried at every function-level
+# place of -Oz's pipeline). The passes the per-function probe and issue 18's climber found
+# paying after or inside -Oz (results/pipelines.md).
+INSERTED = (
+    "reassociate",
+    "gvn-hoist",
+    "instcombine<no-verify-fixpoint>",
+    "load-store-vectorizer",
+    "early-cse<memssa>",
+    "newgvn",
+    "dse",
+    "mldst-motion",
+    "instsimplify",
+    "loop-mssa(indvars)",
+    "simplifycfg<bonus-inst-threshold=1;no-forward-switch-cond;switch-range-to-icmp;"
+    "no-switch-to-lookup;keep-loops;hoist-common-insts;sink-common-insts;speculate-blocks;"
+    "simplify-cond-branch;no-speculate-unpredictables>",
+)
+# Loop passes an edit may insert, at every loop-level place.
+LOOP_INSERTED = (
+    "indvars",
+    "licm",
+    "loop-deletion",
+    "loop-idiom",
+    "loop-instsimplify",
+    "loop-simplifycfg",
+)
+MAX_STEPS = 45
+VERSION = 1
+RELEASED = Path(__file__).parent / "released" / "edit-policy-v1.json"
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One edit of a tree: `operation` at (`parent`, `index`), in that tree's coordinates.
+
+    `element` is the inserted unit, the deleted element, or the element after a
+    parameter change; `before` is the element that must stand at the place for
+    the edit to apply ("" for an insert, which fits any place).
+    """
+
+    operation: Operation
+    parent: tuple[int, ...]
+    index: int
+    element: str
+    before: str = ""
+
+    def __str__(self) -> str:
+        where = "/".join(str(i) for i in (*self.parent, self.index))
+        if self.operation == "parameter":
+            return f"parameter {self.before} -> {self.element} at {where}"
+        return f"{self.operation} {self.element} at {where}"
+
+
+def _action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
+    """The env action (operation, position, choice) that makes exactly `edit` on `tree`; None if none does."""
+    try:
+        siblings = tree.children_at(edit.parent)
+        level = tree.level_at(edit.parent)
+    except Exception:
+        return None
+    if not 0 <= edit.index <= len(siblings):
+        return None
+    at_end = edit.index == len(siblings)
+    if edit.operation != "insert" and (at_end or str(siblings[edit.index]) != edit.before):
+        return None
+    position = places(tree).index(Place(edit.parent, edit.index, at_end))
+    if position >= MAX_POSITIONS:
+        return None
+    operation = OPERATIONS.index(edit.operation)
+    if edit.operation == "delete":
+        choice = 0
+    elif edit.operation == "insert":
+        memory_ssa = not edit.parent or tree.at(edit.parent).name != "loop"
+        texts = [str(unit) for unit in units_at(level, memory_ssa)]
+        if edit.element not in texts:
+            return None
+        choice = texts.index(edit.element)
+    else:
+        element = siblings[edit.index]
+        settings = [str(element.with_params(p)) for p in parameter_edits(element)]
+        if edit.element not in settings:
+            return None
+        choice = settings.index(edit.element)
+    return operation, position, choice
+
+
+def inverse(tree: Pipeline, edit: Edit) -> Edit:
+    """The edit that undoes `edit` made on `tree` (on the edited tree's coordinates)."""
+    if edit.operation == "insert":
+        return Edit("delete", edit.parent, edit.index, edit.element, edit.element)
+    if edit.operation == "delete":
+        return Edit("insert", edit.parent, edit.index, edit.before)
+    return Edit("parameter", edit.parent, edit.index, edit.before, edit.element)
+
+
+def edited(tree: Pipeline, edit: Edit) -> Pipeline | None:
+    """`tree` with `edit` made, or None if it does not apply there or cannot be undone in one edit."""
+    action = _action_for(tree, edit)
+    if action is None:
+        return None
+    result, _ = apply_edit(tree, *action)
+    if result == tree:
+        return None
+    back = _action_for(result, inverse(tree, edit))
+    if back is None or apply_edit(result, *back)[0] != tree:
+        return None
+    return result
+
+
+def shifted(edit: Edit, kept: Sequence[Edit]) -> Edit | None:
+    """`edit`, written for -Oz's tree, moved to the tree after the `kept` edits (in order); None if it is gone.
+
+    An insert moves the places after it in its pipeline one on; a delete moves
+    them one back and removes what was inside the deleted element.
+    """
+    path = (*edit.parent, edit.index)
+    for done in kept:
+        depth = len(done.parent)
+        if done.operation == "parameter" or path[:depth] != done.parent or len(path) <= depth:
+            continue
+        index = path[depth]
+        if done.operation == "insert" and index >= done.index:
+            path = (*path[:depth], index + 1, *path[depth + 1 :])
+        elif done.operation == "delete":
+            if index == done.index and len(path) > depth + 1:
+                return None  # it was inside the deleted element
+            if index > done.index:
+                path = (*path[:depth], index - 1, *path[depth + 1 :])
+    return replace(edit, parent=path[:-1], index=path[-1])
+
+
+def candidate_edits(
+    tree: Pipeline | None = None,
+    inserted: Sequence[str] = INSERTED,
+    loop_inserted: Sequence[str] = LOOP_INSERTED,
+) -> list[Edit]:
+    """Every single edit of `tree` (-Oz's by default) that the policy may learn, each undoable in one edit.
+
+    Deleting a pass (not an adaptor), each parameter change of a pass, each
+    of `inserted` at each function-level place and each of `loop_inserted`
+    at each loop-level place; never a hazard pass (`pipeline_common.HAZARDS`).
+    """
+    tree = tree or oz_pipeline()
+    found: list[Edit] = []
+    for path, element, _ in tree.walk():
+        parent, index = path[:-1], path[-1]
+        if not element.is_adaptor:
+            found.append(Edit("delete", parent, index, str(element), str(element)))
+        for params in parameter_edits(element):
+            found.append(
+                Edit("parameter", parent, index, str(element.with_params(params)), str(element))
+            )
+    by_level = {"function": inserted, "loop": loop_inserted}
+    for place in places(tree):
+        for text in by_level.get(tree.level_at(place.parent), ()):
+            found.append(Edit("insert", place.parent, place.index, text))
+    return [
+        edit
+        for edit in found
+        if (result := edited(tree, edit)) is not None and not has_hazard(result)
+    ]
+
+
+@dataclass
+class EditPolicy:
+    """The learned edits of -Oz's pipeline, in the order the policy tries them."""
+
+    edits: list[Edit]
+    learned_on: list[str]  # the training programs
+    training_score: float  # geomean over them of max(1, best single edit among the first 22)
+    version: int = VERSION
+
+    def save(self, path: str | Path) -> None:
+        data = asdict(self)
+        data["edits"] = [{**asdict(e), "parent": list(e.parent)} for e in self.edits]
+        data["edits_version"] = EDITS_VERSION
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(data, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> EditPolicy:
+        try:
+            data = json.loads(Path(path).read_text())
+        except (OSError, ValueError) as error:
+            raise CompilerError(f"cannot read the edit policy {path}: {error}") from error
+        if data.get("edits_version") != EDITS_VERSION:
+            raise CompilerError(
+                f"the edit policy {path} was learned for {data.get('edits_version')}, "
+                f"this is {EDITS_VERSION}: learn it again"
+            )
+        edits = [Edit(**{**e, "parent": tuple(e["parent"])}) for e in data["edits"]]
+        return cls(edits, list(data["learned_on"]), float(data["training_score"]))
+
+
+# Learning.
+
+
+def score_edits(benchmark: str, edits: Sequence[Edit]) -> list[float | None]:
+    """The score of -Oz's pipeline with each single edit, on `benchmark` (None: the compiler failed)."""
+    from cgym_ray.envs.pipeline_env import PipelineEnv
+
+    env = PipelineEnv(benchmark=benchmark)
+    tree = oz_pipeline()
+    scores: list[float | None] = []
+    try:
+        env.reset(options={"benchmark": benchmark})
+        for edit in edits:
+            result = edited(tree, edit)
+            try:
+                if result is None:
+                    raise CompilerError(f"{edit} does not apply to -Oz's pipeline")
+                env.set_pipeline(result)
+                scores.append(env.score)
+            except (StepFailed, CompilerError):
+                scores.append(None)
+                env.reset(options={"benchmark": benchmark})
+    finally:
+        env.close()
+    return scores
+
+
+def order_edits(scores: np.ndarray, groups: Sequence[object] | None = None) -> list[int]:
+    """The order to try edits in, from (programs, edits) scores (NaN: failed).
+
+    Greedy: first the edit that most raises the sum over programs of
+    log max(1, best score among the edits taken), until none raises it;
+    then the others that paid somewhere, by their summed log gain divided by
+    one more than the number of edits of their group (`groups[j]`, say the
+    same pass inserted in the same pipeline) taken before them, so that one
+    pass at twenty neighbouring places does not fill the tries. An edit that
+    scores exactly as one already taken on every training program is left
+    out: it would spend a try on what was tried.
+    """
+    gains = np.log(np.maximum(1.0, np.nan_to_num(scores, nan=0.0)))
+    group_of = list(groups) if groups is not None else list(range(gains.shape[1]))
+    best = np.zeros(gains.shape[0])
+    order: list[int] = []
+    left = set(range(gains.shape[1]))
+    while left:
+        candidates = sorted(left)
+        lifts = [float(np.maximum(best, gains[:, j]).sum() - best.sum()) for j in candidates]
+        pick = int(np.argmax(lifts))
+        if lifts[pick] <= 0:
+            break
+        order.append(candidates[pick])
+        best = np.maximum(best, gains[:, candidates[pick]])
+        left.discard(candidates[pick])
+    seen = {tuple(np.round(scores[:, j], 9)) for j in order}
+    taken: dict[object, int] = {}
+    for j in order:
+        taken[group_of[j]] = taken.get(group_of[j], 0) + 1
+    rest = [j for j in sorted(left) if gains[:, j].sum() > 0]
+    while rest:
+        pick = max(rest, key=lambda j: float(gains[:, j].sum()) / (1 + taken.get(group_of[j], 0)))
+        rest.remove(pick)
+        column = tuple(np.round(scores[:, pick], 9))
+        if column in seen:
+            continue
+        order.append(pick)
+        seen.add(column)
+        taken[group_of[pick]] = taken.get(group_of[pick], 0) + 1
+    return order
+
+
+def group(edit: Edit) -> tuple[str, str, tuple[int, ...]]:
+    """What `order_edits` counts as one kind of edit: the operation, the element, the pipeline it is in."""
+    return edit.operation, edit.element, edit.parent
+
+
+def score_table(
+    benchmarks: Sequence[str],
+    edits: Sequence[Edit],
+    *,
+    workers: int = 1,
+    progress: Any = None,
+) -> np.ndarray:
+    """(programs, edits): the score of -Oz's pipeline with each single edit (NaN: the compiler failed)."""
+    jobs = [(uri, list(edits)) for uri in benchmarks]
+    rows: list[list[float | None]] = []
+    if workers > 1:
+        from multiprocessing import get_context
+
+        with get_context("spawn").Pool(workers) as pool:
+            for i, row in enumerate(pool.imap(_score_job, jobs)):
+                rows.append(row)
+                if progress:
+                    progress(i + 1, len(jobs), benchmarks[i])
+    else:
+        for i, job in enumerate(jobs):
+            rows.append(_score_job(job))
+            if progress:
+                progress(i + 1, len(jobs), benchmarks[i])
+    return np.array([[np.nan if s is None else s for s in row] for row in rows], dtype=float)
+
+
+def policy_from(table: np.ndarray, edits: Sequence[Edit], benchmarks: Sequence[str]) -> EditPolicy:
+    """The policy that tries `edits` in `order_edits`' order; its training score is its first tries' best."""
+    order = order_edits(table, [group(e) for e in edits])
+    first = table[:, order[: MAX_STEPS // 2]] if order else np.ones((len(benchmarks), 1))
+    training = float(np.exp(np.mean(np.log(np.maximum(1.0, np.nanmax(first, axis=1))))))
+    return EditPolicy([edits[j] for j in order], list(benchmarks), round(training, 6))
+
+
+def _score_job(job: tuple[str, list[Edit]]) -> list[float | None]:
+    return score_edits(*job)
+
+
+# The agent.
+
+
+def edit_policy_agent(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    model: str = "released",
+    max_steps: int = MAX_STEPS,
+    check_behaviour: bool = True,
+) -> SearchResult:
+    """One episode of the edit policy on the pipeline env; its final state is the result.
+
+    model: the learned policy (`EditPolicy.save`); "released" is the one shipped in the package.
+    max_steps: the episode's length bound; an edit is tried only if its undo still fits.
+    check_behaviour: run the final state's program (runnable benchmarks only).
+    """
+    policy = EditPolicy.load(RELEASED if model == "released" else model)
+    env = pipeline_env(make_env, benchmark)
+    started = time.monotonic()
+    clock = BudgetClock(budget)
+    env.reset(seed=seed, options={"benchmark": benchmark, "start": "oz"})
+    nvec = tuple(int(n) for n in env.action_space.nvec)
+    steps: list[PlayedStep] = []
+    kept: list[Edit] = []
+    tried = undone = 0
+    error: str | None = None
+
+    def step(edit: Edit) -> float | None:
+        action = _action_for(env.pipeline, edit)
+        assert action is not None  # `edited` checked that it applies
+        step_started = time.perf_counter()
+        _, reward, terminated, _, info = env.step(action)
+        clock.spend(1)
+        steps.append(_played(action, nvec, float(reward), terminated, info, step_started, env))
+        return None if terminated else float(reward)
+
+    try:
+        for learned in policy.edits:
+            if len(steps) + 2 > max_steps or clock.exhausted:
+                break
+            edit = shifted(learned, kept)
+            if edit is None or edited(env.pipeline, edit) is None:
+                continue
+            before = env.pipeline
+            tried += 1
+            reward = step(edit)
+            if reward is None:
+                error = str(steps[-1].info.get("error", {}).get("message", "compiler failure"))
+                break
+            if reward < 0:
+                undone += 1
+                if step(inverse(before, edit)) is None:
+                    error = str(steps[-1].info.get("error", {}).get("message", "compiler failure"))
+                    break
+            else:
+                kept.append(edit)
+        state = env.state
+        misbehaves = ""
+        if (
+            error is None
+            and check_behaviour
+            and kept
+            and env.benchmark is not None
+            and env.benchmark.runnable
+        ):
+            misbehaves = behaviour_failure(env, clock)
+        status = "error" if error else ("misbehaves" if misbehaves else "ok")
+        if report is not None:
+            report(
+                EpisodeOutcome(
+                    benchmark=benchmark,
+                    seed=seed,
+                    steps=steps,
+                    state=state,
+                    status=status,
+                    error=error or misbehaves or None,
+                )
+            )
+    finally:
+        env.close()
+    score = float(state.reward) if state.reward is not None else 1.0
+    return SearchResult(
+        agent="edit_policy",
+        benchmark=benchmark,
+        best_state=state,
+        best_reward=score,
+        steps=len(steps),
+        episodes=1,
+        walltime_s=time.monotonic() - started,
+        params={
+            "model": model,
+            "max_steps": max_steps,
+            "tried": tried,
+            "kept": len(kept),
+            "undone": undone,
+            "final_misbehaves": misbehaves,
+            "kept_edits": [str(e) for e in kept],
+        },
+    )
+
+
+def _played(
+    action: tuple[int, int, int],
+    nvec: tuple[int, ...],
+    reward: float,
+    terminated: bool,
+    info: dict[str, Any],
+    started: float,
+    env: Any,
+) -> PlayedStep:
+    """The step as a search reports it; its action is the edit's index in the flattened action space."""
+    return PlayedStep(
+        action=int(np.ravel_multi_index(action, nvec)),
+        reward=reward,
+        terminated=terminated,
+        info=dict(info),
+        walltime_s=time.perf_counter() - started,
+        metric=None if terminated else float(env._value),
+        action_name=str(info.get("edit", "")),
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+
+    from cgym_ray.search.portfolio import TRAINING, training_benchmarks
+
+    parser = argparse.ArgumentParser(
+        prog="python -m cgym_ray.rl.edit_policy",
+        description="Learn the edit policy: score single edits of -Oz's pipeline on training programs.",
+    )
+    parser.add_argument("--datasets", nargs="+", default=list(TRAINING))
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--out", required=True, help="the policy JSON to write")
+    parser.add_argument(
+        "--scores", help="also write the (programs x edits) score table here (JSON)"
+    )
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--screen",
+        type=int,
+        default=12,
+        help="score every candidate on this many programs (evenly spaced) first, and only those "
+        "that pay on one of them on all (0: every candidate on every program)",
+    )
+    parser.add_argument(
+        "--reuse-scores",
+        action="store_true",
+        help="order the edits of the table in --scores again, compiling nothing",
+    )
+    parser.add_argument(
+        "--extend",
+        action="store_true",
+        help="score only the candidates the table in --scores lacks, and add them to it",
+    )
+    args = parser.parse_args(argv)
+    if (args.reuse_scores or args.extend) and not args.scores:
+        parser.error("--reuse-scores and --extend need --scores FILE, the saved table")
+    uris = training_benchmarks(args.datasets, args.split, 0)
+    edits = candidate_edits()
+    started = time.monotonic()
+
+    def progress(done: int, total: int, uri: str) -> None:
+        print(f"[{done}/{total}] {uri} ({time.monotonic() - started:.0f} s)", flush=True)
+
+    saved_edits: list[Edit] = []
+    saved_table = np.zeros((len(uris), 0))
+    if args.reuse_scores or args.extend:
+        saved = json.loads(Path(args.scores).read_text())
+        by_text = {str(e): e for e in edits}
+        kept = [j for j, text in enumerate(saved["edits"]) if text in by_text]  # still candidates
+        uris = saved["benchmarks"]
+        saved_edits = [by_text[saved["edits"][j]] for j in kept]
+        saved_table = np.array(
+            [[np.nan if row[j] is None else row[j] for j in kept] for row in saved["scores"]],
+            dtype=float,
+        ).reshape(len(uris), len(kept))
+        done = {str(e) for e in saved_edits}
+        edits = [e for e in edits if str(e) not in done]
+    if args.reuse_scores:
+        edits, table = saved_edits, saved_table
+    else:
+        if 0 < args.screen < len(uris):
+            screen = uris[:: math.ceil(len(uris) / args.screen)]
+            print(f"screening {len(edits)} candidate edits on {len(screen)} programs", flush=True)
+            screened = score_table(screen, edits, workers=args.workers, progress=progress)
+            edits = [e for j, e in enumerate(edits) if np.nanmax(screened[:, j], initial=0.0) > 1.0]
+        print(f"{len(edits)} candidate edits on {len(uris)} programs", flush=True)
+        table = np.hstack(
+            [saved_table, score_table(uris, edits, workers=args.workers, progress=progress)]
+        )
+        edits = saved_edits + edits
+    policy = policy_from(table, edits, uris)
+    policy.save(args.out)
+    if args.scores and not args.reuse_scores:  # with --extend: the saved table and the new columns
+        Path(args.scores).write_text(
+            json.dumps(
+                {
+                    "benchmarks": uris,
+                    "edits": [str(e) for e in edits],
+                    "scores": [
+                        [None if math.isnan(s) else round(s, 6) for s in row] for row in table
+                    ],
+                }
+            )
+            + "\n"
+        )
+    print(
+        f"{len(policy.edits)} edits in the policy; training geomean of max(1, best of the first "
+        f"{MAX_STEPS // 2}): {policy.training_score:.4f}; wrote {args.out}"
+    )
+
+
+if __name__ == "__main__":
+    main()

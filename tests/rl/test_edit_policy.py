@@ -1,0 +1,198 @@
+"""The edit policy: learned edits of -Oz's pipeline, each kept only if its step did not cost instructions."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from cgym_ray.envs.pipeline_env import PipelineEnv, validate_pipeline_state
+from cgym_ray.errors import CompilerError
+from cgym_ray.llvm.pipelines import Pipeline, oz_pipeline
+from cgym_ray.llvm.pipelines.edits import apply_edit
+from cgym_ray.rl.edit_policy import (
+    Edit,
+    EditPolicy,
+    _action_for,
+    candidate_edits,
+    edit_policy_agent,
+    edited,
+    inverse,
+    order_edits,
+    score_edits,
+    shifted,
+)
+from cgym_ray.search.common import Budget
+
+CRC32 = "benchmark://cgym-suite-v0/crc32"
+
+
+@pytest.fixture(scope="module")
+def candidates() -> list[Edit]:
+    return candidate_edits()
+
+
+def test_every_candidate_applies_to_oz_and_its_inverse_gives_oz_back(candidates):
+    oz = oz_pipeline()
+    assert {e.operation for e in candidates} == {"insert", "delete", "parameter"}
+    for edit in candidates:
+        result = edited(oz, edit)
+        assert result is not None and result != oz, edit
+        back = _action_for(result, inverse(oz, edit))
+        assert back is not None, edit
+        assert apply_edit(result, *back)[0] == oz, edit
+
+
+def test_no_candidate_inserts_a_hazard_or_deletes_an_adaptor(candidates):
+    oz = oz_pipeline()
+    for edit in candidates:
+        assert "attributor" not in edit.element and "iroutliner" not in edit.element
+        if edit.operation == "delete":
+            assert not oz.at((*edit.parent, edit.index)).is_adaptor
+
+
+def test_an_edit_does_not_apply_where_another_element_stands():
+    oz = oz_pipeline()
+    edit = next(e for e in candidate_edits() if e.operation == "delete")
+    moved = Edit("delete", edit.parent, edit.index + 1, edit.element, edit.before)
+    assert str(oz.at((*moved.parent, moved.index))) != edit.before  # the next element differs
+    assert edited(oz, moved) is None
+
+
+def _place(edit: Edit) -> tuple[int, ...]:
+    return (*edit.parent, edit.index)
+
+
+def test_shifted_edits_commute_with_the_edit_kept_before_them(candidates):
+    """Two edits at different places, made in either order (each shifted past the other), give one tree."""
+    oz = oz_pipeline()
+    rng = random.Random(0)
+    checked = 0
+    while checked < 300:
+        first, second = rng.sample(candidates, 2)
+        a, b = _place(first), _place(second)
+        if (
+            a == b or a[: len(b)] == b or b[: len(a)] == a
+        ):  # the same place, or one inside the other
+            continue
+        one = shifted(second, [first])
+        two = shifted(first, [second])
+        assert one is not None and two is not None
+        after_first = edited(oz, first)
+        after_second = edited(oz, second)
+        assert after_first is not None and after_second is not None
+        left = edited(after_first, one)
+        right = edited(after_second, two)
+        assert left is not None, (first, second)
+        assert right is not None, (first, second)
+        assert str(left) == str(right), (first, second)
+        checked += 1
+
+
+def test_an_edit_inside_a_deleted_element_is_gone():
+    kept = Edit("delete", (5,), 2, "x", "x")
+    assert shifted(Edit("delete", (5, 2), 0, "y", "y"), [kept]) is None
+    assert shifted(Edit("delete", (5,), 3, "y", "y"), [kept]).index == 2
+    assert shifted(Edit("insert", (5,), 1, "y"), [kept]).index == 1
+    assert shifted(Edit("parameter", (6,), 0, "y", "z"), [kept]).parent == (6,)
+
+
+def test_order_takes_the_edit_that_covers_most_programs_first():
+    # Three programs, four edits: edit 2 pays a little on all, edit 0 much on one, edit 3 never.
+    scores = np.array(
+        [
+            [1.30, 0.90, 1.02, 0.99],
+            [0.95, 1.00, 1.02, 0.99],
+            [0.95, 1.05, 1.02, np.nan],
+        ]
+    )
+    order = order_edits(scores)
+    assert order[0] == 0  # log 1.30 > 3 log 1.02
+    assert set(order) == {0, 1, 2}  # edit 3 paid nowhere: never tried
+    assert order.index(2) < 3
+
+
+def test_the_policy_file_round_trips_and_bad_files_are_named(tmp_path, candidates):
+    policy = EditPolicy(candidates[:3], [CRC32], 1.01)
+    path = tmp_path / "policy.json"
+    policy.save(path)
+    loaded = EditPolicy.load(path)
+    assert loaded.edits == policy.edits and loaded.learned_on == [CRC32]
+    data = json.loads(path.read_text())
+    data["edits_version"] = "pipeline-edits-v0"
+    path.write_text(json.dumps(data))
+    with pytest.raises(CompilerError, match="pipeline-edits-v0.*learn it again"):
+        EditPolicy.load(path)
+    with pytest.raises(CompilerError, match="cannot read the edit policy"):
+        EditPolicy.load(tmp_path / "missing.json")
+
+
+def _paying_and_costing(candidates: list[Edit]) -> tuple[Edit, Edit, list[float | None]]:
+    """On crc32: the edit that pays most alone, and one that costs instructions."""
+    scores = score_edits(CRC32, candidates)
+    known = [(s, e) for s, e in zip(scores, candidates, strict=True) if s is not None]
+    paying = max(known, key=lambda pair: pair[0])
+    costing = min(known, key=lambda pair: pair[0])
+    assert paying[0] > 1.0 > costing[0]
+    return paying[1], costing[1], scores
+
+
+@pytest.mark.slow
+def test_the_agent_undoes_what_costs_keeps_what_pays_and_its_final_state_replays(tmp_path):
+    # Deleting a pass, and inserting newgvn: on crc32 some of each cost and some pay.
+    edits = [e for e in candidate_edits() if e.operation == "delete" or e.element == "newgvn"]
+    paying, costing, _ = _paying_and_costing(edits)
+    path = tmp_path / "policy.json"
+    EditPolicy([costing, paying], [CRC32], 1.0).save(path)
+    outcomes: list = []
+    result = edit_policy_agent(
+        lambda: PipelineEnv(benchmark=CRC32),
+        CRC32,
+        Budget(steps=45),
+        seed=0,
+        report=outcomes.append,
+        model=str(path),
+    )
+    assert result.params["tried"] == 2 and result.params["undone"] == 1
+    assert result.params["kept"] == 1 and result.params["final_misbehaves"] == ""
+    assert result.best_reward > 1.0
+    (episode,) = outcomes
+    assert (
+        episode.status == "ok" and len(episode.steps) == 3
+    )  # the costing edit, its undo, the paying one
+    assert episode.steps[0].reward < 0 and episode.steps[1].reward == pytest.approx(
+        -episode.steps[0].reward
+    )
+    assert Pipeline.parse(episode.state.commandline) == edited(oz_pipeline(), paying)
+    check = validate_pipeline_state(episode.state)
+    assert check.ok, check
+    assert check.reward == pytest.approx(result.best_reward)
+
+
+@pytest.mark.slow
+def test_the_agent_stops_where_an_undo_would_not_fit(tmp_path):
+    edits = [e for e in candidate_edits() if e.operation == "delete"][:10]
+    path = tmp_path / "policy.json"
+    EditPolicy(edits, [CRC32], 1.0).save(path)
+    result = edit_policy_agent(
+        lambda: PipelineEnv(benchmark=CRC32),
+        CRC32,
+        Budget(steps=45),
+        seed=0,
+        model=str(path),
+        max_steps=5,
+    )
+    assert result.steps <= 5
+    assert result.best_reward >= 1.0  # every edit that cost instructions was undone
+
+
+def test_the_released_policy_loads_and_each_of_its_edits_applies_to_oz_and_can_be_undone():
+    from cgym_ray.rl.edit_policy import RELEASED
+
+    policy = EditPolicy.load(RELEASED)
+    assert len(policy.edits) > 22 and policy.training_score > 1.0
+    oz = oz_pipeline()
+    for edit in policy.edits:
+        assert edited(oz, edit) is not None, edit
