@@ -241,8 +241,15 @@ def test_the_agent_table_names_every_search_baseline():
     from cgym_ray.search import PIPELINE_AGENTS as PIPELINE_SEARCHES
 
     # The agents that live with the RL code (cgym_ray/rl/), beside every search baseline.
-    assert set(AGENTS) == {*SEARCH_AGENTS, *PIPELINE_SEARCHES, "policy", "list_chooser"}
-    assert PIPELINE_AGENTS == set(PIPELINE_SEARCHES)
+    assert set(AGENTS) == {
+        *SEARCH_AGENTS,
+        *PIPELINE_SEARCHES,
+        "policy",
+        "list_chooser",
+        "edit_policy",
+    }
+    # The edit policy acts on the pipeline env too: its states are pipeline texts.
+    assert PIPELINE_AGENTS == {*PIPELINE_SEARCHES, "edit_policy"}
     searches = {**SEARCH_AGENTS, **PIPELINE_SEARCHES}
     assert all(load_agent(name) is searches[name] for name in searches)
 
