@@ -59,6 +59,7 @@ from cgym_ray.llvm.pipelines.edits import (
     places,
     units_at,
 )
+from cgym_ray.llvm.pipelines.tree import PipelineError
 from cgym_ray.search.common import (
     Budget,
     BudgetClock,
@@ -130,7 +131,7 @@ def _action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
     try:
         siblings = tree.children_at(edit.parent)
         level = tree.level_at(edit.parent)
-    except Exception:
+    except (PipelineError, IndexError):  # the place is not in this tree
         return None
     if not 0 <= edit.index <= len(siblings):
         return None
@@ -158,8 +159,8 @@ def _action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
     return operation, position, choice
 
 
-def inverse(tree: Pipeline, edit: Edit) -> Edit:
-    """The edit that undoes `edit` made on `tree` (on the edited tree's coordinates)."""
+def inverse(edit: Edit) -> Edit:
+    """The edit that undoes `edit`, in the coordinates of the tree `edit` made (they are its own)."""
     if edit.operation == "insert":
         return Edit("delete", edit.parent, edit.index, edit.element, edit.element)
     if edit.operation == "delete":
@@ -175,7 +176,7 @@ def edited(tree: Pipeline, edit: Edit) -> Pipeline | None:
     result, _ = apply_edit(tree, *action)
     if result == tree:
         return None
-    back = _action_for(result, inverse(tree, edit))
+    back = _action_for(result, inverse(edit))
     if back is None or apply_edit(result, *back)[0] != tree:
         return None
     return result
@@ -426,7 +427,6 @@ def edit_policy_agent(
             edit = shifted(learned, kept)
             if edit is None or edited(env.pipeline, edit) is None:
                 continue
-            before = env.pipeline
             tried += 1
             reward = step(edit)
             if reward is None:
@@ -434,7 +434,7 @@ def edit_policy_agent(
                 break
             if reward < 0:
                 undone += 1
-                if step(inverse(before, edit)) is None:
+                if step(inverse(edit)) is None:
                     error = str(steps[-1].info.get("error", {}).get("message", "compiler failure"))
                     break
             else:

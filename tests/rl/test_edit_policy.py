@@ -40,7 +40,7 @@ def test_every_candidate_applies_to_oz_and_its_inverse_gives_oz_back(candidates)
     for edit in candidates:
         result = edited(oz, edit)
         assert result is not None and result != oz, edit
-        back = _action_for(result, inverse(oz, edit))
+        back = _action_for(result, inverse(edit))
         assert back is not None, edit
         assert apply_edit(result, *back)[0] == oz, edit
 
