@@ -196,3 +196,32 @@ def test_the_released_policy_loads_and_each_of_its_edits_applies_to_oz_and_can_b
     oz = oz_pipeline()
     for edit in policy.edits:
         assert edited(oz, edit) is not None, edit
+
+
+def test_a_step_that_crashes_llvm_ends_the_episode_at_the_last_good_pipeline(tmp_path, monkeypatch):
+    """The compiler aborts on the first edit: the episode ends there, as an error, at -Oz's pipeline."""
+    edit = next(e for e in candidate_edits() if e.operation == "delete")
+    path = tmp_path / "policy.json"
+    EditPolicy([edit], [CRC32], 1.0).save(path)
+    # licm outside loop-mssa makes LLVM abort (the pass table refuses it, so bypass the check).
+    crashing = Pipeline.parse("function(loop(licm))")
+    monkeypatch.setattr(
+        "cgym_ray.envs.pipeline_env.apply_edit", lambda *_: (crashing, "insert a crash")
+    )
+    monkeypatch.setattr(
+        PipelineEnv, "_compile", lambda env, p: env._compiler.compile(p, env._needed())
+    )
+    outcomes: list = []
+    result = edit_policy_agent(
+        lambda: PipelineEnv(benchmark=CRC32),
+        CRC32,
+        Budget(steps=45),
+        seed=0,
+        report=outcomes.append,
+        model=str(path),
+    )
+    (episode,) = outcomes
+    assert episode.status == "error" and "abort" in (episode.error or "").lower()
+    assert len(episode.steps) == 1 and episode.steps[0].terminated
+    assert result.best_reward == pytest.approx(1.0) and result.params["kept"] == 0
+    assert Pipeline.parse(episode.state.commandline) == oz_pipeline()
