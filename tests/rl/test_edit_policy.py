@@ -129,6 +129,21 @@ def test_the_policy_file_round_trips_and_bad_files_are_named(tmp_path, candidate
         EditPolicy.load(tmp_path / "missing.json")
 
 
+def run_on_crc32(path, **params):
+    """The agent with the policy saved at `path`, on crc32, 45 steps: its result and reported episodes."""
+    outcomes: list = []
+    result = edit_policy_agent(
+        lambda: PipelineEnv(benchmark=CRC32),
+        CRC32,
+        Budget(steps=45),
+        seed=0,
+        report=outcomes.append,
+        model=str(path),
+        **params,
+    )
+    return result, outcomes
+
+
 def _paying_and_costing(candidates: list[Edit]) -> tuple[Edit, Edit, list[float | None]]:
     """On crc32: the edit that pays most alone, and one that costs instructions."""
     scores = score_edits(CRC32, candidates)
@@ -146,15 +161,7 @@ def test_the_agent_undoes_what_costs_keeps_what_pays_and_its_final_state_replays
     paying, costing, _ = _paying_and_costing(edits)
     path = tmp_path / "policy.json"
     EditPolicy([costing, paying], [CRC32], 1.0).save(path)
-    outcomes: list = []
-    result = edit_policy_agent(
-        lambda: PipelineEnv(benchmark=CRC32),
-        CRC32,
-        Budget(steps=45),
-        seed=0,
-        report=outcomes.append,
-        model=str(path),
-    )
+    result, outcomes = run_on_crc32(path)
     assert result.params["tried"] == 2 and result.params["undone"] == 1
     assert result.params["kept"] == 1 and result.params["final_misbehaves"] == ""
     assert result.best_reward > 1.0
@@ -176,14 +183,7 @@ def test_the_agent_stops_where_an_undo_would_not_fit(tmp_path):
     edits = [e for e in candidate_edits() if e.operation == "delete"][:10]
     path = tmp_path / "policy.json"
     EditPolicy(edits, [CRC32], 1.0).save(path)
-    result = edit_policy_agent(
-        lambda: PipelineEnv(benchmark=CRC32),
-        CRC32,
-        Budget(steps=45),
-        seed=0,
-        model=str(path),
-        max_steps=5,
-    )
+    result, _ = run_on_crc32(path, max_steps=5)
     assert result.steps <= 5
     assert result.best_reward >= 1.0  # every edit that cost instructions was undone
 
@@ -211,15 +211,7 @@ def test_a_step_that_crashes_llvm_ends_the_episode_at_the_last_good_pipeline(tmp
     monkeypatch.setattr(
         PipelineEnv, "_compile", lambda env, p: env._compiler.compile(p, env._needed())
     )
-    outcomes: list = []
-    result = edit_policy_agent(
-        lambda: PipelineEnv(benchmark=CRC32),
-        CRC32,
-        Budget(steps=45),
-        seed=0,
-        report=outcomes.append,
-        model=str(path),
-    )
+    result, outcomes = run_on_crc32(path)
     (episode,) = outcomes
     assert episode.status == "error" and "abort" in (episode.error or "").lower()
     assert len(episode.steps) == 1 and episode.steps[0].terminated
