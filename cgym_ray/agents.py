@@ -38,6 +38,7 @@ AGENTS: dict[str, str] = {
     "pipeline_evolve": "cgym_ray.search.pipeline_evolve:pipeline_evolve",
     "pipeline_coreset": "cgym_ray.search.pipeline_coreset:pipeline_coreset",
     "pipeline_hybrid": "cgym_ray.search.pipeline_hybrid:pipeline_hybrid",
+    "pipeline_marks": "cgym_ray.search.pipeline_marks:pipeline_marks",
     # A trained policy (param `checkpoint`, default the released one), optionally guiding a search.
     "policy": "cgym_ray.rl.agents:policy_agent",
     # From the -O0 module's features, one teacher list and its length (param `model`, a JSON file);
@@ -50,7 +51,14 @@ AGENTS: dict[str, str] = {
 
 # The agents whose states are pipeline texts (`actions_version` pipeline-edits-v1), not pass lists.
 PIPELINE_AGENTS = frozenset(
-    {"pipeline_climb", "pipeline_evolve", "pipeline_coreset", "pipeline_hybrid", "edit_policy"}
+    {
+        "pipeline_climb",
+        "pipeline_evolve",
+        "pipeline_coreset",
+        "pipeline_hybrid",
+        "pipeline_marks",
+        "edit_policy",
+    }
 )
 
 # Parameters every agent takes from the runner, never from `params:`.

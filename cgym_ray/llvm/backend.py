@@ -85,11 +85,18 @@ class Module(abc.ABC):
         """Add enum attributes (e.g. minsize, optsize) to every defined function.
 
         A name with a leading `-` (`-minsize`) is removed from each instead.
+        `@FUNCTION:MARK` (or `@FUNCTION:-MARK`) changes the one defined
+        function of that name (a `function-marks` element, `pipelines.marks`),
+        and is a `CompilerError` where no such function is defined.
         """
 
     @abc.abstractmethod
     def instruction_count(self) -> int:
         """Instructions in defined functions."""
+
+    @abc.abstractmethod
+    def function_sizes(self) -> dict[str, int]:
+        """Each defined function's instruction count by its name, in module order (unnamed ones left out)."""
 
     @abc.abstractmethod
     def inst_count(self) -> list[int]:

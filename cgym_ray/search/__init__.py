@@ -38,6 +38,7 @@ from cgym_ray.search.pipeline_climb import pipeline_climb
 from cgym_ray.search.pipeline_coreset import pipeline_coreset
 from cgym_ray.search.pipeline_evolve import pipeline_evolve
 from cgym_ray.search.pipeline_hybrid import pipeline_hybrid
+from cgym_ray.search.pipeline_marks import pipeline_marks
 from cgym_ray.search.portfolio import portfolio
 from cgym_ray.search.random_search import random_search
 
@@ -60,6 +61,7 @@ PIPELINE_AGENTS: dict[str, Callable[..., SearchResult]] = {
     "pipeline_evolve": pipeline_evolve,
     "pipeline_coreset": pipeline_coreset,
     "pipeline_hybrid": pipeline_hybrid,
+    "pipeline_marks": pipeline_marks,
 }
 
 __all__ = [
@@ -85,6 +87,7 @@ __all__ = [
     "pipeline_coreset",
     "pipeline_evolve",
     "pipeline_hybrid",
+    "pipeline_marks",
     "portfolio",
     "random_search",
     "reward_matrix_from_records",

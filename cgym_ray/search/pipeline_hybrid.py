@@ -112,6 +112,82 @@ def with_tail(base: Pipeline, tail: Sequence[Pipeline]) -> Pipeline:
     return Pipeline(base.elements + tuple(e for unit in tail for e in unit.elements))
 
 
+def tail_search(
+    run: PipelineRun,
+    base: Pipeline,
+    units: dict[str, Pipeline],
+    rng: np.random.Generator,
+    *,
+    top_n: int = 4,
+    kick: int = 3,
+) -> int:
+    """Flat passes after `base` until the budget is spent; how many kicks it made.
+
+    A greedy descent (try every unit after the current tail, append the
+    best while the longer pipeline, compiled, beats the best so far), then
+    kicks: cut one of the `top_n` best tails at a random length, append one
+    to `kick` random units, and descend again. New bests go to `run`.
+    """
+    names, unit_list = list(units), list(units.values())
+    elite: list[tuple[float, tuple[int, ...]]] = [(run.best_score, ())]
+
+    last_round_s = 0.0  # how long the last round of the descent took
+
+    def can_try_every_unit() -> bool:
+        """Whether the budget affords a round of the descent: every unit tried, one compile.
+
+        Under a time budget, a round is not started when the last one took
+        longer than what is left (on a large program a round takes seconds).
+        """
+        remaining = run.clock.remaining_steps()
+        seconds_left = run.clock.seconds_left
+        return (
+            not run.clock.exhausted
+            and (remaining is None or remaining > len(unit_list))
+            and (seconds_left is None or seconds_left > last_round_s)
+        )
+
+    def descend(tail: list[int], score: float) -> None:
+        """Append the unit that tries best while the compiled pipeline beats `score`."""
+        nonlocal last_round_s
+        while can_try_every_unit():
+            started = time.monotonic()
+            tried = run.try_tails(with_tail(base, [unit_list[i] for i in tail]), unit_list)
+            last_round_s = time.monotonic() - started
+            best = max(range(len(tried)), key=lambda i: -np.inf if tried[i] is None else tried[i])
+            if tried[best] is None or tried[best] <= score + run.min_improvement:
+                return
+            tail = tail + [best]
+            compiled = run.evaluate(
+                with_tail(base, [unit_list[i] for i in tail]), f"append {names[best]}"
+            )
+            if compiled is None or compiled <= score + run.min_improvement:
+                return
+            score = compiled
+            elite.append((score, tuple(tail)))
+
+    descend([], run.best_score)
+    kicks = idle = 0  # idle: kicks in a row that compiled nothing new
+    while not run.clock.exhausted and idle < MAX_IDLE:
+        spent = run.clock.steps
+        elite.sort(key=lambda entry: -entry[0])
+        del elite[top_n:]
+        _, start = elite[int(rng.integers(len(elite)))]
+        kept = int(rng.integers(len(start) + 1))
+        added = rng.integers(len(unit_list), size=int(rng.integers(1, kick + 1)))
+        tail = list(start[:kept]) + [int(i) for i in added]
+        kicks += 1
+        score = run.evaluate(
+            with_tail(base, [unit_list[i] for i in tail]),
+            "kick " + " ".join(names[i] for i in tail[kept:]),
+        )
+        if score is not None:
+            elite.append((score, tuple(tail)))
+            descend(tail, score)
+        idle = 0 if run.clock.steps > spent else idle + 1
+    return kicks
+
+
 def pipeline_hybrid(
     make_env: EnvFactory,
     benchmark: str,
@@ -167,66 +243,7 @@ def pipeline_hybrid(
 
         # 2. Flat passes after the best pipeline.
         base = run.best
-        units = tail_units(catalogue, actions)
-        names, unit_list = list(units), list(units.values())
-        elite: list[tuple[float, tuple[int, ...]]] = [(run.best_score, ())]
-
-        last_round_s = 0.0  # how long the last round of the descent took
-
-        def can_try_every_unit() -> bool:
-            """Whether the budget affords a round of the descent: every unit tried, one compile.
-
-            Under a time budget, a round is not started when the last one took
-            longer than what is left (on a large program a round takes seconds).
-            """
-            remaining = run.clock.remaining_steps()
-            seconds_left = run.clock.seconds_left
-            return (
-                not run.clock.exhausted
-                and (remaining is None or remaining > len(unit_list))
-                and (seconds_left is None or seconds_left > last_round_s)
-            )
-
-        def descend(tail: list[int], score: float) -> None:
-            """Append the unit that tries best while the compiled pipeline beats `score`."""
-            nonlocal last_round_s
-            while can_try_every_unit():
-                started = time.monotonic()
-                tried = run.try_tails(with_tail(base, [unit_list[i] for i in tail]), unit_list)
-                last_round_s = time.monotonic() - started
-                best = max(
-                    range(len(tried)), key=lambda i: -np.inf if tried[i] is None else tried[i]
-                )
-                if tried[best] is None or tried[best] <= score + run.min_improvement:
-                    return
-                tail = tail + [best]
-                compiled = run.evaluate(
-                    with_tail(base, [unit_list[i] for i in tail]), f"append {names[best]}"
-                )
-                if compiled is None or compiled <= score + run.min_improvement:
-                    return
-                score = compiled
-                elite.append((score, tuple(tail)))
-
-        descend([], run.best_score)
-        kicks = idle = 0  # idle: kicks in a row that compiled nothing new
-        while not run.clock.exhausted and idle < MAX_IDLE:
-            spent = run.clock.steps
-            elite.sort(key=lambda entry: -entry[0])
-            del elite[top_n:]
-            _, start = elite[int(rng.integers(len(elite)))]
-            kept = int(rng.integers(len(start) + 1))
-            added = rng.integers(len(unit_list), size=int(rng.integers(1, kick + 1)))
-            tail = list(start[:kept]) + [int(i) for i in added]
-            kicks += 1
-            score = run.evaluate(
-                with_tail(base, [unit_list[i] for i in tail]),
-                "kick " + " ".join(names[i] for i in tail[kept:]),
-            )
-            if score is not None:
-                elite.append((score, tuple(tail)))
-                descend(tail, score)
-            idle = 0 if run.clock.steps > spent else idle + 1
+        kicks = tail_search(run, base, tail_units(catalogue, actions), rng, top_n=top_n, kick=kick)
 
         best_tail = len(run.best.elements) - len(base.elements)
         return run.result(

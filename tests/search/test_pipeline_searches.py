@@ -119,3 +119,31 @@ def test_the_hybrid_appends_flat_passes_after_its_best_pipeline_and_its_best_val
     validation = validate(result.best_state)
     assert validation.ok, str(validation)
     assert validation.behaviour_checked
+
+
+@pytest.mark.slow
+def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
+    from cgym_ray.search.pipeline_marks import OPTIONS, pipeline_marks
+
+    collected = EpisodeCollector()
+    result = pipeline_marks(
+        lambda: gym.make("llvm-pipeline-ic-v0"),
+        CRC32,
+        Budget(steps=80),
+        0,
+        report=collected,
+        marks_fraction=0.6,
+        actions=["gvn", "instcombine", "simplifycfg", "sroa"],
+    )
+    edits = [outcome.steps[0].info["edit"] for outcome in collected]
+    tried = {tuple(edit.split()[1:]) for edit in edits if edit.startswith("mark ")}
+    # Every option on each of the 11 functions (largest first, main), then the flat phase.
+    assert {option for _, option in tried} >= set(OPTIONS)
+    assert edits[0].startswith("mark main ") and len(tried) >= 11 * len(OPTIONS)
+    assert any(edit.startswith(("append ", "kick ")) for edit in edits)
+    # On this crc32, -Os's marks on two functions pay (a step-budgeted run is deterministic).
+    assert result.params["marks"] and result.best_reward > 1.0
+    assert result.best_state.commandline.startswith("function-marks<")
+    validation = validate(result.best_state)
+    assert validation.ok, str(validation)
+    assert validation.behaviour_checked

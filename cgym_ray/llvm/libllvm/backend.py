@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Sequence
-from ctypes import c_int64, c_void_p
+from ctypes import c_int64, c_size_t, c_void_p
 from pathlib import Path
 
 import numpy as np
@@ -112,14 +112,54 @@ class LibLLVMModule(Module):
             raise PipelineError(f"LLVM rejected the pipeline {pipeline!r}: {message}")
 
     def add_function_attributes(self, names: Sequence[str]) -> None:
+        for name in names:
+            if name.startswith("@"):
+                self._mark_function(name)
+        everywhere = [name for name in names if not name.startswith("@")]
+        if everywhere:
+            self._add_everywhere(everywhere)
+
+    def _attribute_kind(self, name: str) -> int:
+        kind = self._lib.LLVMGetEnumAttributeKindForName(name.encode(), len(name))
+        if kind == 0:
+            raise CompilerError(f"LLVM {self._backend.llvm_version} has no attribute {name!r}")
+        return kind
+
+    def _mark_function(self, spec: str) -> None:
+        """`@FUNCTION:MARK` or `@FUNCTION:-MARK` on one defined function (`pipelines.marks`).
+
+        noinline and alwaysinline exclude each other, so setting one takes the
+        other off; setting any mark takes optnone off, as for every function.
+        """
+        function_name, _, mark = spec[1:].partition(":")
+        ref = self._handle()
+        function = self._lib.LLVMGetNamedFunction(ref, function_name.encode())
+        if not function or self._lib.LLVMIsDeclaration(function):
+            raise CompilerError(
+                f"function-marks names {function_name!r}, which is not a function defined "
+                "in this module"
+            )
+        bare = mark.removeprefix("-")
+        kind = self._attribute_kind(bare)
+        if mark.startswith("-"):
+            self._lib.LLVMRemoveEnumAttributeAtIndex(function, _ATTRIBUTE_FUNCTION_INDEX, kind)
+            return
+        clashing = {"noinline": "alwaysinline", "alwaysinline": "noinline"}.get(bare)
+        for other in ("optnone", *([clashing] if clashing else [])):
+            self._lib.LLVMRemoveEnumAttributeAtIndex(
+                function, _ATTRIBUTE_FUNCTION_INDEX, self._attribute_kind(other)
+            )
+        context = self._lib.LLVMGetModuleContext(ref)
+        self._lib.LLVMAddAttributeAtIndex(
+            function, _ATTRIBUTE_FUNCTION_INDEX, self._lib.LLVMCreateEnumAttribute(context, kind, 0)
+        )
+
+    def _add_everywhere(self, names: Sequence[str]) -> None:
         ref = self._handle()
         context = self._lib.LLVMGetModuleContext(ref)
         attributes, removed = [], []
         for name in names:
-            bare = name.removeprefix("-")
-            kind = self._lib.LLVMGetEnumAttributeKindForName(bare.encode(), len(bare))
-            if kind == 0:
-                raise CompilerError(f"LLVM {self._backend.llvm_version} has no attribute {bare!r}")
+            kind = self._attribute_kind(name.removeprefix("-"))
             if name.startswith("-"):
                 removed.append(kind)
             else:
@@ -144,6 +184,25 @@ class LibLLVMModule(Module):
 
     def instruction_count(self) -> int:
         return int(self._backend.native.cgym_instruction_count(self._handle()))
+
+    def function_sizes(self) -> dict[str, int]:
+        lib = self._lib
+        sizes: dict[str, int] = {}
+        for function in module_functions(lib, self._handle()):
+            length = c_size_t()
+            name = lib.LLVMGetValueName2(function, ctypes.byref(length))
+            if lib.LLVMIsDeclaration(function) or not length.value:
+                continue
+            count = 0
+            block = lib.LLVMGetFirstBasicBlock(function)
+            while block:
+                instruction = lib.LLVMGetFirstInstruction(block)
+                while instruction:
+                    count += 1
+                    instruction = lib.LLVMGetNextInstruction(instruction)
+                block = lib.LLVMGetNextBasicBlock(block)
+            sizes[ctypes.string_at(name, length.value).decode(errors="replace")] = count
+        return sizes
 
     def fingerprint(self) -> tuple[int, int]:
         count = c_int64()

@@ -87,6 +87,11 @@ class LlvmliteModule(Module):
 
     def add_function_attributes(self, names: Sequence[str]) -> None:
         for name in names:
+            if name.startswith("@"):
+                raise CompilerError(
+                    f"per-function marks ({name!r}, a function-marks element) need the "
+                    "libllvm backend"
+                )
             if not llvm.ffi.lib.LLVMPY_GetEnumAttributeKindForName(name.encode(), len(name)):
                 raise CompilerError(f"LLVM {self._backend.llvm_version} has no attribute {name!r}")
         if any(_has_optnone(function) for function in self._defined_functions()):
@@ -118,6 +123,13 @@ class LlvmliteModule(Module):
 
     def instruction_count(self) -> int:
         return features.instruction_count(self._handle())
+
+    def function_sizes(self) -> dict[str, int]:
+        return {
+            function.name: sum(len(list(block.instructions)) for block in function.blocks)
+            for function in self._defined_functions()
+            if function.name
+        }
 
     def inst_count(self) -> list[int]:
         return features.inst_count(self._handle())

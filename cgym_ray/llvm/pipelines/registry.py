@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
+from cgym_ray.llvm.pipelines.marks import is_marks, marks_problem
 from cgym_ray.llvm.pipelines.tree import (
     ADAPTORS,
     Element,
@@ -113,6 +114,8 @@ class PassTable:
 
         `memory_ssa`: the enclosing loop adaptor is `loop-mssa`.
         """
+        if is_marks(element):  # ours, not LLVM's: set through the C API
+            return marks_problem(element, level)
         if element.name in ADAPTORS and element.children is not None:
             allowed, _ = ADAPTORS[element.name]
             if level not in allowed:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from cgym_ray.errors import PipelineError
 from cgym_ray.llvm.actions import Action
+from cgym_ray.llvm.pipelines.marks import MARKS_ELEMENT, function_attributes, is_marks
 from cgym_ray.llvm.pipelines.tree import (
     Element,
     Pipeline,
@@ -23,8 +24,18 @@ from cgym_ray.llvm.session import CompilerSession, StepResult
 
 
 def pipeline_action(pipeline: Pipeline | str) -> Action:
-    """The session action that runs `pipeline`."""
-    return Action(name=str(pipeline), pipeline=str(pipeline), kind="pipeline")
+    """The session action that runs `pipeline` (a segment: `function-marks` stands alone)."""
+    tree = Pipeline.parse(pipeline) if isinstance(pipeline, str) else pipeline
+    marks = [element for element in tree.elements if is_marks(element)]
+    if not marks:
+        return Action(name=str(tree), pipeline=str(tree), kind="pipeline")
+    if len(tree.elements) > 1:
+        raise PipelineError(
+            f"{MARKS_ELEMENT} runs as a segment of its own: cut {tree} with `segments` first"
+        )
+    return Action(
+        name=str(tree), pipeline="", kind="attributes", attributes=function_attributes(marks[0])
+    )
 
 
 def wrapped_element(pipeline: Pipeline, path: tuple[int, ...]) -> str:
@@ -41,8 +52,12 @@ def run_pipeline(
     """Run `pipeline` on the session's module; `PipelineSyntaxError` with the position if LLVM rejects it."""
     if not pipeline.elements:
         raise PipelineSyntaxError("an empty pipeline runs nothing: LLVM refuses empty text")
+    # One request, unless marks cut it: then its segments one after another.
+    parts = segments(pipeline) if any(is_marks(e) for e in pipeline.elements) else [pipeline]
     try:
-        return session.apply(pipeline_action(pipeline), observations)
+        for part in parts[:-1]:
+            session.apply(pipeline_action(part))
+        return session.apply(pipeline_action(parts[-1]), observations)
     except PipelineSyntaxError:
         raise
     except PipelineError as error:
@@ -55,7 +70,11 @@ def locate_rejection(
     """LLVM's message, pointed at the first leaf element LLVM rejects when run alone."""
     text = str(pipeline)
     _, positions = parse_with_positions(text)
-    leaves = [path for path, element, _ in pipeline.walk() if not element.is_adaptor]
+    leaves = [
+        path
+        for path, element, _ in pipeline.walk()
+        if not element.is_adaptor and not is_marks(element)  # marks are not LLVM's to reject
+    ]
     probes = [
         Action(f"probe {i}", wrapped_element(pipeline, path)) for i, path in enumerate(leaves)
     ]
@@ -86,8 +105,10 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     depends on what the passes changed. So the pipeline is cut between its
     top-level elements only before the first element that caches a module
     analysis, and just before each `recompute-globalsaa` (which replaces
-    whatever was cached). For -Oz's pipeline that gives the cheap module
-    passes one by one, the inliner's walk, and the late function pipeline.
+    whatever was cached). A `function-marks` element (`marks`), which LLVM
+    cannot run, is always a segment of its own. For -Oz's pipeline that
+    gives the cheap module passes one by one, the inliner's walk, and the
+    late function pipeline.
     tests/envs/test_pipeline_env.py checks cached compiles against whole
     ones after random edits.
     """
@@ -95,7 +116,12 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     current: list[Element] = []
     cached = False
     for element in pipeline.elements:
-        if current and (not cached or element.name == "recompute-globalsaa"):
+        if current and (
+            not cached
+            or element.name == "recompute-globalsaa"
+            or is_marks(element)
+            or is_marks(current[-1])
+        ):
             cut.append(Pipeline(tuple(current)))
             current = []
         current.append(element)

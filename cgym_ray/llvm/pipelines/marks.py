@@ -1,0 +1,92 @@
+"""Per-function marks: attributes on named functions, as one element of a pipeline.
+
+-Oz is `default<O2>` run on functions marked `minsize` and `optsize`, and the
+inliner reads `noinline` and `alwaysinline`. So the same pipeline does
+different things to a function depending on its marks, and the best marks
+differ from function to function: on CHStone, taking `minsize` off `main` and
+keeping a few callees out of line makes -Oz's own pipeline 8–15 % smaller
+(results/pipelines.md, "Per-function marks"). A mark never changes what the
+program does.
+
+A pipeline says which marks change with one element at module level:
+
+    function-marks<main:-minsize;main:-optsize;crc32_update:noinline>
+
+Each item is `FUNCTION:MARK` (the function's name in the module) or
+`FUNCTION:-MARK` (take the mark off). Before the elements after it run, every
+named function gets or loses its marks; a name that is not a function defined
+in the module is an error then. LLVM has no such pass: the runner makes the
+element a segment of its own (`run.segments`), so analyses cached before it
+are dropped, and the worker sets the attributes through the C API
+(`Module.add_function_attributes` with `@FUNCTION:MARK` names).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from cgym_ray.llvm.pipelines.tree import Element
+
+MARKS_ELEMENT = "function-marks"
+# The attributes a mark may set or take off: the size goals and the inliner's two.
+MARKS = ("minsize", "optsize", "noinline", "alwaysinline")
+# A C function's name as clang writes it in IR (`foo`, `foo.1` for a renamed static).
+_FUNCTION_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$]*")
+
+
+def is_marks(element: Element) -> bool:
+    return element.name == MARKS_ELEMENT
+
+
+def parse_mark(item: str) -> tuple[str, str]:
+    """`main:-minsize` -> ("main", "-minsize"); ValueError naming what is wrong."""
+    function, colon, mark = item.partition(":")
+    if not colon:
+        raise ValueError(f"{item!r} is not FUNCTION:MARK")
+    if not _FUNCTION_NAME.fullmatch(function):
+        raise ValueError(f"{function!r} is not a function name this element can hold")
+    if mark.removeprefix("-") not in MARKS:
+        raise ValueError(
+            f"unknown mark {mark!r} (marks: {', '.join(MARKS)}, each with or without -)"
+        )
+    return function, mark
+
+
+def marks_problem(element: Element, level: str) -> str | None:
+    """Why a `function-marks` element may not stand here (None: it may)."""
+    if level != "module":
+        return f"{MARKS_ELEMENT} sets marks on the module's functions: it goes at module level only"
+    if element.children is not None:
+        return f"{MARKS_ELEMENT} takes no nested pipeline"
+    if not element.params or element.params == ("",):
+        return f"{MARKS_ELEMENT} needs at least one FUNCTION:MARK item"
+    seen: set[tuple[str, str]] = set()
+    inline: dict[str, str] = {}
+    for item in element.params:
+        try:
+            function, mark = parse_mark(item)
+        except ValueError as error:
+            return f"{MARKS_ELEMENT}: {error}"
+        if (function, mark) in seen:
+            return f"{MARKS_ELEMENT}: {item!r} is given twice"
+        seen.add((function, mark))
+        if mark in ("noinline", "alwaysinline"):
+            if inline.setdefault(function, mark) != mark:
+                return f"{MARKS_ELEMENT}: {function} cannot be both noinline and alwaysinline"
+    return None
+
+
+def marks_element(marks: Iterable[tuple[str, str]]) -> Element:
+    """The element for (function, mark) pairs, in the order given.
+
+    >>> str(marks_element([("main", "-minsize"), ("f", "noinline")]))
+    'function-marks<main:-minsize;f:noinline>'
+    """
+    return Element(MARKS_ELEMENT, tuple(f"{function}:{mark}" for function, mark in marks))
+
+
+def function_attributes(element: Element) -> tuple[str, ...]:
+    """The element as `Module.add_function_attributes` names: `@main:-minsize`."""
+    assert element.params is not None
+    return tuple(f"@{item}" for item in element.params if item)

@@ -1,0 +1,145 @@
+"""Per-function marks before -Oz's pipeline, then flat passes after it (issue 18).
+
+    >>> result = pipeline_marks(make_env, "benchmark://chstone-src-v0/sha", Budget(seconds=60), seed=0)
+    ... # doctest: +SKIP
+
+-Oz marks every function `minsize` and `optsize` and lets the inliner decide
+what to inline. Which marks pay differs from function to function: taking
+`minsize` off `main`, or keeping a callee out of line, shrinks some programs
+by 8–15 % under -Oz's own pipeline (results/pipelines.md). This search
+chooses the marks per function, in one pipeline env (`llvm-pipeline-ic-v0`),
+so its result is one pipeline text that starts with a `function-marks`
+element (`cgym_ray.llvm.pipelines.marks`):
+
+1. **Marks phase**, at most `marks_fraction` of the budget: coordinate
+   descent from -Oz's pipeline with no marks changed. For each function of
+   the -O0 module, largest first, each option of `OPTIONS` is compiled in
+   turn (a whole compile: the marks come before every pass), and the best
+   option is kept when it beats the best so far. Up to `rounds` rounds, while
+   a round improves.
+2. **Flat phase**, the rest: `pipeline_hybrid.tail_search` appends single
+   passes after the best pipeline (each tried on a copy of the module, then
+   compiled), then kicks.
+
+Every new best is compiled whole and, on a runnable benchmark, its program
+runs and must match (`PipelineRun`); the result replays in
+`llvm-pipeline-ic-v0` and is never worse than -Oz's pipeline, where it starts.
+A mark changes no program's meaning, so the check guards the passes only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from cgym_ray.llvm.pipelines import Pipeline
+from cgym_ray.llvm.pipelines.marks import marks_element
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.pipeline_common import PipelineRun
+from cgym_ray.search.pipeline_hybrid import tail_search, tail_units
+
+# What a function may carry instead of -Oz's marks (the env puts minsize and
+# optsize on every function): -Os's, -O2's, or -Oz's with an inlining choice.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "Os": ("-minsize",),
+    "O2": ("-minsize", "-optsize"),
+    "noinline": ("noinline",),
+    "alwaysinline": ("alwaysinline",),
+}
+
+
+def with_marks(base: Pipeline, choice: Mapping[str, str]) -> Pipeline:
+    """`base` after a `function-marks` element for `choice` (function -> option); `base` if empty."""
+    pairs = [(function, mark) for function, option in choice.items() for mark in OPTIONS[option]]
+    return Pipeline((marks_element(pairs), *base.elements)) if pairs else base
+
+
+def functions_by_size(run: PipelineRun) -> list[str]:
+    """The -O0 module's defined functions, largest first (ties in module order)."""
+    from cgym_ray.llvm.backend import get_backend
+
+    benchmark = run.env.benchmark
+    module = get_backend(run.env.backend).load(benchmark.bitcode(), benchmark.uri)
+    try:
+        sizes = module.function_sizes()
+    finally:
+        module.dispose()
+    return sorted(sizes, key=lambda name: -sizes[name])
+
+
+def descend_marks(
+    run: PipelineRun, base: Pipeline, functions: Sequence[str], rounds: int, stop
+) -> dict[str, str]:
+    """Coordinate descent over each function's option; the best choice found."""
+    choice: dict[str, str] = {}
+    for _ in range(rounds):
+        improved = False
+        for function in functions:
+            for option in ("Oz", *OPTIONS):
+                if stop():
+                    return choice
+                if option == choice.get(function, "Oz"):
+                    continue
+                trial = {name: o for name, o in choice.items() if name != function}
+                if option != "Oz":
+                    trial[function] = option
+                before = run.best_score
+                run.evaluate(with_marks(base, trial), f"mark {function} {option}")
+                if run.best_score > before:
+                    choice, improved = trial, True
+        if not improved:
+            break
+    return choice
+
+
+def pipeline_marks(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    marks_fraction: float = 0.5,
+    rounds: int = 2,
+    top_n: int = 4,
+    kick: int = 3,
+    actions: Sequence[str] | None = None,
+    check_behaviour: bool = True,
+) -> SearchResult:
+    """-Oz's pipeline with the best per-function marks found, extended by a greedy flat tail.
+
+    marks_fraction: the share of the budget (steps or time) the marks phase may use.
+    rounds: at most this many rounds of the marks descent (fewer once a round finds nothing).
+    top_n, kick, actions: the flat phase's, as for `pipeline_hybrid`.
+    check_behaviour: run the program of each new best (runnable benchmarks only).
+    """
+    from cgym_ray.llvm.backend import get_backend
+
+    if not 0 <= marks_fraction <= 1:
+        raise ValueError(f"marks_fraction must be in [0, 1], not {marks_fraction}")
+    rng = np.random.default_rng(seed)
+    with PipelineRun(
+        "pipeline_marks", make_env, benchmark, budget, seed, report, check_behaviour
+    ) as run:
+        base = run.best  # -Oz's pipeline
+        functions = functions_by_size(run)
+        choice = descend_marks(
+            run, base, functions, rounds, stop=lambda: run.clock.fraction_used >= marks_fraction
+        )
+        catalogue = get_backend(run.env.backend).actions
+        kicks = tail_search(
+            run, run.best, tail_units(catalogue, actions), rng, top_n=top_n, kick=kick
+        )
+        return run.result(
+            {
+                "marks_fraction": marks_fraction,
+                "rounds": rounds,
+                "top_n": top_n,
+                "kick": kick,
+                "actions": actions,
+                "functions": len(functions),
+                "marks": dict(choice),
+                "kicks": kicks,
+            }
+        )
