@@ -42,9 +42,9 @@ import json
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -53,15 +53,15 @@ from cgym_ray.errors import CompilerError, StepFailed
 from cgym_ray.llvm.pipelines import Pipeline, oz_pipeline
 from cgym_ray.llvm.pipelines.edits import (
     EDITS_VERSION,
-    MAX_POSITIONS,
-    OPERATIONS,
-    Place,
-    apply_edit,
+    Edit,
+    action_for,
+    edited,
+    edits_from_json,
+    inverse,
     parameter_edits,
     places,
-    units_at,
+    shifted,
 )
-from cgym_ray.llvm.pipelines.tree import PipelineError
 from cgym_ray.search.common import (
     Budget,
     BudgetClock,
@@ -72,8 +72,8 @@ from cgym_ray.search.common import (
     behaviour_failure,
 )
 from cgym_ray.search.pipeline_common import has_hazard, pipeline_env
+from cgym_ray.search.pipeline_marks import LEARNED_EDITS
 
-Operation = Literal["insert", "delete", "parameter"]
 # Function passes an edit may insert (a short list: each one is tried at every function-level
 # place of -Oz's pipeline). The passes the per-function probe and issue 18's climber found
 # paying after or inside -Oz (results/pipelines.md).
@@ -103,107 +103,8 @@ LOOP_INSERTED = (
 )
 MAX_STEPS = 45
 VERSION = 1
-RELEASED = Path(__file__).parent / "released" / "edit-policy-v1.json"
-
-
-@dataclass(frozen=True)
-class Edit:
-    """One edit of a tree: `operation` at (`parent`, `index`), in that tree's coordinates.
-
-    `element` is the inserted unit, the deleted element, or the element after a
-    parameter change; `before` is the element that must stand at the place for
-    the edit to apply ("" for an insert, which fits any place).
-    """
-
-    operation: Operation
-    parent: tuple[int, ...]
-    index: int
-    element: str
-    before: str = ""
-
-    def __str__(self) -> str:
-        where = "/".join(str(i) for i in (*self.parent, self.index))
-        if self.operation == "parameter":
-            return f"parameter {self.before} -> {self.element} at {where}"
-        return f"{self.operation} {self.element} at {where}"
-
-
-def _action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
-    """The env action (operation, position, choice) that makes exactly `edit` on `tree`; None if none does."""
-    try:
-        siblings = tree.children_at(edit.parent)
-        level = tree.level_at(edit.parent)
-    except (PipelineError, IndexError):  # the place is not in this tree
-        return None
-    if not 0 <= edit.index <= len(siblings):
-        return None
-    at_end = edit.index == len(siblings)
-    if edit.operation != "insert" and (at_end or str(siblings[edit.index]) != edit.before):
-        return None
-    position = places(tree).index(Place(edit.parent, edit.index, at_end))
-    if position >= MAX_POSITIONS:
-        return None
-    operation = OPERATIONS.index(edit.operation)
-    if edit.operation == "delete":
-        choice = 0
-    elif edit.operation == "insert":
-        memory_ssa = not edit.parent or tree.at(edit.parent).name != "loop"
-        texts = [str(unit) for unit in units_at(level, memory_ssa)]
-        if edit.element not in texts:
-            return None
-        choice = texts.index(edit.element)
-    else:
-        element = siblings[edit.index]
-        settings = [str(element.with_params(p)) for p in parameter_edits(element)]
-        if edit.element not in settings:
-            return None
-        choice = settings.index(edit.element)
-    return operation, position, choice
-
-
-def inverse(edit: Edit) -> Edit:
-    """The edit that undoes `edit`, in the coordinates of the tree `edit` made (they are its own)."""
-    if edit.operation == "insert":
-        return Edit("delete", edit.parent, edit.index, edit.element, edit.element)
-    if edit.operation == "delete":
-        return Edit("insert", edit.parent, edit.index, edit.before)
-    return Edit("parameter", edit.parent, edit.index, edit.before, edit.element)
-
-
-def edited(tree: Pipeline, edit: Edit) -> Pipeline | None:
-    """`tree` with `edit` made, or None if it does not apply there or cannot be undone in one edit."""
-    action = _action_for(tree, edit)
-    if action is None:
-        return None
-    result, _ = apply_edit(tree, *action)
-    if result == tree:
-        return None
-    back = _action_for(result, inverse(edit))
-    if back is None or apply_edit(result, *back)[0] != tree:
-        return None
-    return result
-
-
-def shifted(edit: Edit, kept: Sequence[Edit]) -> Edit | None:
-    """`edit`, written for -Oz's tree, moved to the tree after the `kept` edits (in order); None if it is gone.
-
-    An insert moves the places after it in its pipeline one on; a delete moves
-    them one back and removes what was inside the deleted element.
-    """
-    path = (*edit.parent, edit.index)
-    for done in kept:
-        depth = len(done.parent)
-        if done.operation == "parameter" or path[:depth] != done.parent or len(path) <= depth:
-            continue
-        index = path[depth]
-        if done.operation == "insert" and index >= done.index:
-            path = (*path[:depth], index + 1, *path[depth + 1 :])
-        elif done.operation == "delete":
-            if index == done.index and len(path) > depth + 1:
-                return None  # it was inside the deleted element
-            if index > done.index:
-                path = (*path[:depth], index - 1, *path[depth + 1 :])
-    return replace(edit, parent=path[:-1], index=path[-1])
+# The released policy: its file is search data, as `pipeline_marks` plays the same edits.
+RELEASED = LEARNED_EDITS
 
 
 def candidate_edits(
@@ -265,7 +166,7 @@ class EditPolicy:
                 f"the edit policy {path} was learned for {data.get('edits_version')}, "
                 f"this is {EDITS_VERSION}: learn it again"
             )
-        edits = [Edit(**{**e, "parent": tuple(e["parent"])}) for e in data["edits"]]
+        edits = edits_from_json(data["edits"])
         return cls(edits, list(data["learned_on"]), float(data["training_score"]))
 
 
@@ -412,7 +313,7 @@ def edit_policy_agent(
     def step(edit: Edit) -> float | None:
         """Make `edit` as one env step; its reward, or None if the compiler failed (`error` says why)."""
         nonlocal error
-        action = _action_for(env.pipeline, edit)
+        action = action_for(env.pipeline, edit)
         assert action is not None  # `edited` checked that it applies
         step_started = time.perf_counter()
         _, reward, terminated, _, info = env.step(action)

@@ -1,4 +1,4 @@
-"""Per-function marks before -Oz's pipeline, then flat passes after it (issue 18).
+"""Per-function marks before -Oz's pipeline, learned edits of it, then flat passes after it (issue 18).
 
     >>> result = pipeline_marks(make_env, "benchmark://chstone-src-v0/sha", Budget(seconds=60), seed=0)
     ... # doctest: +SKIP
@@ -11,13 +11,19 @@ chooses the marks per function, in one pipeline env (`llvm-pipeline-ic-v0`),
 so its result is one pipeline text that starts with a `function-marks`
 element (`cgym_ray.llvm.pipelines.marks`):
 
-1. **Marks phase**, at most `marks_fraction` of the budget: coordinate
+1. **Marks phase**, up to `marks_fraction` of the budget: coordinate
    descent from -Oz's pipeline with no marks changed. For each function of
    the -O0 module, largest first, each option of `OPTIONS` is compiled in
    turn (a whole compile: the marks come before every pass), and the best
    option is kept when it beats the best so far. Up to `rounds` rounds, while
    a round improves.
-2. **Flat phase**, the rest: `pipeline_hybrid.tail_search` appends single
+2. **Edits phase**, up to `edits_fraction` of the budget more: the learned
+   single edits of -Oz's pipeline that `edit_policy` plays (`edits`, by
+   default the released list, learned on training programs only), in their
+   learned order, each compiled after the marks chosen and kept when it
+   beats the best so far. Marks and edits act through the same pipeline, so
+   they add up on some programs and not on others (results/pipelines.md).
+3. **Flat phase**, the rest: `pipeline_hybrid.tail_search` appends single
    passes after the best pipeline (each tried on a copy of the module, then
    compiled), then kicks.
 
@@ -29,11 +35,15 @@ A mark changes no program's meaning, so the check guards the passes only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
+from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.pipelines import Pipeline
+from cgym_ray.llvm.pipelines.edits import EDITS_VERSION, Edit, edited, edits_from_json, shifted
 from cgym_ray.llvm.pipelines.marks import marks_element
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.pipeline_common import PipelineRun
@@ -47,6 +57,24 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "noinline": ("noinline",),
     "alwaysinline": ("alwaysinline",),
 }
+
+
+# The released edit policy's learned edits of -Oz's pipeline (`python -m cgym_ray.rl.edit_policy`).
+LEARNED_EDITS = Path(__file__).parent / "data" / "edit-policy-v1.json"
+
+
+def read_edits(path: str | Path) -> list[Edit]:
+    """The learned edits of an edit-policy file, in its order; `CompilerError` naming what is wrong."""
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise CompilerError(f"cannot read the learned edits {path}: {error}") from error
+    if data.get("edits_version") != EDITS_VERSION:
+        raise CompilerError(
+            f"the learned edits {path} are for {data.get('edits_version')}, "
+            f"this is {EDITS_VERSION}: learn them again"
+        )
+    return edits_from_json(data["edits"])
 
 
 def with_marks(base: Pipeline, choice: Mapping[str, str]) -> Pipeline:
@@ -93,6 +121,31 @@ def descend_marks(
     return choice
 
 
+def descend_edits(
+    run: PipelineRun,
+    base: Pipeline,
+    choice: Mapping[str, str],
+    edits: Sequence[Edit],
+    stop: Callable[[], bool],
+) -> list[Edit]:
+    """Each learned edit of `base` in order, after the marks `choice`, kept if it beats the best; those kept."""
+    kept: list[Edit] = []
+    current = base
+    for learned in edits:
+        if stop():
+            break
+        edit = shifted(learned, kept)
+        tree = None if edit is None else edited(current, edit)
+        if tree is None:  # it does not apply after the edits kept
+            continue
+        before = run.best_score
+        run.evaluate(with_marks(tree, choice), f"edit {edit}")
+        if run.best_score > before:
+            kept.append(edit)
+            current = tree
+    return kept
+
+
 def pipeline_marks(
     make_env: EnvFactory,
     benchmark: str,
@@ -100,7 +153,9 @@ def pipeline_marks(
     seed: int,
     *,
     report: Report | None = None,
-    marks_fraction: float = 0.5,
+    marks_fraction: float = 0.4,
+    edits_fraction: float = 0.2,
+    edits: str = "released",
     rounds: int = 2,
     top_n: int = 4,
     kick: int = 3,
@@ -110,14 +165,20 @@ def pipeline_marks(
     """-Oz's pipeline with the best per-function marks found, extended by a greedy flat tail.
 
     marks_fraction: the share of the budget (steps or time) the marks phase may use.
+    edits_fraction: the share the edits phase may use after it.
+    edits: an edit-policy file whose learned edits to try ("released": the shipped one).
     rounds: at most this many rounds of the marks descent (fewer once a round finds nothing).
     top_n, kick, actions: the flat phase's, as for `pipeline_hybrid`.
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
     from cgym_ray.llvm.backend import get_backend
 
-    if not 0 <= marks_fraction <= 1:
-        raise ValueError(f"marks_fraction must be in [0, 1], not {marks_fraction}")
+    if not (0 <= marks_fraction <= 1 and 0 <= edits_fraction <= 1 - marks_fraction):
+        raise ValueError(
+            "marks_fraction and edits_fraction must be in [0, 1] and sum to at most 1, "
+            f"not {marks_fraction} and {edits_fraction}"
+        )
+    learned = read_edits(LEARNED_EDITS if edits == "released" else edits)
     rng = np.random.default_rng(seed)
     with PipelineRun(
         "pipeline_marks", make_env, benchmark, budget, seed, report, check_behaviour
@@ -127,6 +188,13 @@ def pipeline_marks(
         choice = descend_marks(
             run, base, functions, rounds, stop=lambda: run.clock.fraction_used >= marks_fraction
         )
+        kept = descend_edits(
+            run,
+            base,
+            choice,
+            learned,
+            stop=lambda: run.clock.fraction_used >= marks_fraction + edits_fraction,
+        )
         catalogue = get_backend(run.env.backend).actions
         kicks = tail_search(
             run, run.best, tail_units(catalogue, actions), rng, top_n=top_n, kick=kick
@@ -134,12 +202,15 @@ def pipeline_marks(
         return run.result(
             {
                 "marks_fraction": marks_fraction,
+                "edits_fraction": edits_fraction,
+                "edits": edits,
                 "rounds": rounds,
                 "top_n": top_n,
                 "kick": kick,
                 "actions": actions,
                 "functions": len(functions),
                 "marks": dict(choice),
+                "kept_edits": [str(edit) for edit in kept],
                 "kicks": kicks,
             }
         )

@@ -11,18 +11,13 @@ import pytest
 from cgym_ray.envs.pipeline_env import PipelineEnv, validate_pipeline_state
 from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.pipelines import Pipeline, oz_pipeline
-from cgym_ray.llvm.pipelines.edits import apply_edit
+from cgym_ray.llvm.pipelines.edits import Edit, action_for, apply_edit, edited, inverse, shifted
 from cgym_ray.rl.edit_policy import (
-    Edit,
     EditPolicy,
-    _action_for,
     candidate_edits,
     edit_policy_agent,
-    edited,
-    inverse,
     order_edits,
     score_edits,
-    shifted,
 )
 from cgym_ray.search.common import Budget
 
@@ -40,7 +35,7 @@ def test_every_candidate_applies_to_oz_and_its_inverse_gives_oz_back(candidates)
     for edit in candidates:
         result = edited(oz, edit)
         assert result is not None and result != oz, edit
-        back = _action_for(result, inverse(edit))
+        back = action_for(result, inverse(edit))
         assert back is not None, edit
         assert apply_edit(result, *back)[0] == oz, edit
 

@@ -137,9 +137,10 @@ def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
     )
     edits = [outcome.steps[0].info["edit"] for outcome in collected]
     tried = {tuple(edit.split()[1:]) for edit in edits if edit.startswith("mark ")}
-    # Every option on each of the 11 functions (largest first, main), then the flat phase.
+    # Every option on each of the 11 functions (largest first, main), then edits, then the tail.
     assert {option for _, option in tried} >= set(OPTIONS)
     assert edits[0].startswith("mark main ") and len(tried) >= 11 * len(OPTIONS)
+    assert any(edit.startswith("edit ") for edit in edits)  # the learned edits after them
     assert any(edit.startswith(("append ", "kick ")) for edit in edits)
     # On this crc32, -Os's marks on two functions pay (a step-budgeted run is deterministic).
     assert result.params["marks"] and result.best_reward > 1.0
@@ -147,3 +148,17 @@ def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
     validation = validate(result.best_state)
     assert validation.ok, str(validation)
     assert validation.behaviour_checked
+
+
+def test_the_marks_search_refuses_fractions_over_the_budget_and_a_foreign_edit_list(tmp_path):
+    from cgym_ray.errors import CompilerError
+    from cgym_ray.search.pipeline_marks import pipeline_marks, read_edits
+
+    with pytest.raises(ValueError, match="sum to at most 1"):
+        pipeline_marks(None, CRC32, Budget(steps=10), 0, marks_fraction=0.7, edits_fraction=0.5)
+    stale = tmp_path / "old.json"
+    stale.write_text('{"edits_version": "pipeline-edits-v0", "edits": []}')
+    with pytest.raises(CompilerError, match="are for pipeline-edits-v0"):
+        read_edits(stale)
+    with pytest.raises(CompilerError, match="cannot read the learned edits"):
+        read_edits(tmp_path / "missing.json")

@@ -9,6 +9,8 @@
 - `standard`: LLVM 23's `default<O2>` (our Oz, with size attributes) and
   `default<O3>` written out as text, shipped as package data.
 - `derive`: re-derives the table's levels from libLLVM itself.
+- `marks`: `function-marks<main:-minsize;f:noinline>`, our one element that
+  is not an LLVM pass: it sets or takes off marks on named functions.
 
     >>> from cgym_ray.llvm.pipelines import load_table
     >>> str(load_table().check("function(sroa<modify-cfg>,loop-mssa(licm))"))

@@ -24,10 +24,12 @@ The unit list is part of the versioned contract (`EDITS_VERSION`).
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
 
 from cgym_ray.llvm.pipelines.registry import ANALYSIS_UTILITIES, PassTable, load_table
-from cgym_ray.llvm.pipelines.tree import ADAPTORS, LEVELS, Element, Pipeline
+from cgym_ray.llvm.pipelines.tree import ADAPTORS, LEVELS, Element, Pipeline, PipelineError
 
 EDITS_VERSION = "pipeline-edits-v1"
 OPERATIONS = ("insert", "delete", "replace", "parameter")
@@ -214,3 +216,113 @@ def _drop_empty_adaptors(pipeline: Pipeline) -> Pipeline:
         return tuple(kept)
 
     return Pipeline(clean(pipeline.elements))
+
+
+# Single edits by their place in a tree, undoable: what a learned list of edits holds.
+
+Operation = Literal["insert", "delete", "parameter"]
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One edit of a tree: `operation` at (`parent`, `index`), in that tree's coordinates.
+
+    `element` is the inserted unit, the deleted element, or the element after a
+    parameter change; `before` is the element that must stand at the place for
+    the edit to apply ("" for an insert, which fits any place).
+    """
+
+    operation: Operation
+    parent: tuple[int, ...]
+    index: int
+    element: str
+    before: str = ""
+
+    def __str__(self) -> str:
+        where = "/".join(str(i) for i in (*self.parent, self.index))
+        if self.operation == "parameter":
+            return f"parameter {self.before} -> {self.element} at {where}"
+        return f"{self.operation} {self.element} at {where}"
+
+
+def action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
+    """The env action (operation, position, choice) that makes exactly `edit` on `tree`; None if none does."""
+    try:
+        siblings = tree.children_at(edit.parent)
+        level = tree.level_at(edit.parent)
+    except (PipelineError, IndexError):  # the place is not in this tree
+        return None
+    if not 0 <= edit.index <= len(siblings):
+        return None
+    at_end = edit.index == len(siblings)
+    if edit.operation != "insert" and (at_end or str(siblings[edit.index]) != edit.before):
+        return None
+    position = places(tree).index(Place(edit.parent, edit.index, at_end))
+    if position >= MAX_POSITIONS:
+        return None
+    operation = OPERATIONS.index(edit.operation)
+    if edit.operation == "delete":
+        choice = 0
+    elif edit.operation == "insert":
+        memory_ssa = not edit.parent or tree.at(edit.parent).name != "loop"
+        texts = [str(unit) for unit in units_at(level, memory_ssa)]
+        if edit.element not in texts:
+            return None
+        choice = texts.index(edit.element)
+    else:
+        element = siblings[edit.index]
+        settings = [str(element.with_params(p)) for p in parameter_edits(element)]
+        if edit.element not in settings:
+            return None
+        choice = settings.index(edit.element)
+    return operation, position, choice
+
+
+def inverse(edit: Edit) -> Edit:
+    """The edit that undoes `edit`, in the coordinates of the tree `edit` made (they are its own)."""
+    if edit.operation == "insert":
+        return Edit("delete", edit.parent, edit.index, edit.element, edit.element)
+    if edit.operation == "delete":
+        return Edit("insert", edit.parent, edit.index, edit.before)
+    return Edit("parameter", edit.parent, edit.index, edit.before, edit.element)
+
+
+def edited(tree: Pipeline, edit: Edit) -> Pipeline | None:
+    """`tree` with `edit` made, or None if it does not apply there or cannot be undone in one edit."""
+    action = action_for(tree, edit)
+    if action is None:
+        return None
+    result, _ = apply_edit(tree, *action)
+    if result == tree:
+        return None
+    back = action_for(result, inverse(edit))
+    if back is None or apply_edit(result, *back)[0] != tree:
+        return None
+    return result
+
+
+def shifted(edit: Edit, kept: Sequence[Edit]) -> Edit | None:
+    """`edit`, written for -Oz's tree, moved to the tree after the `kept` edits (in order); None if it is gone.
+
+    An insert moves the places after it in its pipeline one on; a delete moves
+    them one back and removes what was inside the deleted element.
+    """
+    path = (*edit.parent, edit.index)
+    for done in kept:
+        depth = len(done.parent)
+        if done.operation == "parameter" or path[:depth] != done.parent or len(path) <= depth:
+            continue
+        index = path[depth]
+        if done.operation == "insert" and index >= done.index:
+            path = (*path[:depth], index + 1, *path[depth + 1 :])
+        elif done.operation == "delete":
+            if index == done.index and len(path) > depth + 1:
+                return None  # it was inside the deleted element
+            if index > done.index:
+                path = (*path[:depth], index - 1, *path[depth + 1 :])
+    return replace(edit, parent=path[:-1], index=path[-1])
+
+
+def edits_from_json(items: Sequence[dict]) -> list[Edit]:
+    """Edits as a learned list stores them (`dataclasses.asdict`, the parent a list)."""
+    return [Edit(**{**item, "parent": tuple(item["parent"])}) for item in items]
