@@ -61,7 +61,7 @@ from cgym_ray.errors import CompilerError
 from cgym_ray.llvm import semantics
 from cgym_ray.llvm.actions import Action
 from cgym_ray.llvm.backend import get_backend
-from cgym_ray.llvm.libllvm.backend import LibLLVMModule
+from cgym_ray.llvm.libllvm.backend import LibLLVMModule, function_instruction_count
 from cgym_ray.llvm.libllvm.loader import module_functions, take_error
 from cgym_ray.search.common import Budget
 from cgym_ray.search.portfolio import portfolio
@@ -80,25 +80,9 @@ def _declare(lib: ctypes.CDLL) -> None:
     """The C API calls this probe needs beyond the backend's."""
     for name, restype, argtypes in (
         ("LLVMRunPassesOnFunction", c_void_p, [c_void_p, c_char_p, c_void_p, c_void_p]),
-        ("LLVMGetFirstBasicBlock", c_void_p, [c_void_p]),
-        ("LLVMGetNextBasicBlock", c_void_p, [c_void_p]),
-        ("LLVMGetFirstInstruction", c_void_p, [c_void_p]),
-        ("LLVMGetNextInstruction", c_void_p, [c_void_p]),
     ):
         function = getattr(lib, name)
         function.restype, function.argtypes = restype, argtypes
-
-
-def _instructions(lib: ctypes.CDLL, function: int) -> int:
-    count = 0
-    block = lib.LLVMGetFirstBasicBlock(function)
-    while block:
-        instruction = lib.LLVMGetFirstInstruction(block)
-        while instruction:
-            count += 1
-            instruction = lib.LLVMGetNextInstruction(instruction)
-        block = lib.LLVMGetNextBasicBlock(block)
-    return count
 
 
 def defined_functions(module: LibLLVMModule) -> list[int]:
@@ -113,7 +97,7 @@ def defined_functions(module: LibLLVMModule) -> list[int]:
 
 def counts(module: LibLLVMModule) -> list[int]:
     """Each defined function's instruction count, in module order."""
-    return [_instructions(module._lib, f) for f in defined_functions(module)]
+    return [function_instruction_count(module._lib, f) for f in defined_functions(module)]
 
 
 def run_on_function(module: LibLLVMModule, function: int, pipeline: str) -> None:
@@ -222,7 +206,7 @@ def measure(uri: str, rounds: int, start: str, commandline: str | None = None) -
                 continue
             run_on_function(module, handles[function], taken[1])
             chosen[taken[0]] = chosen.get(taken[0], 0) + 1
-            if _instructions(module._lib, handles[function]) != count:
+            if function_instruction_count(module._lib, handles[function]) != count:
                 mismatches += 1
         per_round.append(module.instruction_count())
         if per_round[-1] == (per_round[-2] if len(per_round) > 1 else start_count):

@@ -56,10 +56,10 @@ from cgym_ray.llvm.pipelines.edits import (
     Edit,
     action_for,
     edited,
-    edits_from_json,
     inverse,
     parameter_edits,
     places,
+    read_edit_file,
     shifted,
 )
 from cgym_ray.search.common import (
@@ -157,16 +157,7 @@ class EditPolicy:
 
     @classmethod
     def load(cls, path: str | Path) -> EditPolicy:
-        try:
-            data = json.loads(Path(path).read_text())
-        except (OSError, ValueError) as error:
-            raise CompilerError(f"cannot read the edit policy {path}: {error}") from error
-        if data.get("edits_version") != EDITS_VERSION:
-            raise CompilerError(
-                f"the edit policy {path} was learned for {data.get('edits_version')}, "
-                f"this is {EDITS_VERSION}: learn it again"
-            )
-        edits = edits_from_json(data["edits"])
+        edits, data = read_edit_file(path)
         return cls(edits, list(data["learned_on"]), float(data["training_score"]))
 
 

@@ -35,15 +35,13 @@ A mark changes no program's meaning, so the check guards the passes only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.pipelines import Pipeline
-from cgym_ray.llvm.pipelines.edits import EDITS_VERSION, Edit, edited, edits_from_json, shifted
+from cgym_ray.llvm.pipelines.edits import Edit, edited, read_edit_file, shifted
 from cgym_ray.llvm.pipelines.marks import marks_element
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.pipeline_common import PipelineRun
@@ -61,20 +59,6 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 
 # The released edit policy's learned edits of -Oz's pipeline (`python -m cgym_ray.rl.edit_policy`).
 LEARNED_EDITS = Path(__file__).parent / "data" / "edit-policy-v1.json"
-
-
-def read_edits(path: str | Path) -> list[Edit]:
-    """The learned edits of an edit-policy file, in its order; `CompilerError` naming what is wrong."""
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as error:
-        raise CompilerError(f"cannot read the learned edits {path}: {error}") from error
-    if data.get("edits_version") != EDITS_VERSION:
-        raise CompilerError(
-            f"the learned edits {path} are for {data.get('edits_version')}, "
-            f"this is {EDITS_VERSION}: learn them again"
-        )
-    return edits_from_json(data["edits"])
 
 
 def with_marks(base: Pipeline, choice: Mapping[str, str]) -> Pipeline:
@@ -178,7 +162,7 @@ def pipeline_marks(
             "marks_fraction and edits_fraction must be in [0, 1] and sum to at most 1, "
             f"not {marks_fraction} and {edits_fraction}"
         )
-    learned = read_edits(LEARNED_EDITS if edits == "released" else edits)
+    learned, _ = read_edit_file(LEARNED_EDITS if edits == "released" else edits)
     rng = np.random.default_rng(seed)
     with PipelineRun(
         "pipeline_marks", make_env, benchmark, budget, seed, report, check_behaviour

@@ -118,9 +118,9 @@ def test_the_policy_file_round_trips_and_bad_files_are_named(tmp_path, candidate
     data = json.loads(path.read_text())
     data["edits_version"] = "pipeline-edits-v0"
     path.write_text(json.dumps(data))
-    with pytest.raises(CompilerError, match="pipeline-edits-v0.*learn it again"):
+    with pytest.raises(CompilerError, match="pipeline-edits-v0.*learn them again"):
         EditPolicy.load(path)
-    with pytest.raises(CompilerError, match="cannot read the edit policy"):
+    with pytest.raises(CompilerError, match="cannot read the learned edits"):
         EditPolicy.load(tmp_path / "missing.json")
 
 

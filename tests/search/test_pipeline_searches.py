@@ -152,13 +152,14 @@ def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
 
 def test_the_marks_search_refuses_fractions_over_the_budget_and_a_foreign_edit_list(tmp_path):
     from cgym_ray.errors import CompilerError
-    from cgym_ray.search.pipeline_marks import pipeline_marks, read_edits
+    from cgym_ray.llvm.pipelines.edits import read_edit_file
+    from cgym_ray.search.pipeline_marks import pipeline_marks
 
     with pytest.raises(ValueError, match="sum to at most 1"):
         pipeline_marks(None, CRC32, Budget(steps=10), 0, marks_fraction=0.7, edits_fraction=0.5)
     stale = tmp_path / "old.json"
     stale.write_text('{"edits_version": "pipeline-edits-v0", "edits": []}')
     with pytest.raises(CompilerError, match="are for pipeline-edits-v0"):
-        read_edits(stale)
+        read_edit_file(stale)
     with pytest.raises(CompilerError, match="cannot read the learned edits"):
-        read_edits(tmp_path / "missing.json")
+        read_edit_file(tmp_path / "missing.json")

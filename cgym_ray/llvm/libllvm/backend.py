@@ -59,6 +59,19 @@ class _Context:
             self.ref = None
 
 
+def function_instruction_count(lib: ctypes.CDLL, function: int) -> int:
+    """Instructions in one function, by the C API's block and instruction lists."""
+    count = 0
+    block = lib.LLVMGetFirstBasicBlock(function)
+    while block:
+        instruction = lib.LLVMGetFirstInstruction(block)
+        while instruction:
+            count += 1
+            instruction = lib.LLVMGetNextInstruction(instruction)
+        block = lib.LLVMGetNextBasicBlock(block)
+    return count
+
+
 class LibLLVMModule(Module):
     def __init__(self, backend: LibLLVMBackend, context: _Context, ref: int) -> None:
         self._backend = backend
@@ -193,15 +206,8 @@ class LibLLVMModule(Module):
             name = lib.LLVMGetValueName2(function, ctypes.byref(length))
             if lib.LLVMIsDeclaration(function) or not length.value:
                 continue
-            count = 0
-            block = lib.LLVMGetFirstBasicBlock(function)
-            while block:
-                instruction = lib.LLVMGetFirstInstruction(block)
-                while instruction:
-                    count += 1
-                    instruction = lib.LLVMGetNextInstruction(instruction)
-                block = lib.LLVMGetNextBasicBlock(block)
-            sizes[ctypes.string_at(name, length.value).decode(errors="replace")] = count
+            name_text = ctypes.string_at(name, length.value).decode(errors="replace")
+            sizes[name_text] = function_instruction_count(lib, function)
         return sizes
 
     def fingerprint(self) -> tuple[int, int]:

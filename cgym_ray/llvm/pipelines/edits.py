@@ -24,10 +24,13 @@ The unit list is part of the versioned contract (`EDITS_VERSION`).
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
+from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.pipelines.registry import ANALYSIS_UTILITIES, PassTable, load_table
 from cgym_ray.llvm.pipelines.tree import ADAPTORS, LEVELS, Element, Pipeline, PipelineError
 
@@ -323,6 +326,19 @@ def shifted(edit: Edit, kept: Sequence[Edit]) -> Edit | None:
     return replace(edit, parent=path[:-1], index=path[-1])
 
 
-def edits_from_json(items: Sequence[dict]) -> list[Edit]:
-    """Edits as a learned list stores them (`dataclasses.asdict`, the parent a list)."""
-    return [Edit(**{**item, "parent": tuple(item["parent"])}) for item in items]
+def read_edit_file(path: str | Path) -> tuple[list[Edit], dict[str, Any]]:
+    """A learned list of edits (an edit policy's file) and the file's other fields.
+
+    `CompilerError` if it cannot be read or was learned for another `EDITS_VERSION`.
+    """
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        raise CompilerError(f"cannot read the learned edits {path}: {error}") from error
+    if data.get("edits_version") != EDITS_VERSION:
+        raise CompilerError(
+            f"the learned edits {path} are for {data.get('edits_version')}, "
+            f"this is {EDITS_VERSION}: learn them again"
+        )
+    edits = [Edit(**{**item, "parent": tuple(item["parent"])}) for item in data["edits"]]
+    return edits, data
