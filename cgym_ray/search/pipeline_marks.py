@@ -11,18 +11,21 @@ chooses the marks per function, in one pipeline env (`llvm-pipeline-ic-v0`),
 so its result is one pipeline text that starts with a `function-marks`
 element (`cgym_ray.llvm.pipelines.marks`):
 
-1. **Marks phase**, up to `marks_fraction` of the budget: coordinate
-   descent from -Oz's pipeline with no marks changed. For each function of
-   the -O0 module, largest first, each option of `OPTIONS` is compiled in
-   turn (a whole compile: the marks come before every pass), and the best
-   option is kept when it beats the best so far. Up to `rounds` rounds, while
-   a round improves.
-2. **Edits phase**, up to `edits_fraction` of the budget more: the learned
-   single edits of -Oz's pipeline that `edit_policy` plays (`edits`, by
-   default the released list, learned on training programs only), in their
-   learned order, each compiled after the marks chosen and kept when it
-   beats the best so far. Marks and edits act through the same pipeline, so
-   they add up on some programs and not on others (results/pipelines.md).
+1. **Marks**: a pass of coordinate descent from -Oz's pipeline with no
+   marks changed. For each function of the -O0 module, largest first, each
+   option of `OPTIONS` is compiled in turn (a whole compile: the marks come
+   before every pass), and an option is kept when it beats the best so far.
+   The first pass stops at `marks_fraction` of the budget.
+2. **Edits**: the learned single edits of -Oz's pipeline that `edit_policy`
+   plays (`edits`, by default the released list, learned on training
+   programs only), in their learned order, each compiled after the marks
+   chosen and kept when it beats the best so far. Marks and edits act
+   through the same pipeline, so they add up on some programs and not on
+   others (results/pipelines.md).
+
+   Marks then edits again, each over what the other chose, for at most
+   `rounds` rounds, while a round pays and until `marks_fraction +
+   edits_fraction` of the budget is spent (an edit kept stays kept).
 3. **Flat phase**, the rest: `pipeline_hybrid.tail_search` appends single
    passes after the best pipeline (each tried on a copy of the module, then
    compiled), then kicks.
@@ -80,54 +83,63 @@ def functions_by_size(run: PipelineRun) -> list[str]:
     return sorted(sizes, key=lambda name: -sizes[name])
 
 
-def descend_marks(
-    run: PipelineRun, base: Pipeline, functions: Sequence[str], rounds: int, stop
-) -> dict[str, str]:
-    """Coordinate descent over each function's option; the best choice found."""
-    choice: dict[str, str] = {}
-    for _ in range(rounds):
-        improved = False
-        for function in functions:
-            for option in ("Oz", *OPTIONS):
-                if stop():
-                    return choice
-                if option == choice.get(function, "Oz"):
-                    continue
-                trial = {name: o for name, o in choice.items() if name != function}
-                if option != "Oz":
-                    trial[function] = option
-                before = run.best_score
-                run.evaluate(with_marks(base, trial), f"mark {function} {option}")
-                if run.best_score > before:
-                    choice, improved = trial, True
-        if not improved:
-            break
-    return choice
-
-
-def descend_edits(
+def marks_round(
     run: PipelineRun,
-    base: Pipeline,
+    tree: Pipeline,
+    functions: Sequence[str],
+    choice: dict[str, str],
+    stop: Callable[[], bool],
+) -> tuple[dict[str, str], bool]:
+    """One pass of coordinate descent over each function's option, before `tree`; the choice, and whether it paid."""
+    paid = False
+    for function in functions:
+        for option in ("Oz", *OPTIONS):
+            if stop():
+                return choice, paid
+            if option == choice.get(function, "Oz"):
+                continue
+            trial = {name: o for name, o in choice.items() if name != function}
+            if option != "Oz":
+                trial[function] = option
+            before = run.best_score
+            run.evaluate(with_marks(tree, trial), f"mark {function} {option}")
+            if run.best_score > before:
+                choice, paid = trial, True
+    return choice, paid
+
+
+def edits_round(
+    run: PipelineRun,
+    tree: Pipeline,
+    kept: list[Edit],
+    taken: set[int],
     choice: Mapping[str, str],
     edits: Sequence[Edit],
     stop: Callable[[], bool],
-) -> list[Edit]:
-    """Each learned edit of `base` in order, after the marks `choice`, kept if it beats the best; those kept."""
-    kept: list[Edit] = []
-    current = base
-    for learned in edits:
+) -> tuple[Pipeline, bool]:
+    """Each learned edit not `taken` yet, in order, after the marks `choice`, kept if it beats the best.
+
+    `kept` (the edits made, in `tree`'s coordinates) and `taken` (their
+    indices in `edits`) grow with each edit kept; the tree they give, and
+    whether any paid.
+    """
+    paid = False
+    for index, learned in enumerate(edits):
         if stop():
             break
+        if index in taken:
+            continue
         edit = shifted(learned, kept)
-        tree = None if edit is None else edited(current, edit)
-        if tree is None:  # it does not apply after the edits kept
+        candidate = None if edit is None else edited(tree, edit)
+        if edit is None or candidate is None:  # it does not apply after the edits kept
             continue
         before = run.best_score
-        run.evaluate(with_marks(tree, choice), f"edit {edit}")
+        run.evaluate(with_marks(candidate, choice), f"edit {edit}")
         if run.best_score > before:
             kept.append(edit)
-            current = tree
-    return kept
+            taken.add(index)
+            tree, paid = candidate, True
+    return tree, paid
 
 
 def pipeline_marks(
@@ -138,9 +150,9 @@ def pipeline_marks(
     *,
     report: Report | None = None,
     marks_fraction: float = 0.4,
-    edits_fraction: float = 0.2,
+    edits_fraction: float = 0.4,
     edits: str = "released",
-    rounds: int = 2,
+    rounds: int = 3,
     top_n: int = 4,
     kick: int = 3,
     actions: Sequence[str] | None = None,
@@ -148,10 +160,10 @@ def pipeline_marks(
 ) -> SearchResult:
     """-Oz's pipeline with the best per-function marks found, extended by a greedy flat tail.
 
-    marks_fraction: the share of the budget (steps or time) the marks phase may use.
-    edits_fraction: the share the edits phase may use after it.
+    marks_fraction: the share of the budget (steps or time) the first round's marks may use.
+    edits_fraction: what marks and edits may use more, all rounds together; the tail gets the rest.
     edits: an edit-policy file whose learned edits to try ("released": the shipped one).
-    rounds: at most this many rounds of the marks descent (fewer once a round finds nothing).
+    rounds: at most this many rounds of marks then edits (fewer once a round finds nothing).
     top_n, kick, actions: the flat phase's, as for `pipeline_hybrid`.
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
@@ -167,18 +179,25 @@ def pipeline_marks(
     with PipelineRun(
         "pipeline_marks", make_env, benchmark, budget, seed, report, check_behaviour
     ) as run:
-        base = run.best  # -Oz's pipeline
         functions = functions_by_size(run)
-        choice = descend_marks(
-            run, base, functions, rounds, stop=lambda: run.clock.fraction_used >= marks_fraction
-        )
-        kept = descend_edits(
-            run,
-            base,
-            choice,
-            learned,
-            stop=lambda: run.clock.fraction_used >= marks_fraction + edits_fraction,
-        )
+        tree, choice, kept, taken = run.best, {}, [], set()  # -Oz's pipeline, as it is
+
+        def until(share: float) -> Callable[[], bool]:
+            return lambda: run.clock.fraction_used >= share
+
+        structure_end = marks_fraction + edits_fraction
+        played = 0
+        while played < rounds:
+            first = played == 0
+            played += 1
+            choice, marks_paid = marks_round(
+                run, tree, functions, choice, until(marks_fraction if first else structure_end)
+            )
+            tree, edits_paid = edits_round(
+                run, tree, kept, taken, choice, learned, until(structure_end)
+            )
+            if not (marks_paid or edits_paid) or run.clock.fraction_used >= structure_end:
+                break
         catalogue = get_backend(run.env.backend).actions
         kicks = tail_search(
             run, run.best, tail_units(catalogue, actions), rng, top_n=top_n, kick=kick
@@ -189,6 +208,7 @@ def pipeline_marks(
                 "edits_fraction": edits_fraction,
                 "edits": edits,
                 "rounds": rounds,
+                "rounds_played": played,
                 "top_n": top_n,
                 "kick": kick,
                 "actions": actions,

@@ -133,6 +133,7 @@ def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
         0,
         report=collected,
         marks_fraction=0.6,
+        edits_fraction=0.2,
         actions=["gvn", "instcombine", "simplifycfg", "sroa"],
     )
     edits = [outcome.steps[0].info["edit"] for outcome in collected]
