@@ -4,8 +4,8 @@
 inliner reads `noinline` and `alwaysinline`. So the same pipeline does
 different things to a function depending on its marks, and the best marks
 differ from function to function: on CHStone, taking `minsize` off `main` and
-keeping a few callees out of line makes -Oz's own pipeline 8–15 % smaller
-(results/pipelines.md, "Per-function marks"). A mark never changes what the
+keeping a few callees out of line makes -Oz's own pipeline 8–15 % smaller on
+9 of its 12 programs (results/pipelines.md, "Per-function marks"). A mark never changes what the
 program does.
 
 A pipeline says which marks change with one element at module level:
