@@ -158,7 +158,7 @@ def pipeline_marks(
     actions: Sequence[str] | None = None,
     check_behaviour: bool = True,
 ) -> SearchResult:
-    """-Oz's pipeline with the best per-function marks found, extended by a greedy flat tail.
+    """-Oz's pipeline with the per-function marks and learned edits that paid, then a greedy flat tail.
 
     marks_fraction: the share of the budget (steps or time) the first round's marks may use.
     edits_fraction: what marks and edits may use more, all rounds together; the tail gets the rest.
