@@ -130,9 +130,8 @@ def edits_round(
         if index in taken:
             continue
         edit = shifted(learned, kept)
-        candidate = None if edit is None else edited(tree, edit)
-        if edit is None or candidate is None:  # it does not apply after the edits kept
-            continue
+        if edit is None or (candidate := edited(tree, edit)) is None:
+            continue  # it does not apply after the edits kept
         before = run.best_score
         run.evaluate(with_marks(candidate, choice), f"edit {edit}")
         if run.best_score > before:
