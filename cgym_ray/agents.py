@@ -39,6 +39,7 @@ AGENTS: dict[str, str] = {
     "pipeline_coreset": "cgym_ray.search.pipeline_coreset:pipeline_coreset",
     "pipeline_hybrid": "cgym_ray.search.pipeline_hybrid:pipeline_hybrid",
     "pipeline_marks": "cgym_ray.search.pipeline_marks:pipeline_marks",
+    "pipeline_portfolio": "cgym_ray.search.pipeline_portfolio:pipeline_portfolio",
     # A trained policy (param `checkpoint`, default the released one), optionally guiding a search.
     "policy": "cgym_ray.rl.agents:policy_agent",
     # From the -O0 module's features, one teacher list and its length (param `model`, a JSON file);
@@ -57,6 +58,7 @@ PIPELINE_AGENTS = frozenset(
         "pipeline_coreset",
         "pipeline_hybrid",
         "pipeline_marks",
+        "pipeline_portfolio",
         "edit_policy",
     }
 )

@@ -217,6 +217,26 @@ class PipelineEnv(gym.Env):
         """(O0 - current) / (O0 - baseline) of the reward metric: 1.0 at the baseline."""
         return self._score_of(self._value)
 
+    def segment_scores(self) -> list[float | None]:
+        """The score after each segment (`segments`) of the current pipeline, from its last compile.
+
+        One compile measures every segment's end, so a search can read the
+        best prefix that ends at a segment boundary without compiling it
+        (a flat sequence written as a pipeline ends each pass at one:
+        `pipelines.flat`). None for a segment run before a checkpoint whose
+        counts this compiler did not record. Instruction-count rewards only.
+        """
+        if self.reward_spec.metric != "instruction_count":
+            raise CompilerError(
+                f"segment scores need an instruction-count reward, not {self.reward_spec.name}"
+            )
+        counts = self.segment_instruction_counts()
+        return [None if count is None else self._score_of(float(count)) for count in counts]
+
+    def segment_instruction_counts(self) -> list[int | None]:
+        """The IR instruction count after each segment of the current pipeline (`segment_scores`)."""
+        return list(self._require_compiler().counts)
+
     def _score_of(self, value: float) -> float:
         return (float(self._references["O0"] or 0) - value) / self._scale
 

@@ -39,6 +39,7 @@ from cgym_ray.search.pipeline_coreset import pipeline_coreset
 from cgym_ray.search.pipeline_evolve import pipeline_evolve
 from cgym_ray.search.pipeline_hybrid import pipeline_hybrid
 from cgym_ray.search.pipeline_marks import pipeline_marks
+from cgym_ray.search.pipeline_portfolio import pipeline_portfolio
 from cgym_ray.search.portfolio import portfolio
 from cgym_ray.search.random_search import random_search
 
@@ -62,6 +63,7 @@ PIPELINE_AGENTS: dict[str, Callable[..., SearchResult]] = {
     "pipeline_coreset": pipeline_coreset,
     "pipeline_hybrid": pipeline_hybrid,
     "pipeline_marks": pipeline_marks,
+    "pipeline_portfolio": pipeline_portfolio,
 }
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "pipeline_evolve",
     "pipeline_hybrid",
     "pipeline_marks",
+    "pipeline_portfolio",
     "portfolio",
     "random_search",
     "reward_matrix_from_records",

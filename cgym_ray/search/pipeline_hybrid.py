@@ -46,9 +46,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from cgym_ray.llvm.actions import ActionCatalogue
-from cgym_ray.llvm.pipelines import Element, Pipeline
+from cgym_ray.llvm.pipelines import Pipeline
+from cgym_ray.llvm.pipelines.flat import flat_pipeline
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
-from cgym_ray.search.pipeline_common import PipelineRun, has_hazard
+from cgym_ray.search.pipeline_common import HAZARDS, PipelineRun, has_hazard
 from cgym_ray.search.pipeline_evolve import MAX_IDLE, evolve, seed_pipelines
 
 # What a tail unit starts with: `segments` cuts before it, and it replaces the
@@ -66,45 +67,6 @@ def tail_units(catalogue: ActionCatalogue, names: Sequence[str] | None) -> dict[
     )
     units = {a.name: Pipeline.parse(f"{UNIT_HEAD},{a.pipeline}") for a in actions}
     return {name: unit for name, unit in units.items() if not has_hazard(unit)}
-
-
-# The macro-actions a flat commandline may hold, as written-out pipelines (the
-# pipeline env puts minsize and optsize on every function, so O2 is -Oz there);
-# O1 has no written-out text and is left out.
-MACRO_PIPELINES = {"Oz": "O2", "O2": "O2", "O3": "O3"}
-
-
-def flat_pipeline(commandline: str, catalogue: ActionCatalogue) -> Pipeline:
-    """A flat commandline (`coreset_guided`'s sequences) as one pipeline, close to playing it.
-
-    Passes in `HAZARDS` are left out. Each pass is its own segment, as each flat action is its own run: before
-    the first element that caches a module analysis `segments` cuts anyway,
-    after it the pass goes in as a tail unit (`UNIT_HEAD` first).
-    """
-    from cgym_ray.llvm.pipelines import standard_pipeline
-    from cgym_ray.llvm.pipelines.run import segments
-
-    elements: tuple[Element, ...] = ()
-    for index in catalogue.from_commandline(commandline):
-        action = catalogue[index]
-        if action.kind == "attributes":  # the pipeline env marks every function already
-            continue
-        if action.is_macro:
-            if action.name not in MACRO_PIPELINES:
-                continue
-            text = str(standard_pipeline(MACRO_PIPELINES[action.name]))
-        else:
-            text = action.pipeline
-        parsed = Pipeline.parse(text).elements
-        if has_hazard(Pipeline(parsed)):  # never in a pipeline (`HAZARDS`): left out
-            continue
-        joins_last = len(segments(Pipeline(elements + parsed[:1]))) == len(
-            segments(Pipeline(elements))
-        )
-        if elements and joins_last:
-            parsed = Pipeline.parse(f"{UNIT_HEAD},{text}").elements
-        elements += parsed
-    return Pipeline(elements)
 
 
 def with_tail(base: Pipeline, tail: Sequence[Pipeline]) -> Pipeline:
@@ -229,7 +191,10 @@ def pipeline_hybrid(
     ) as run:
         catalogue = get_backend(run.env.backend).actions
         # 1. Whole pipelines, from -Oz's, the known-good seeds and the flat coreset.
-        flat = [flat_pipeline(commandline, catalogue) for commandline in DEFAULT_CORESET[:coreset]]
+        flat = [
+            flat_pipeline(commandline, catalogue, leave_out=HAZARDS)
+            for commandline in DEFAULT_CORESET[:coreset]
+        ]
         evolve(
             run,
             seed_pipelines() + flat + default_pipelines()[:learned],

@@ -29,6 +29,9 @@ def test_marks_print_back_and_pass_the_table():
         ("function-marks<1f:noinline>", "not a function name"),
         ("function-marks<f:noinline;f:alwaysinline>", "both noinline and alwaysinline"),
         ("function-marks<f:noinline;f:noinline>", "given twice"),
+        ("function-marks<f:minsize;f:-minsize>", "'f:-minsize' contradicts 'f:minsize'"),
+        ("function-marks<*:noinline;*:alwaysinline>", "both noinline and alwaysinline"),
+        ("function-marks<**:minsize>", "not a function name"),
         ("function-marks", "at least one FUNCTION:MARK"),
         ("function-marks<f:noinline>(sroa)", "no nested pipeline"),
     ],
@@ -49,6 +52,23 @@ def test_marks_are_a_segment_of_their_own_and_run_as_attributes():
         pipeline_action(pipeline)
 
 
+def test_after_marks_or_invalidate_all_nothing_is_cached_so_passes_are_cut_again():
+    passes = "function(sroa),function(gvn)"
+    text = (
+        f"require<globals-aa>,{passes},invalidate<all>,{passes},function-marks<*:minsize>,{passes}"
+    )
+    parts = [str(part) for part in segments(load_table().check(text))]
+    assert parts == [
+        f"require<globals-aa>,{passes}",  # GlobalsAA cached: these run together
+        "invalidate<all>",
+        "function(sroa)",
+        "function(gvn)",
+        "function-marks<*:minsize>",
+        "function(sroa)",
+        "function(gvn)",
+    ]
+
+
 def test_noinline_keeps_a_function_oz_inlines_and_alwaysinline_inlines_one_it_keeps(crc32_bitcode):
     def after_oz(marks: list[str]) -> dict[str, int]:
         module = get_backend("libllvm").load(crc32_bitcode, "crc32")
@@ -64,6 +84,39 @@ def test_noinline_keeps_a_function_oz_inlines_and_alwaysinline_inlines_one_it_ke
     assert "rng_next" in marked and "gf2_matrix_times" not in marked
     # The inliner's two marks exclude each other: the later one wins, and the module verifies.
     assert "rng_next" not in after_oz(["@rng_next:noinline", "@rng_next:alwaysinline"])
+
+
+def functions_with(module, mark: str) -> set[str]:
+    """The defined functions whose attribute group holds `mark`, read from the IR text."""
+    text = module.ir_text()
+    groups = {
+        line.split()[1]: line for line in text.splitlines() if line.startswith("attributes #")
+    }
+    found = set()
+    for line in text.splitlines():
+        if line.startswith("define") and "#" in line:
+            group = "#" + line.rsplit("#", 1)[1].split()[0]
+            if f" {mark} " in groups.get(group, "") + " ":
+                found.add(line.split("@", 1)[1].split("(", 1)[0])
+    return found
+
+
+def test_star_names_every_function_and_items_apply_in_their_order(crc32_bitcode):
+    element = load_table().check("function-marks<*:-minsize;*:-optsize;main:minsize>").elements[0]
+    from cgym_ray.llvm.pipelines.marks import function_attributes
+
+    names = function_attributes(element)
+    assert names == ("-minsize", "-optsize", "@main:minsize")
+    module = get_backend("libllvm").load(crc32_bitcode, "crc32")
+    module.add_function_attributes(OZ_MARKS)
+    module.add_function_attributes(names)
+    assert functions_with(module, "minsize") == {"main"}
+    assert functions_with(module, "optsize") == set()
+    # `*:noinline` takes alwaysinline off every function, as one function's mark does.
+    module.add_function_attributes(["@rng_next:alwaysinline", "noinline"])
+    assert module.verify() == ""
+    assert "rng_next" in functions_with(module, "noinline")
+    assert functions_with(module, "alwaysinline") == set()
 
 
 def test_a_mark_on_a_function_the_module_does_not_define_names_it(crc32_bitcode):

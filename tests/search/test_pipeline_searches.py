@@ -84,17 +84,64 @@ def test_the_shipped_learned_pipelines_are_valid_and_free_of_hazards():
 
 def test_a_flat_commandline_becomes_a_pipeline_with_each_pass_its_own_segment():
     from cgym_ray.llvm.backend import get_backend
+    from cgym_ray.llvm.pipelines.flat import flat_to_pipeline
     from cgym_ray.llvm.pipelines.run import segments
-    from cgym_ray.search.pipeline_hybrid import flat_pipeline
 
     catalogue = get_backend("libllvm").actions
-    pipeline = flat_pipeline("sroa attributor-light Oz gvn O1 instcombine", catalogue)
+    flat = flat_to_pipeline(
+        "drop-size-attributes sroa attributor-light Oz gvn O1 instcombine",
+        catalogue,
+        leave_out={"attributor-light"},
+    )
     oz = oz_pipeline()
     sroa, gvn, instcombine = (catalogue.lookup(n).pipeline for n in ("sroa", "gvn", "instcombine"))
-    assert str(pipeline) == ",".join(
-        [sroa, str(oz), f"recompute-globalsaa,{gvn}", f"recompute-globalsaa,{instcombine}"]
-    )  # the hazard and O1 (no written-out text) are left out
-    assert len(segments(pipeline)) == 1 + len(segments(oz)) + 2
+    marks = "function-marks<*:{0}minsize;*:{0}optsize>"
+    assert str(flat.pipeline) == ",".join(
+        [
+            marks.format("-"),
+            sroa,
+            marks.format(""),  # the flat Oz sets -Oz's marks, then runs default<O2>
+            str(oz),
+            f"invalidate<all>,{gvn}",  # a new run: what Oz's text left cached is dropped
+            instcombine,  # nothing cached after gvn: a run of its own anyway
+        ]
+    )
+    assert flat.left_out == ("attributor-light", "O1")  # asked, and O1 has no written-out text
+    parts = len(segments(oz))
+    assert flat.ends == (1, 2, 3 + parts, 3 + parts + 2, 3 + parts + 3)  # invalidate<all> alone
+    assert len(segments(flat.pipeline)) == flat.ends[-1]
+
+
+def test_a_flat_sequence_as_a_pipeline_compiles_to_what_playing_it_gives():
+    """The flat env's count after the sequence, and after each of its passes, in one compile."""
+    from cgym_ray.llvm.backend import get_backend
+    from cgym_ray.llvm.pipelines.flat import flat_to_pipeline
+
+    catalogue = get_backend("libllvm").actions
+    flat_env = gym.make("llvm-ic-v0", benchmark=CRC32).unwrapped
+    pipeline_env = gym.make("llvm-pipeline-ic-v0", benchmark=CRC32).unwrapped
+    try:
+        for commandline in (
+            "drop-size-attributes sroa mem2reg Oz gvn simplifycfg size-attributes instcombine",
+            "mem2reg O3 licm loop-rotate Oz dce",
+        ):
+            flat_env.reset(options={"benchmark": CRC32})
+            played = flat_env.play(
+                flat_env.action_space.from_commandline(commandline), action_effect=False
+            )
+            flat = flat_to_pipeline(commandline, catalogue)
+            pipeline_env.reset(options={"benchmark": CRC32, "start": "empty"})
+            pipeline_env.set_pipeline(flat.pipeline)
+            counts = pipeline_env.segment_instruction_counts()
+            assert [counts[end - 1] for end in flat.ends] == [step.metric for step in played]
+            assert pipeline_env.segment_scores()[-1] == pipeline_env.score
+        # A longer pipeline resumes from a checkpoint, and keeps the counts before it.
+        longer = flat_to_pipeline(f"{commandline} gvn", catalogue).pipeline
+        pipeline_env.set_pipeline(longer)
+        assert pipeline_env.segment_instruction_counts()[: len(counts)] == counts
+    finally:
+        flat_env.close()
+        pipeline_env.close()
 
 
 @pytest.mark.slow
@@ -149,6 +196,30 @@ def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
     validation = validate(result.best_state)
     assert validation.ok, str(validation)
     assert validation.behaviour_checked
+
+
+@pytest.mark.slow
+def test_the_pipeline_portfolio_plays_both_routes_and_its_best_validates():
+    from cgym_ray.search.pipeline_portfolio import pipeline_portfolio
+
+    collected = EpisodeCollector()
+    result = pipeline_portfolio(
+        lambda: gym.make("llvm-pipeline-ic-v0"), CRC32, Budget(steps=40), 0, report=collected
+    )
+    edits = [outcome.steps[0].info["edit"] for outcome in collected]
+    assert edits[0] == "marks {'main': 'Os'}"  # the learned guess first, one compilation
+    sequences = [e for e in edits if e.startswith("flat sequence ") and ", its first" not in e]
+    assert len(sequences) == 18  # the learned portfolio v4, each once
+    # Then the leading route gets the rest: the flat route's tails and walks, or -Oz's edits.
+    led = result.params["led"]
+    rest = edits[edits.index(sequences[-1]) + 1 :]
+    assert rest and all(
+        e.startswith("flat " if led == "flat" else ("edit ", "append ", "kick ")) for e in rest
+    )
+    assert result.steps == len(edits) == 40  # each compiled pipeline is one step
+    assert result.best_reward >= 1.0
+    validation = validate(result.best_state)
+    assert validation.ok, str(validation)
 
 
 def test_the_marks_search_refuses_fractions_over_the_budget_and_a_foreign_edit_list(tmp_path):

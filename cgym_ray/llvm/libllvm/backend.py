@@ -36,6 +36,8 @@ from cgym_ray.llvm.tokens import LexedIr
 # LLVM C API enum values used here.
 _VERIFIER_RETURN_STATUS = 1  # LLVMReturnStatusAction
 _ATTRIBUTE_FUNCTION_INDEX = 0xFFFFFFFF  # LLVMAttributeFunctionIndex (-1 as unsigned)
+# The inliner's marks exclude each other: setting one takes the other off.
+_CLASHING = {"noinline": "alwaysinline", "alwaysinline": "noinline"}
 _CODEGEN_DEFAULT = 2  # LLVMCodeGenLevelDefault
 _RELOC_PIC = 2  # LLVMRelocPIC
 _CODE_MODEL_DEFAULT = 0  # LLVMCodeModelDefault
@@ -125,10 +127,16 @@ class LibLLVMModule(Module):
             raise PipelineError(f"LLVM rejected the pipeline {pipeline!r}: {message}")
 
     def add_function_attributes(self, names: Sequence[str]) -> None:
+        # In their order: `@f:mark` on one function, a run of bare names on every one.
+        everywhere: list[str] = []
         for name in names:
-            if name.startswith("@"):
-                self._mark_function(name)
-        everywhere = [name for name in names if not name.startswith("@")]
+            if not name.startswith("@"):
+                everywhere.append(name)
+                continue
+            if everywhere:
+                self._add_everywhere(everywhere)
+                everywhere = []
+            self._mark_function(name)
         if everywhere:
             self._add_everywhere(everywhere)
 
@@ -157,7 +165,7 @@ class LibLLVMModule(Module):
         if mark.startswith("-"):
             self._lib.LLVMRemoveEnumAttributeAtIndex(function, _ATTRIBUTE_FUNCTION_INDEX, kind)
             return
-        clashing = {"noinline": "alwaysinline", "alwaysinline": "noinline"}.get(bare)
+        clashing = _CLASHING.get(bare)
         for other in ("optnone", *([clashing] if clashing else [])):
             self._lib.LLVMRemoveEnumAttributeAtIndex(
                 function, _ATTRIBUTE_FUNCTION_INDEX, self._attribute_kind(other)
@@ -172,11 +180,15 @@ class LibLLVMModule(Module):
         context = self._lib.LLVMGetModuleContext(ref)
         attributes, removed = [], []
         for name in names:
-            kind = self._attribute_kind(name.removeprefix("-"))
+            bare = name.removeprefix("-")
+            kind = self._attribute_kind(bare)
             if name.startswith("-"):
                 removed.append(kind)
-            else:
-                attributes.append(self._lib.LLVMCreateEnumAttribute(context, kind, 0))
+                continue
+            attributes.append(self._lib.LLVMCreateEnumAttribute(context, kind, 0))
+            clashing = _CLASHING.get(bare)  # setting one inliner mark takes the other off
+            if clashing:
+                removed.append(self._attribute_kind(clashing))
         optnone = self._lib.LLVMGetEnumAttributeKindForName(b"optnone", 7)
         for function in module_functions(self._lib, ref):
             if not self._lib.LLVMIsDeclaration(function):

@@ -10,7 +10,10 @@
   `default<O3>` written out as text, shipped as package data.
 - `derive`: re-derives the table's levels from libLLVM itself.
 - `marks`: `function-marks<main:-minsize;f:noinline>`, our one element that
-  is not an LLVM pass: it sets or takes off marks on named functions.
+  is not an LLVM pass: it sets or takes off marks on named functions (`*`:
+  every function).
+- `flat`: a flat action sequence written as one pipeline that compiles to
+  the module playing it gives.
 
     >>> from cgym_ray.llvm.pipelines import load_table
     >>> str(load_table().check("function(sroa<modify-cfg>,loop-mssa(licm))"))

@@ -70,14 +70,15 @@ def wrap(text: str, level: str) -> str:
 
 
 def probed_names() -> list[str]:
-    """Table keys to probe: the catalogue's passes and the standard pipelines' leaves."""
+    """Table keys to probe: the catalogue's passes, the standard pipelines' leaves, the runner's cut."""
     from cgym_ray.llvm.libllvm.passes import PASSES
     from cgym_ray.llvm.pipelines.registry import PassTable
+    from cgym_ray.llvm.pipelines.run import DROP_ALL
     from cgym_ray.llvm.pipelines.standard import STANDARD_PIPELINE_FILES, read_standard_text
 
     texts = [action.pipeline for action in PASSES]
     texts += [read_standard_text(name) for name in STANDARD_PIPELINE_FILES]
-    names: set[str] = set()
+    names: set[str] = {DROP_ALL}
     for text in texts:
         for _, element, _ in Pipeline.parse(text).walk():
             if not element.is_adaptor:

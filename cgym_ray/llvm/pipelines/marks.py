@@ -13,9 +13,12 @@ A pipeline says which marks change with one element at module level:
     function-marks<main:-minsize;main:-optsize;crc32_update:noinline>
 
 Each item is `FUNCTION:MARK` (the function's name in the module) or
-`FUNCTION:-MARK` (take the mark off). Before the elements after it run, every
-named function gets or loses its marks; a name that is not a function defined
-in the module is an error then. LLVM has no such pass: the runner makes the
+`FUNCTION:-MARK` (take the mark off); `*` names every function the module
+defines (`function-marks<*:-minsize;*:-optsize>` is the flat catalogue's
+`drop-size-attributes`, `*:minsize;*:optsize` its `size-attributes`). Before
+the elements after it run, the items apply in their order (so
+`*:-minsize;main:minsize` leaves only `main` with `minsize`); a name that is
+not a function defined in the module is an error then. LLVM has no such pass: the runner makes the
 element a segment of its own (`run.segments`), so analyses cached before it
 are dropped, and the worker sets the attributes through the C API
 (`Module.add_function_attributes` with `@FUNCTION:MARK` names).
@@ -31,6 +34,8 @@ from cgym_ray.llvm.pipelines.tree import Element
 MARKS_ELEMENT = "function-marks"
 # The attributes a mark may set or take off: the size goals and the inliner's two.
 MARKS = ("minsize", "optsize", "noinline", "alwaysinline")
+# The name that stands for every function the module defines.
+EVERY_FUNCTION = "*"
 # A C function's name as clang writes it in IR (`foo`, `foo.1` for a renamed static).
 _FUNCTION_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$]*")
 
@@ -44,7 +49,7 @@ def parse_mark(item: str) -> tuple[str, str]:
     function, colon, mark = item.partition(":")
     if not colon:
         raise ValueError(f"{item!r} is not FUNCTION:MARK")
-    if not _FUNCTION_NAME.fullmatch(function):
+    if function != EVERY_FUNCTION and not _FUNCTION_NAME.fullmatch(function):
         raise ValueError(f"{function!r} is not a function name this element can hold")
     if mark.removeprefix("-") not in MARKS:
         raise ValueError(
@@ -61,16 +66,20 @@ def marks_problem(element: Element, level: str) -> str | None:
         return f"{MARKS_ELEMENT} takes no nested pipeline"
     if not element.params or element.params == ("",):
         return f"{MARKS_ELEMENT} needs at least one FUNCTION:MARK item"
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], str] = {}
     inline: dict[str, str] = {}
     for item in element.params:
         try:
             function, mark = parse_mark(item)
         except ValueError as error:
             return f"{MARKS_ELEMENT}: {error}"
-        if (function, mark) in seen:
-            return f"{MARKS_ELEMENT}: {item!r} is given twice"
-        seen.add((function, mark))
+        key = (function, mark.removeprefix("-"))
+        if key in seen:
+            earlier = seen[key]
+            if earlier == item:
+                return f"{MARKS_ELEMENT}: {item!r} is given twice"
+            return f"{MARKS_ELEMENT}: {item!r} contradicts {earlier!r}"
+        seen[key] = item
         if mark in ("noinline", "alwaysinline"):
             if inline.setdefault(function, mark) != mark:
                 return f"{MARKS_ELEMENT}: {function} cannot be both noinline and alwaysinline"
@@ -87,6 +96,16 @@ def marks_element(marks: Iterable[tuple[str, str]]) -> Element:
 
 
 def function_attributes(element: Element) -> tuple[str, ...]:
-    """The element as `Module.add_function_attributes` names: `@main:-minsize`."""
+    """The element as `Module.add_function_attributes` names, in order.
+
+    `main:-minsize` -> `@main:-minsize` (one function), `*:-minsize` ->
+    `-minsize` (every defined function).
+    """
     assert element.params is not None
-    return tuple(f"@{item}" for item in element.params if item)
+    names = []
+    for item in element.params:
+        if not item:
+            continue
+        function, mark = parse_mark(item)
+        names.append(mark if function == EVERY_FUNCTION else f"@{item}")
+    return tuple(names)

@@ -1,7 +1,9 @@
 """The pass table: where each pass may go in a pipeline, and which parameters it takes.
 
-The table is versioned data (`data/passes-llvm23-v1.json`), fixed for a
-version so that a stored pipeline always means the same passes. Its levels
+The table is versioned data (`data/passes-llvm23-v2.json`), fixed for a
+version so that a stored pipeline always means the same passes. (v2 is v1
+and `invalidate<all>`, the cut `pipelines.run.segments` reads as "nothing
+cached after this": every v1 text checks and means the same under v2.) Its levels
 come from libLLVM itself (`python -m cgym_ray.llvm.pipelines.derive` runs
 every pass wrapped at every level and reads LLVM's pass trace to see at which
 level it really ran); its parameter ranges are ours, each option checked to be
@@ -30,7 +32,7 @@ from cgym_ray.llvm.pipelines.tree import (
     parse_with_positions,
 )
 
-TABLE_FILE = "passes-llvm23-v1.json"
+TABLE_FILE = "passes-llvm23-v2.json"
 # Passes whose parameters name an analysis: the table lists them with it (`require<globals-aa>`).
 ANALYSIS_UTILITIES = ("require", "invalidate")
 

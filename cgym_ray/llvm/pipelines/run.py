@@ -88,6 +88,16 @@ def locate_rejection(
     return PipelineSyntaxError(f"LLVM rejected the pipeline: {message}", text, 0)
 
 
+# LLVM's pass that drops every cached analysis: after it at module level, as
+# after a cut, nothing is cached, so `segments` may cut again.
+DROP_ALL = "invalidate<all>"
+
+
+def _drops_every_analysis(element: Element) -> bool:
+    """A module-level `invalidate<all>`, or a `function-marks` (a segment of its own: a new run)."""
+    return is_marks(element) or (element.head == DROP_ALL and element.children is None)
+
+
 def _caches_module_analysis(element: Element) -> bool:
     """`require<...>` at module level or `recompute-globalsaa`: a module analysis stays cached after it."""
     return element.name == "recompute-globalsaa" or (
@@ -106,7 +116,11 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     top-level elements only before the first element that caches a module
     analysis, and just before each `recompute-globalsaa` (which replaces
     whatever was cached). A `function-marks` element (`marks`), which LLVM
-    cannot run, is always a segment of its own. For -Oz's pipeline that
+    cannot run, is always a segment of its own. After it, and after an
+    `invalidate<all>` (`DROP_ALL`, cut before too), nothing is cached, so the
+    elements that follow are cut again as at the start: a flat pass sequence
+    written as a pipeline (`search.pipeline_hybrid.flat_pipeline`) runs each
+    pass in a run of its own, as the flat envs do. For -Oz's pipeline that
     gives the cheap module passes one by one, the inliner's walk, and the
     late function pipeline.
     tests/envs/test_pipeline_env.py checks cached compiles against whole
@@ -119,13 +133,16 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
         if current and (
             not cached
             or element.name == "recompute-globalsaa"
-            or is_marks(element)
+            or _drops_every_analysis(element)
             or is_marks(current[-1])
         ):
             cut.append(Pipeline(tuple(current)))
             current = []
         current.append(element)
-        cached = cached or _caches_module_analysis(element)
+        if _drops_every_analysis(element):
+            cached = False
+        else:
+            cached = cached or _caches_module_analysis(element)
     if current:
         cut.append(Pipeline(tuple(current)))
     return cut
@@ -175,6 +192,10 @@ class IncrementalCompiler:
         # least recently used first.
         self.checkpoints: dict[tuple[str, ...], CompilerSession] = {}
         self.texts: list[str] = []  # the segments the session's module is the result of
+        # The instruction count after each of those segments (None: run before a checkpoint
+        # this compiler did not record), and the counts each checkpoint's segments left.
+        self.counts: list[int | None] = []
+        self._checkpoint_counts: dict[tuple[str, ...], list[int | None]] = {}
         self.segments_run = 0  # segments compiled so far (a measure of the work done)
         self._timeout_s = session.timeout_s
 
@@ -221,12 +242,14 @@ class IncrementalCompiler:
         while shared < min(len(texts), len(self.texts)) and texts[shared] == self.texts[shared]:
             shared += 1
         current = shared if shared == len(self.texts) and self.session.alive else -1
+        counts = self.counts[: max(current, 0)]
         saved = max(
             (key for key in self.checkpoints if tuple(texts[: len(key)]) == key),
             key=len,
             default=(),
         )
         if current >= len(saved):
+            self.counts = counts
             return current
         if saved:
             base = self.checkpoints.pop(saved)
@@ -236,13 +259,16 @@ class IncrementalCompiler:
             self.session.timeout_s = self._timeout_s
         else:
             self._restart()
+        self.counts = list(self._checkpoint_counts.get(saved, [None] * len(saved)))
         return len(saved)
 
     def _save(self, key: tuple[str, ...]) -> None:
         self.checkpoints[key] = self.session.fork(new_process=True)
+        self._checkpoint_counts[key] = list(self.counts)
         while len(self.checkpoints) > self.max_checkpoints:
             oldest = next(iter(self.checkpoints))
             self.checkpoints.pop(oldest).close()
+            self._checkpoint_counts.pop(oldest, None)
 
     def compile(self, pipeline: Pipeline, observations: Sequence[str] = ()) -> dict[str, object]:
         """Compile `pipeline` from the start module; the session's module is then its result."""
@@ -272,6 +298,7 @@ class IncrementalCompiler:
         actions = [pipeline_action(parts[index]) for index in indices]
         results, error = self.session.apply_sequence(actions, changes=False)
         self.segments_run += len(results)
+        self.counts += [result.instruction_count for result in results]
         if error is not None:
             if isinstance(error, PipelineError):  # point at the element in the whole text
                 raise locate_rejection(self.session, pipeline, error) from error
@@ -287,6 +314,7 @@ class IncrementalCompiler:
             self.max_checkpoints,
         )
         child.texts = list(self.texts)
+        child.counts = list(self.counts)
         child.segments_run = self.segments_run
         child.timeout_s = self._timeout_s
         return child
@@ -295,4 +323,5 @@ class IncrementalCompiler:
         for checkpoint in self.checkpoints.values():
             checkpoint.close()
         self.checkpoints = {}
+        self._checkpoint_counts = {}
         self.session.close()

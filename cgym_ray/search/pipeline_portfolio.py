@@ -1,0 +1,242 @@
+"""The learned flat portfolio and -Oz's pipeline with learned marks and edits, in one pipeline env (issue 18).
+
+    >>> result = pipeline_portfolio(make_env, "benchmark://chstone-src-v0/sha", Budget(steps=50), seed=0)
+    ... # doctest: +SKIP
+
+Two routes win on different programs (results/pipelines.md): the learned
+flat sequences (`portfolio`, which may take -Oz's size marks off every
+function) on cBench bzip2 and gsm, CHStone adpcm and gsm; -Oz's own pipeline
+after per-function marks and learned edits (`pipeline_marks`) on most of
+CHStone and on the small cBench programs. A flat sequence is written as a
+pipeline that compiles to what playing it gives (`pipelines.flat`), so one
+search in `llvm-pipeline-ic-v0` plays both and its result is one pipeline
+text. Everything it plays was learned on training programs only, so with a
+budget of 50 steps it is a learned portfolio of at most 50 compilations:
+
+1. **Marks guesses** (`MARK_GUESSES`): -Oz's pipeline with each guess, one
+   compilation each; the best is the route's start.
+2. **Flat sequences**: the learned portfolio's (`learned`, by default the one
+   `portfolio` plays), in its order, each one compilation. One compile
+   measures every pass's end (`PipelineEnv.segment_scores`), so, as the flat
+   `portfolio` does, the best prefix counts; when it is shorter than the
+   sequence and beats the best so far it is compiled as its own pipeline (one
+   more compilation) and taken.
+3. **The leading route gets the rest** of the budget.
+   - The flat sequences lead (their best prefix beats -Oz's pipeline with the
+     marks): as `portfolio`'s refinement does, the played sequences, best
+     first, as tails after the best prefix, round after round while a round
+     pays, then random walks of `walk_length` actions after it (every
+     action but `HAZARDS`), one compile each, its best prefix counting.
+   - -Oz's pipeline leads: the learned edits of it (`edits`, the edit
+     policy's released list by default), in their learned order, after the
+     marks chosen, each kept when it beats the route's best so far; then
+     `pipeline_hybrid.tail_search`, single passes after the best pipeline.
+
+Every new best is compiled whole and, on a runnable benchmark, its program
+runs and must match (`PipelineRun`); the search starts from -Oz's pipeline,
+so it is never worse than -Oz. Budget: each compiled pipeline is one step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cgym_ray.llvm.actions import ActionCatalogue
+from cgym_ray.llvm.pipelines import Pipeline
+from cgym_ray.llvm.pipelines.edits import Edit, edited, read_edit_file, shifted
+from cgym_ray.llvm.pipelines.flat import flat_to_pipeline
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.pipeline_common import HAZARDS, PipelineRun
+from cgym_ray.search.pipeline_hybrid import tail_search, tail_units
+from cgym_ray.search.pipeline_marks import LEARNED_EDITS, functions_by_size, with_marks
+from cgym_ray.search.portfolio import LEARNED, learned_file, learned_sequences
+
+# Marks for -Oz's pipeline to try first (function -> `pipeline_marks.OPTIONS` key),
+# chosen on the 60 training programs (results/pipelines.md, "Both routes in one
+# pipeline env"): -Os's marks on `main`.
+MARK_GUESSES: tuple[Mapping[str, str], ...] = ({"main": "Os"},)
+
+
+@dataclass
+class FlatRoute:
+    """The best prefix of the flat sequences played so far: its actions and score."""
+
+    actions: tuple[str, ...] = ()
+    score: float = float("-inf")
+
+
+def play_flat(
+    run: PipelineRun, catalogue: ActionCatalogue, actions: Sequence[str], what: str
+) -> tuple[float, tuple[str, ...]] | None:
+    """A flat sequence as one pipeline: its best prefix's score and actions (None: it failed).
+
+    One compile measures every action's end (`PipelineEnv.segment_scores`),
+    as one flat play does; the shortest of the best prefixes counts. When it
+    is shorter than the sequence and beats the search's best, it is compiled
+    as its own pipeline (one more step) so that it is checked and taken.
+    """
+    flat = flat_to_pipeline(" ".join(actions), catalogue)
+    if not flat.ends or run.evaluate(flat.pipeline, what) is None:
+        return None
+    if str(run.env.pipeline) != str(flat.pipeline):  # seen before: its score was remembered
+        return run.scores[str(flat.pipeline)], flat.held
+    scores = run.env.segment_scores()
+    at = {n: scores[end - 1] for n, end in enumerate(flat.ends, 1) if scores[end - 1] is not None}
+    if not at:
+        return None
+    length = max(at, key=lambda n: (at[n], -n))
+    if length < len(flat.held) and at[length] > run.best_score + run.min_improvement:
+        if run.evaluate(flat.prefix(length), f"{what}, its first {length}") is None:
+            return None
+    return at[length], flat.held[:length]
+
+
+def refine_flat(
+    run: PipelineRun,
+    catalogue: ActionCatalogue,
+    route: FlatRoute,
+    tails: Sequence[tuple[str, ...]],
+    walk: Sequence[str],
+    walk_length: int,
+    rng: np.random.Generator,
+) -> tuple[FlatRoute, int, int]:
+    """After the flat route's best prefix: `tails` round after round, then random walks.
+
+    As `portfolio.refine_best` does on the flat env: each tail (a played
+    sequence, best first) is one compile after the best prefix, until a whole
+    round finds nothing better; then random sequences of `walk_length` of
+    the `walk` actions, one compile each, until the budget is spent. The
+    route, and the tails and walks played.
+    """
+    played_tails = walks = since_better = 0
+    while tails and since_better < len(tails) and not run.clock.exhausted:
+        tail = tails[played_tails % len(tails)]
+        played_tails += 1
+        found = play_flat(run, catalogue, route.actions + tail, "flat tail")
+        if found is not None and found[0] > route.score + run.min_improvement:
+            route, since_better = FlatRoute(found[1], found[0]), 0
+        else:
+            since_better += 1
+    while walk and not run.clock.exhausted:
+        walks += 1
+        steps = tuple(str(name) for name in rng.choice(list(walk), size=walk_length))
+        found = play_flat(run, catalogue, route.actions + steps, "flat walk")
+        if found is not None and found[0] > route.score + run.min_improvement:
+            route = FlatRoute(found[1], found[0])
+    return route, played_tails, walks
+
+
+def route_edits(
+    run: PipelineRun,
+    tree: Pipeline,
+    choice: Mapping[str, str],
+    score: float,
+    edits: Sequence[Edit],
+) -> tuple[Pipeline, float, int]:
+    """Each learned edit of `tree` in order, after the marks `choice`, kept when it beats `score`.
+
+    `score` is the route's own best (-Oz's pipeline with `choice`), not the
+    search's: an edit that pays on this route stays even while a flat
+    sequence is better. The tree, its score, and how many edits stayed.
+    """
+    kept: list[Edit] = []
+    for learned in edits:
+        if run.clock.exhausted:
+            break
+        edit = shifted(learned, kept)
+        if edit is None or (candidate := edited(tree, edit)) is None:
+            continue
+        tried = run.evaluate(with_marks(candidate, choice), f"edit {edit}")
+        if tried is not None and tried > score + run.min_improvement:
+            kept.append(edit)
+            tree, score = candidate, tried
+    return tree, score, len(kept)
+
+
+def pipeline_portfolio(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    learned: str = LEARNED,
+    edits: str = "released",
+    guesses: bool = True,
+    walk_length: int = 48,
+    top_n: int = 4,
+    kick: int = 3,
+    actions: Sequence[str] | None = None,
+    check_behaviour: bool = True,
+) -> SearchResult:
+    """-Oz's pipeline with learned marks, the learned flat sequences, learned edits, then a flat tail.
+
+    learned: which learned flat portfolio to play (`data/portfolio-LEARNED.txt`).
+    edits: an edit-policy file whose learned edits to try ("released": the shipped one).
+    guesses: try `MARK_GUESSES` first.
+    walk_length: the actions of each random walk after the flat route's best prefix.
+    top_n, kick, actions: the flat tail's, as for `pipeline_hybrid`.
+    check_behaviour: run the program of each new best (runnable benchmarks only).
+    """
+    from cgym_ray.llvm.backend import get_backend
+
+    sequences = learned_sequences(learned_file(learned))
+    learned_edits, _ = read_edit_file(LEARNED_EDITS if edits == "released" else edits)
+    rng = np.random.default_rng(seed)
+    with PipelineRun(
+        "pipeline_portfolio", make_env, benchmark, budget, seed, report, check_behaviour
+    ) as run:
+        catalogue = get_backend(run.env.backend).actions
+        # 1. -Oz's pipeline with the learned marks guesses.
+        oz_tree, choice, oz_route = run.best, {}, run.best_score
+        defined = set(functions_by_size(run)) if guesses else set()
+        for guess in MARK_GUESSES if guesses else ():
+            if run.clock.exhausted or not set(guess) <= defined:
+                continue
+            tried = run.evaluate(with_marks(oz_tree, guess), f"marks {guess}")
+            if tried is not None and tried > oz_route + run.min_improvement:
+                choice, oz_route = dict(guess), tried
+        # 2. The learned flat sequences, best prefix each.
+        flat, played = FlatRoute(), []
+        for number, commandline in enumerate(sequences, 1):
+            if run.clock.exhausted:
+                break
+            found = play_flat(run, catalogue, commandline.split(), f"flat sequence {number}")
+            if found is None:
+                continue
+            played.append(found)
+            if found[0] > flat.score + run.min_improvement:
+                flat = FlatRoute(found[1], found[0])
+        # 3. The leading route gets the rest.
+        kept = kicks = tails = walks = 0
+        if flat.score > oz_route:
+            ranked = [actions for _, actions in sorted(played, key=lambda p: -p[0]) if actions]
+            walk = [a.name for a in catalogue if a.name not in HAZARDS]
+            flat, tails, walks = refine_flat(run, catalogue, flat, ranked, walk, walk_length, rng)
+        else:
+            _, oz_route, kept = route_edits(run, oz_tree, choice, oz_route, learned_edits)
+            if not run.clock.exhausted:
+                units = tail_units(catalogue, actions)
+                kicks = tail_search(run, run.best, units, rng, top_n=top_n, kick=kick)
+        return run.result(
+            {
+                "learned": learned,
+                "edits": edits,
+                "guesses": guesses,
+                "walk_length": walk_length,
+                "top_n": top_n,
+                "kick": kick,
+                "actions": actions,
+                "marks": dict(choice),
+                "led": "flat" if flat.score > oz_route else "oz",
+                "flat_score": flat.score,
+                "oz_route_score": oz_route,
+                "kept_edits": kept,
+                "tails": tails,
+                "walks": walks,
+                "kicks": kicks,
+            }
+        )
