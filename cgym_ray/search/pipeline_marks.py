@@ -70,16 +70,21 @@ def with_marks(base: Pipeline, choice: Mapping[str, str]) -> Pipeline:
     return Pipeline((marks_element(pairs), *base.elements)) if pairs else base
 
 
-def functions_by_size(run: PipelineRun) -> list[str]:
-    """The -O0 module's defined functions, largest first (ties in module order)."""
+def function_sizes(run: PipelineRun) -> dict[str, int]:
+    """The -O0 module's defined functions and their instruction counts, in module order."""
     from cgym_ray.llvm.backend import get_backend
 
     benchmark = run.env.benchmark
     module = get_backend(run.env.backend).load(benchmark.bitcode(), benchmark.uri)
     try:
-        sizes = module.function_sizes()
+        return module.function_sizes()
     finally:
         module.dispose()
+
+
+def functions_by_size(run: PipelineRun) -> list[str]:
+    """The -O0 module's defined functions, largest first (ties in module order)."""
+    sizes = function_sizes(run)
     return sorted(sizes, key=lambda name: -sizes[name])
 
 
@@ -88,24 +93,28 @@ def marks_round(
     tree: Pipeline,
     functions: Sequence[str],
     choice: dict[str, str],
+    score: float,
     stop: Callable[[], bool],
-) -> tuple[dict[str, str], bool]:
-    """One pass of coordinate descent over each function's option, before `tree`; the choice, and whether it paid."""
-    paid = False
+) -> tuple[dict[str, str], float]:
+    """One pass of coordinate descent over each function's option, before `tree`.
+
+    An option stays when its compile beats `score`, the best of this route
+    so far (here, the search's best; `pipeline_portfolio` keeps another
+    route beside it). The choice and its score.
+    """
     for function in functions:
         for option in ("Oz", *OPTIONS):
             if stop():
-                return choice, paid
+                return choice, score
             if option == choice.get(function, "Oz"):
                 continue
             trial = {name: o for name, o in choice.items() if name != function}
             if option != "Oz":
                 trial[function] = option
-            before = run.best_score
-            run.evaluate(with_marks(tree, trial), f"mark {function} {option}")
-            if run.best_score > before:
-                choice, paid = trial, True
-    return choice, paid
+            tried = run.evaluate(with_marks(tree, trial), f"mark {function} {option}")
+            if tried is not None and tried > score + run.min_improvement:
+                choice, score = trial, tried
+    return choice, score
 
 
 def edits_round(
@@ -114,16 +123,16 @@ def edits_round(
     kept: list[Edit],
     taken: set[int],
     choice: Mapping[str, str],
+    score: float,
     edits: Sequence[Edit],
     stop: Callable[[], bool],
-) -> tuple[Pipeline, bool]:
-    """Each learned edit not `taken` yet, in order, after the marks `choice`, kept if it beats the best.
+) -> tuple[Pipeline, float]:
+    """Each learned edit not `taken` yet, in order, after the marks `choice`, kept if it beats `score`.
 
     `kept` (the edits made, in `tree`'s coordinates) and `taken` (their
     indices in `edits`) grow with each edit kept; the tree they give, and
-    whether any paid.
+    its score.
     """
-    paid = False
     for index, learned in enumerate(edits):
         if stop():
             break
@@ -132,13 +141,12 @@ def edits_round(
         edit = shifted(learned, kept)
         if edit is None or (candidate := edited(tree, edit)) is None:
             continue  # it does not apply after the edits kept
-        before = run.best_score
-        run.evaluate(with_marks(candidate, choice), f"edit {edit}")
-        if run.best_score > before:
+        tried = run.evaluate(with_marks(candidate, choice), f"edit {edit}")
+        if tried is not None and tried > score + run.min_improvement:
             kept.append(edit)
             taken.add(index)
-            tree, paid = candidate, True
-    return tree, paid
+            tree, score = candidate, tried
+    return tree, score
 
 
 def pipeline_marks(
@@ -186,16 +194,23 @@ def pipeline_marks(
 
         structure_end = marks_fraction + edits_fraction
         played = 0
+        score = run.best_score
         while played < rounds:
             first = played == 0
             played += 1
-            choice, marks_paid = marks_round(
-                run, tree, functions, choice, until(marks_fraction if first else structure_end)
+            before = score
+            choice, score = marks_round(
+                run,
+                tree,
+                functions,
+                choice,
+                score,
+                until(marks_fraction if first else structure_end),
             )
-            tree, edits_paid = edits_round(
-                run, tree, kept, taken, choice, learned, until(structure_end)
+            tree, score = edits_round(
+                run, tree, kept, taken, choice, score, learned, until(structure_end)
             )
-            if not (marks_paid or edits_paid) or run.clock.fraction_used >= structure_end:
+            if score <= before or run.clock.fraction_used >= structure_end:
                 break
         catalogue = get_backend(run.env.backend).actions
         kicks = tail_search(

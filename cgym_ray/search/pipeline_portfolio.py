@@ -21,15 +21,21 @@ budget of 50 steps it is a learned portfolio of at most 50 compilations:
    `portfolio` does, the best prefix counts; when it is shorter than the
    sequence and beats the best so far it is compiled as its own pipeline (one
    more compilation) and taken.
-3. **The leading route gets the rest** of the budget.
-   - The flat sequences lead (their best prefix beats -Oz's pipeline with the
-     marks): as `portfolio`'s refinement does, the played sequences, best
-     first, as tails after the best prefix, round after round while a round
-     pays, then random walks of `walk_length` actions after it (every
-     action but `HAZARDS`), one compile each, its best prefix counting.
-   - -Oz's pipeline leads: the learned edits of it (`edits`, the edit
-     policy's released list by default), in their learned order, after the
-     marks chosen, each kept when it beats the route's best so far; then
+3. **-Oz's route**, unless the flat sequences lead it by more than
+   `oz_margin` (then they get everything left), for `oz_share` of the
+   budget left: half of it a pass of
+   `pipeline_marks`' coordinate descent over each function's marks (`main`
+   first, then the largest), half the learned edits of -Oz's pipeline
+   (`edits`, the edit policy's released list by default), in their learned
+   order; a mark or an edit stays when it beats the route's best so far,
+   whether or not it beats the flat sequences.
+4. **The leading route gets the rest.**
+   - The flat sequences lead: as `portfolio`'s refinement does, the played
+     sequences, best first, as tails after the best prefix, round after round
+     while a round pays, then random walks of `walk_length` actions after it
+     (every action but `HAZARDS`), one compile each, its best prefix
+     counting.
+   - -Oz's route leads: the rest of the learned edits, then
      `pipeline_hybrid.tail_search`, single passes after the best pipeline.
 
 Every new best is compiled whole and, on a runnable benchmark, its program
@@ -39,25 +45,34 @@ so it is never worse than -Oz. Budget: each compiled pipeline is one step.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from cgym_ray.llvm.actions import ActionCatalogue
-from cgym_ray.llvm.pipelines import Pipeline
-from cgym_ray.llvm.pipelines.edits import Edit, edited, read_edit_file, shifted
+from cgym_ray.llvm.pipelines.edits import read_edit_file
 from cgym_ray.llvm.pipelines.flat import flat_to_pipeline
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.pipeline_common import HAZARDS, PipelineRun
 from cgym_ray.search.pipeline_hybrid import tail_search, tail_units
-from cgym_ray.search.pipeline_marks import LEARNED_EDITS, functions_by_size, with_marks
+from cgym_ray.search.pipeline_marks import (
+    LEARNED_EDITS,
+    edits_round,
+    function_sizes,
+    marks_round,
+    with_marks,
+)
 from cgym_ray.search.portfolio import LEARNED, learned_file, learned_sequences
 
 # Marks for -Oz's pipeline to try first (function -> `pipeline_marks.OPTIONS` key),
 # chosen on the 60 training programs (results/pipelines.md, "Both routes in one
 # pipeline env"): -Os's marks on `main`.
 MARK_GUESSES: tuple[Mapping[str, str], ...] = ({"main": "Os"},)
+# -Oz's route gets its share of the budget unless the flat sequences lead it by
+# more than this after they are played; chosen on the training programs
+# (results/pipelines.md, "Both routes in one pipeline env").
+OZ_MARGIN = 0.01
 
 
 @dataclass
@@ -129,33 +144,6 @@ def refine_flat(
     return route, played_tails, walks
 
 
-def route_edits(
-    run: PipelineRun,
-    tree: Pipeline,
-    choice: Mapping[str, str],
-    score: float,
-    edits: Sequence[Edit],
-) -> tuple[Pipeline, float, int]:
-    """Each learned edit of `tree` in order, after the marks `choice`, kept when it beats `score`.
-
-    `score` is the route's own best (-Oz's pipeline with `choice`), not the
-    search's: an edit that pays on this route stays even while a flat
-    sequence is better. The tree, its score, and how many edits stayed.
-    """
-    kept: list[Edit] = []
-    for learned in edits:
-        if run.clock.exhausted:
-            break
-        edit = shifted(learned, kept)
-        if edit is None or (candidate := edited(tree, edit)) is None:
-            continue
-        tried = run.evaluate(with_marks(candidate, choice), f"edit {edit}")
-        if tried is not None and tried > score + run.min_improvement:
-            kept.append(edit)
-            tree, score = candidate, tried
-    return tree, score, len(kept)
-
-
 def pipeline_portfolio(
     make_env: EnvFactory,
     benchmark: str,
@@ -167,6 +155,8 @@ def pipeline_portfolio(
     edits: str = "released",
     guesses: bool = True,
     walk_length: int = 48,
+    oz_share: float = 0.5,
+    oz_margin: float = OZ_MARGIN,
     top_n: int = 4,
     kick: int = 3,
     actions: Sequence[str] | None = None,
@@ -178,11 +168,17 @@ def pipeline_portfolio(
     edits: an edit-policy file whose learned edits to try ("released": the shipped one).
     guesses: try `MARK_GUESSES` first.
     walk_length: the actions of each random walk after the flat route's best prefix.
+    oz_share: the share of the budget left after the flat sequences that -Oz's
+        route gets first (marks, then edits), whichever route leads...
+    oz_margin: ...unless the flat sequences lead it by more than this (in
+        reward: fractions of what -Oz removes from -O0).
     top_n, kick, actions: the flat tail's, as for `pipeline_hybrid`.
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
     from cgym_ray.llvm.backend import get_backend
 
+    if not 0 <= oz_share <= 1:
+        raise ValueError(f"oz_share must be in [0, 1], not {oz_share}")
     sequences = learned_sequences(learned_file(learned))
     learned_edits, _ = read_edit_file(LEARNED_EDITS if edits == "released" else edits)
     rng = np.random.default_rng(seed)
@@ -192,7 +188,12 @@ def pipeline_portfolio(
         catalogue = get_backend(run.env.backend).actions
         # 1. -Oz's pipeline with the learned marks guesses.
         oz_tree, choice, oz_route = run.best, {}, run.best_score
-        defined = set(functions_by_size(run)) if guesses else set()
+        sizes = function_sizes(run)
+        defined = set(sizes)
+
+        def until(share: float) -> Callable[[], bool]:
+            return lambda: run.clock.fraction_used >= share or run.clock.exhausted
+
         for guess in MARK_GUESSES if guesses else ():
             if run.clock.exhausted or not set(guess) <= defined:
                 continue
@@ -210,14 +211,30 @@ def pipeline_portfolio(
             played.append(found)
             if found[0] > flat.score + run.min_improvement:
                 flat = FlatRoute(found[1], found[0])
-        # 3. The leading route gets the rest.
-        kept = kicks = tails = walks = 0
-        if flat.score > oz_route:
+        after_sequences = {"flat": flat.score, "oz": oz_route}
+        # 3. -Oz's route for `oz_share` of what is left: marks by descent, `main`
+        # first, then the learned edits, each kept when it beats the route's best.
+        start = run.clock.fraction_used
+        share = oz_share if flat.score - oz_route <= oz_margin else 0.0
+        marks_end = start + share * (1 - start) / 2
+        oz_end = start + share * (1 - start)
+        order = sorted(sizes, key=lambda name: (name != "main", -sizes[name]))
+        choice, oz_route = marks_round(run, oz_tree, order, choice, oz_route, until(marks_end))
+        tree, kept, taken = oz_tree, [], set()
+        tree, oz_route = edits_round(
+            run, tree, kept, taken, choice, oz_route, learned_edits, until(oz_end)
+        )
+        # 4. The leading route gets the rest.
+        kicks = tails = walks = 0
+        led = "flat" if flat.score > oz_route else "oz"
+        if led == "flat":
             ranked = [actions for _, actions in sorted(played, key=lambda p: -p[0]) if actions]
             walk = [a.name for a in catalogue if a.name not in HAZARDS]
             flat, tails, walks = refine_flat(run, catalogue, flat, ranked, walk, walk_length, rng)
         else:
-            _, oz_route, kept = route_edits(run, oz_tree, choice, oz_route, learned_edits)
+            tree, oz_route = edits_round(
+                run, tree, kept, taken, choice, oz_route, learned_edits, until(1.0)
+            )
             if not run.clock.exhausted:
                 units = tail_units(catalogue, actions)
                 kicks = tail_search(run, run.best, units, rng, top_n=top_n, kick=kick)
@@ -231,10 +248,13 @@ def pipeline_portfolio(
                 "kick": kick,
                 "actions": actions,
                 "marks": dict(choice),
-                "led": "flat" if flat.score > oz_route else "oz",
+                "oz_share": oz_share,
+                "oz_margin": oz_margin,
+                "led": led,
+                "after_sequences": after_sequences,
                 "flat_score": flat.score,
                 "oz_route_score": oz_route,
-                "kept_edits": kept,
+                "kept_edits": len(kept),
                 "tails": tails,
                 "walks": walks,
                 "kicks": kicks,

@@ -204,22 +204,36 @@ def test_the_pipeline_portfolio_plays_both_routes_and_its_best_validates():
 
     collected = EpisodeCollector()
     result = pipeline_portfolio(
-        lambda: gym.make("llvm-pipeline-ic-v0"), CRC32, Budget(steps=40), 0, report=collected
+        lambda: gym.make("llvm-pipeline-ic-v0"),
+        CRC32,
+        Budget(steps=40),
+        0,
+        report=collected,
+        oz_margin=1.0,  # -Oz's route gets its share whatever the flat sequences found
     )
     edits = [outcome.steps[0].info["edit"] for outcome in collected]
     assert edits[0] == "marks {'main': 'Os'}"  # the learned guess first, one compilation
     sequences = [e for e in edits if e.startswith("flat sequence ") and ", its first" not in e]
     assert len(sequences) == 18  # the learned portfolio v4, each once
-    # Then the leading route gets the rest: the flat route's tails and walks, or -Oz's edits.
-    led = result.params["led"]
+    # Then -Oz's route (marks, `main` first, then learned edits), then the leading route.
     rest = edits[edits.index(sequences[-1]) + 1 :]
-    assert rest and all(
-        e.startswith("flat " if led == "flat" else ("edit ", "append ", "kick ")) for e in rest
-    )
+    assert rest[0].startswith("mark main ")
+    assert all(e.startswith(("mark ", "edit ", "flat ", "append ", "kick ")) for e in rest)
+    if result.params["led"] == "flat":
+        assert rest[-1].startswith(("flat tail", "flat walk"))
+    else:
+        assert rest[-1].startswith(("edit ", "append ", "kick "))
     assert result.steps == len(edits) == 40  # each compiled pipeline is one step
     assert result.best_reward >= 1.0
     validation = validate(result.best_state)
     assert validation.ok, str(validation)
+
+
+def test_the_pipeline_portfolio_refuses_a_share_outside_0_1():
+    from cgym_ray.search.pipeline_portfolio import pipeline_portfolio
+
+    with pytest.raises(ValueError, match="oz_share must be in"):
+        pipeline_portfolio(None, CRC32, Budget(steps=10), 0, oz_share=1.5)
 
 
 def test_the_marks_search_refuses_fractions_over_the_budget_and_a_foreign_edit_list(tmp_path):
