@@ -45,6 +45,7 @@ AGENTS: dict[str, str] = {
     # From the -O0 module's features, one teacher list and its length (param `model`, a JSON file);
     # with `guided`, its lists lead a search (`search`: portfolio or coreset_guided).
     "list_chooser": "cgym_ray.rl.list_chooser:list_chooser_agent",
+    "chooser_portfolio": "cgym_ray.rl.chooser_portfolio:chooser_portfolio",
     # On the pipeline env: -Oz's pipeline, then learned edits, each kept only if it paid
     # (param `model`, a JSON file).
     "edit_policy": "cgym_ray.rl.edit_policy:edit_policy_agent",
@@ -59,6 +60,7 @@ PIPELINE_AGENTS = frozenset(
         "pipeline_hybrid",
         "pipeline_marks",
         "pipeline_portfolio",
+        "chooser_portfolio",
         "edit_policy",
     }
 )

@@ -15,8 +15,9 @@ budget of 50 steps it is a learned portfolio of at most 50 compilations:
 
 1. **Marks guesses** (`MARK_GUESSES`): -Oz's pipeline with each guess, one
    compilation each; the best is the route's start.
-2. **Flat sequences**: the learned portfolio's (`learned`, by default the one
-   `portfolio` plays), in its order, each one compilation. One compile
+2. **Flat sequences**: any `lead` first (a policy's choices), then the learned
+   portfolio's (`learned`, by default the one `portfolio` plays), in its
+   order, each one compilation. One compile
    measures every pass's end (`PipelineEnv.segment_scores`), so, as the flat
    `portfolio` does, the best prefix counts; when it is shorter than the
    sequence and beats the best so far it is compiled as its own pipeline (one
@@ -152,6 +153,7 @@ def pipeline_portfolio(
     *,
     report: Report | None = None,
     learned: str = LEARNED,
+    lead: Sequence[str] = (),
     edits: str = "released",
     guesses: bool = True,
     walk_length: int = 48,
@@ -165,6 +167,8 @@ def pipeline_portfolio(
     """-Oz's pipeline with learned marks, the learned flat sequences, learned edits, then a flat tail.
 
     learned: which learned flat portfolio to play (`data/portfolio-LEARNED.txt`).
+    lead: flat commandlines to play before the learned ones (a policy's choices,
+        best first: `rl.chooser_portfolio`).
     edits: an edit-policy file whose learned edits to try ("released": the shipped one).
     guesses: try `MARK_GUESSES` first.
     walk_length: the actions of each random walk after the flat route's best prefix.
@@ -179,7 +183,8 @@ def pipeline_portfolio(
 
     if not 0 <= oz_share <= 1:
         raise ValueError(f"oz_share must be in [0, 1], not {oz_share}")
-    sequences = learned_sequences(learned_file(learned))
+    leading = [" ".join(commandline.split()) for commandline in lead]
+    sequences = list(dict.fromkeys([*leading, *learned_sequences(learned_file(learned))]))
     learned_edits, _ = read_edit_file(LEARNED_EDITS if edits == "released" else edits)
     rng = np.random.default_rng(seed)
     with PipelineRun(
@@ -241,6 +246,7 @@ def pipeline_portfolio(
         return run.result(
             {
                 "learned": learned,
+                "lead": len(leading),
                 "edits": edits,
                 "guesses": guesses,
                 "walk_length": walk_length,

@@ -219,3 +219,43 @@ def test_guided_leads_with_the_prefixes_predicted_to_beat_oz_only_when_asked(tmp
     assert played[:2] == [FIRST, "mem2reg gvn"] and played[2:4] == learned[:2]
     assert played[2 + len(learned)] == "sroa instcombine"
     assert result.params["leading"] == 1 and result.params["lead"] == "predicted_gains"
+
+
+def test_the_chooser_leads_the_pipeline_portfolio_with_its_prefixes(tmp_path):
+    from cgym_ray.llvm.backend import get_backend
+    from cgym_ray.llvm.pipelines.flat import flat_pipeline
+    from cgym_ray.rl.chooser_portfolio import chooser_portfolio, minus_o0_autophase
+    from cgym_ray.search.common import EpisodeCollector
+
+    env = gym.make("llvm-ic-v0", benchmark=CRC32).unwrapped
+    try:
+        env.reset()
+        assert minus_o0_autophase(CRC32).tolist() == list(env.observation["Autophase"])
+    finally:
+        env.close()
+    table = TeacherTable(
+        [CRC32],
+        ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
+        np.asarray([[1.0] * 56]),
+        np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 0.9, 0.9, 0.9)]]),
+    )
+    model = tmp_path / "chooser.json"
+    chooser_from(table, neighbours=1).save(model)
+    collected = EpisodeCollector()
+    result = chooser_portfolio(
+        lambda: gym.make("llvm-pipeline-ic-v0"),
+        CRC32,
+        Budget(steps=25),
+        0,
+        report=collected,
+        model=str(model),
+    )
+    texts = [outcome.state.commandline for outcome in collected]
+    catalogue = get_backend("libllvm").actions
+    # The marks guess, then the chooser's choice (list 1, whole) and list 0 at its best
+    # length, as pipelines, before the learned sequences.
+    assert collected[0].steps[0].info["edit"].startswith("marks ")
+    assert texts[1] == str(flat_pipeline("mem2reg gvn", catalogue))
+    assert str(flat_pipeline("sroa instcombine", catalogue)) in texts[2:4]
+    assert result.params["lead"] == 2 and result.params["model"] == str(model)
+    assert result.steps == 25 and result.best_reward >= 1.0

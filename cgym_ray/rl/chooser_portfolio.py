@@ -1,0 +1,76 @@
+"""The list chooser leading `pipeline_portfolio`: both routes, the policy's sequences first (issue 18/19).
+
+    >>> result = chooser_portfolio(make_env, "benchmark://chstone-src-v0/adpcm", Budget(steps=50), 0,
+    ...                            model="results/rl/bc-v3/chooser.json")  # doctest: +SKIP
+
+The list chooser (`list_chooser`, learned on training programs) ranks its
+teacher lists' prefixes from the program's -O0 Autophase; with `guided` it
+leads the flat `portfolio`. This agent gives the same prefixes, best first,
+as `pipeline_portfolio`'s `lead`, so they are played (as pipelines that
+compile to what playing them gives) before the learned flat sequences, in the
+search that also holds -Oz's pipeline with learned marks and edits. Its
+states are pipeline texts (`llvm-pipeline-ic-v0`). The features are read
+from the -O0 module in this process: the same Autophase the flat env
+observes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from cgym_ray.llvm.backend import get_backend
+from cgym_ray.rl.list_chooser import ListChooser, ranked_prefixes
+from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.pipeline_portfolio import OZ_MARGIN, pipeline_portfolio
+
+
+def leading_prefixes(chooser: ListChooser, autophase: Any) -> list[str]:
+    """The chooser's prefixes for a program, best-scored first (each list once, at its best length)."""
+    ranked = ranked_prefixes(chooser.scores(autophase))
+    return [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
+
+
+def minus_o0_autophase(benchmark: str, backend: str = "libllvm") -> np.ndarray:
+    """Autophase of the benchmark's -O0 module (what `LlvmEnv.observation["Autophase"]` gives at reset)."""
+    from cgym_ray.datasets import get_benchmark
+
+    found = get_benchmark(benchmark)
+    module = get_backend(backend).load(found.bitcode(), found.uri)
+    try:
+        return np.asarray(module.autophase())
+    finally:
+        module.dispose()
+
+
+def chooser_portfolio(
+    make_env: EnvFactory,
+    benchmark: str,
+    budget: Budget,
+    seed: int,
+    *,
+    report: Report | None = None,
+    model: str,
+    oz_share: float = 0.5,
+    oz_margin: float = OZ_MARGIN,
+) -> SearchResult:
+    """`pipeline_portfolio` led by the list chooser of `model` (a JSON file).
+
+    oz_share, oz_margin: `pipeline_portfolio`'s (the share of -Oz's route, and
+        the flat sequences' lead past which it gets none).
+    """
+    chooser = ListChooser.load(model)
+    lead = leading_prefixes(chooser, minus_o0_autophase(benchmark))
+    result = pipeline_portfolio(
+        make_env,
+        benchmark,
+        budget,
+        seed,
+        report=report,
+        lead=lead,
+        oz_share=oz_share,
+        oz_margin=oz_margin,
+    )
+    result.params["model"] = model
+    return result
