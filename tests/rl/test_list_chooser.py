@@ -50,6 +50,16 @@ def chooser_on_crc32(table: TeacherTable, model, budget: Budget, **params):
     return result, outcomes
 
 
+def crc32_two_lists() -> TeacherTable:
+    """crc32 alone: list 1 whole does best, list 0 stopped after 2 passes next."""
+    return TeacherTable(
+        [CRC32],
+        ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
+        np.asarray([[1.0] * 56]),
+        np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 0.9, 0.9, 0.9)]]),
+    )
+
+
 def two_kinds_table() -> TeacherTable:
     """Small programs do best with list 0 stopped after 2 passes, big ones with list 1 whole."""
     features = np.asarray([SMALL, [4.0, 11.0, 1.0], BIG, [320.0, 880.0, 60.0]])
@@ -167,12 +177,7 @@ def test_the_agent_plays_the_chosen_prefix_as_one_episode(tmp_path):
 
 @pytest.mark.parametrize("search", ["portfolio", "coreset_guided"])
 def test_guided_plays_the_chooser_prefixes_first_then_searches(tmp_path, search):
-    table = TeacherTable(
-        [CRC32],
-        ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
-        np.asarray([[1.0] * 56]),
-        np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 0.9, 0.9, 0.9)]]),
-    )
+    table = crc32_two_lists()
     model = tmp_path / "chooser.json"
     result, outcomes = chooser_on_crc32(
         table, model, Budget(steps=2000), guided=True, search=search, k=30
@@ -233,12 +238,7 @@ def test_the_chooser_leads_the_pipeline_portfolio_with_its_prefixes(tmp_path):
         assert minus_o0_autophase(CRC32).tolist() == list(env.observation["Autophase"])
     finally:
         env.close()
-    table = TeacherTable(
-        [CRC32],
-        ["sroa instcombine simplifycfg loop-rotate", "mem2reg gvn"],
-        np.asarray([[1.0] * 56]),
-        np.asarray([[curve(0.6, 0.7, 0.7, 0.7), curve(0.7, 0.9, 0.9, 0.9)]]),
-    )
+    table = crc32_two_lists()
     model = tmp_path / "chooser.json"
     chooser_from(table, neighbours=1).save(model)
     collected = EpisodeCollector()
