@@ -136,6 +136,12 @@ class Module(abc.ABC):
     def dispose(self) -> None:
         """Free the module now (also done when it is garbage collected)."""
 
+    def __enter__(self) -> Module:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.dispose()
+
     def lexed_ir(self) -> LexedIr:
         """The IR's tokens (`cgym_ray.llvm.tokens.lex_ir` of `ir_text()`; backends may keep
         them between steps)."""

@@ -16,20 +16,12 @@ observes.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from cgym_ray.llvm.backend import get_backend
-from cgym_ray.rl.list_chooser import ListChooser, ranked_prefixes
+from cgym_ray.rl.list_chooser import ListChooser, prefix_texts
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.pipeline_portfolio import OZ_MARGIN, pipeline_portfolio
-
-
-def leading_prefixes(chooser: ListChooser, autophase: Any) -> list[str]:
-    """The chooser's prefixes for a program, best-scored first (each list once, at its best length)."""
-    ranked = ranked_prefixes(chooser.scores(autophase))
-    return [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
 
 
 def minus_o0_autophase(benchmark: str, backend: str = "libllvm") -> np.ndarray:
@@ -37,11 +29,8 @@ def minus_o0_autophase(benchmark: str, backend: str = "libllvm") -> np.ndarray:
     from cgym_ray.datasets import get_benchmark
 
     found = get_benchmark(benchmark)
-    module = get_backend(backend).load(found.bitcode(), found.uri)
-    try:
+    with get_backend(backend).load(found.bitcode(), found.uri) as module:
         return np.asarray(module.autophase())
-    finally:
-        module.dispose()
 
 
 def chooser_portfolio(
@@ -61,7 +50,7 @@ def chooser_portfolio(
         the flat sequences' lead past which it gets none).
     """
     chooser = ListChooser.load(model)
-    lead = leading_prefixes(chooser, minus_o0_autophase(benchmark))
+    lead = prefix_texts(chooser, chooser.ranked(minus_o0_autophase(benchmark)))
     result = pipeline_portfolio(
         make_env,
         benchmark,

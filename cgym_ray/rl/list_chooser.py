@@ -117,6 +117,11 @@ def ranked_prefixes(scores: np.ndarray) -> list[tuple[int, int]]:
     return [(int(i), int(lengths[i])) for i in order]
 
 
+def prefix_texts(chooser: ListChooser, ranked: list[tuple[int, int]]) -> list[str]:
+    """The commandlines of `ranked` (list index, length) prefixes of the chooser's lists."""
+    return [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
+
+
 def teacher_table(
     store: TrajectoryStore, run_id: str, datasets: list[str] | None = None
 ) -> TeacherTable:
@@ -312,7 +317,7 @@ def list_chooser_agent(
             run.check_final(episode)  # the policy's figure is this final state: run its program
             run.end_episode(episode)
             return run.result(params)
-        prefixes = [" ".join(chooser.lists[i].split()[:n]) for i, n in ranked]
+        prefixes = prefix_texts(chooser, ranked)
         gains = [scores[i, n] > 0 for i, n in ranked] if lead == "predicted_gains" else None
         first = [p for j, p in enumerate(prefixes) if gains is None or gains[j]]
         after = [p for j, p in enumerate(prefixes) if gains is not None and not gains[j]]

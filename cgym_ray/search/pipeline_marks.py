@@ -75,11 +75,8 @@ def function_sizes(run: PipelineRun) -> dict[str, int]:
     from cgym_ray.llvm.backend import get_backend
 
     benchmark = run.env.benchmark
-    module = get_backend(run.env.backend).load(benchmark.bitcode(), benchmark.uri)
-    try:
+    with get_backend(run.env.backend).load(benchmark.bitcode(), benchmark.uri) as module:
         return module.function_sizes()
-    finally:
-        module.dispose()
 
 
 def functions_by_size(run: PipelineRun) -> list[str]:

@@ -78,7 +78,7 @@ OZ_MARGIN = 0.01
 
 @dataclass
 class FlatRoute:
-    """The best prefix of the flat sequences played so far: its actions and score."""
+    """A best prefix of flat sequences (one played, or the route so far): its actions and score."""
 
     actions: tuple[str, ...] = ()
     score: float = float("-inf")
@@ -86,8 +86,8 @@ class FlatRoute:
 
 def play_flat(
     run: PipelineRun, catalogue: ActionCatalogue, actions: Sequence[str], what: str
-) -> tuple[float, tuple[str, ...]] | None:
-    """A flat sequence as one pipeline: its best prefix's score and actions (None: it failed).
+) -> FlatRoute | None:
+    """A flat sequence as one pipeline: its best prefix, actions and score (None: it failed).
 
     One compile measures every action's end (`PipelineEnv.segment_scores`),
     as one flat play does; the shortest of the best prefixes counts. When it
@@ -98,7 +98,7 @@ def play_flat(
     if not flat.ends or run.evaluate(flat.pipeline, what) is None:
         return None
     if str(run.env.pipeline) != str(flat.pipeline):  # seen before: its score was remembered
-        return run.scores[str(flat.pipeline)], flat.held
+        return FlatRoute(flat.held, run.scores[str(flat.pipeline)])
     scores = run.env.segment_scores()
     at = {n: scores[end - 1] for n, end in enumerate(flat.ends, 1) if scores[end - 1] is not None}
     if not at:
@@ -107,7 +107,7 @@ def play_flat(
     if length < len(flat.held) and at[length] > run.best_score + run.min_improvement:
         if run.evaluate(flat.prefix(length), f"{what}, its first {length}") is None:
             return None
-    return at[length], flat.held[:length]
+    return FlatRoute(flat.held[:length], at[length])
 
 
 def refine_flat(
@@ -132,16 +132,16 @@ def refine_flat(
         tail = tails[played_tails % len(tails)]
         played_tails += 1
         found = play_flat(run, catalogue, route.actions + tail, "flat tail")
-        if found is not None and found[0] > route.score + run.min_improvement:
-            route, since_better = FlatRoute(found[1], found[0]), 0
+        if found is not None and found.score > route.score + run.min_improvement:
+            route, since_better = found, 0
         else:
             since_better += 1
     while walk and not run.clock.exhausted:
         walks += 1
         steps = tuple(str(name) for name in rng.choice(list(walk), size=walk_length))
         found = play_flat(run, catalogue, route.actions + steps, "flat walk")
-        if found is not None and found[0] > route.score + run.min_improvement:
-            route = FlatRoute(found[1], found[0])
+        if found is not None and found.score > route.score + run.min_improvement:
+            route = found
     return route, played_tails, walks
 
 
@@ -214,8 +214,8 @@ def pipeline_portfolio(
             if found is None:
                 continue
             played.append(found)
-            if found[0] > flat.score + run.min_improvement:
-                flat = FlatRoute(found[1], found[0])
+            if found.score > flat.score + run.min_improvement:
+                flat = found
         after_sequences = {"flat": flat.score, "oz": oz_route}
         # 3. -Oz's route for `oz_share` of what is left: marks by descent, `main`
         # first, then the learned edits, each kept when it beats the route's best.
@@ -233,7 +233,7 @@ def pipeline_portfolio(
         kicks = tails = walks = 0
         led = "flat" if flat.score > oz_route else "oz"
         if led == "flat":
-            ranked = [actions for _, actions in sorted(played, key=lambda p: -p[0]) if actions]
+            ranked = [p.actions for p in sorted(played, key=lambda p: -p.score) if p.actions]
             walk = [a.name for a in catalogue if a.name not in HAZARDS]
             flat, tails, walks = refine_flat(run, catalogue, flat, ranked, walk, walk_length, rng)
         else:

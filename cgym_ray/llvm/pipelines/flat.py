@@ -91,8 +91,8 @@ def flat_to_pipeline(
         if held is None or any(leaf.name in leave_out for _, leaf, _ in Pipeline(held).walk()):
             left_out.append(action.name)
             continue
-        before = segments(Pipeline(elements))
-        if elements and len(segments(Pipeline(elements + held[:1]))) == len(before):
+        before = ends[-1] if ends else 0  # the segments so far
+        if elements and len(segments(Pipeline(elements + held[:1]))) == before:
             held = Pipeline.parse(DROP_ALL).elements + held  # would join a run with analyses cached
         elements += held
         held_names.append(action.name)

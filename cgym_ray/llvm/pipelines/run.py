@@ -119,7 +119,7 @@ def segments(pipeline: Pipeline) -> list[Pipeline]:
     cannot run, is always a segment of its own. After it, and after an
     `invalidate<all>` (`DROP_ALL`, cut before too), nothing is cached, so the
     elements that follow are cut again as at the start: a flat pass sequence
-    written as a pipeline (`search.pipeline_hybrid.flat_pipeline`) runs each
+    written as a pipeline (`pipelines.flat.flat_pipeline`) runs each
     pass in a run of its own, as the flat envs do. For -Oz's pipeline that
     gives the cheap module passes one by one, the inliner's walk, and the
     late function pipeline.
