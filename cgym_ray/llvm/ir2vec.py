@@ -30,8 +30,9 @@ in LLVM's source tree, and without one LLVM ends the process. So:
 - the printer stays as the reference the native vectors are tested against
   on every suite program (`ir2vec_printer`): LLVM sets the options through
   the C API's command-line parsing, the printer writes to stderr, so the
-  worker captures its descriptor 2 around the pass (`captured_stderr`, which
-  keeps the worker's death diagnosis intact) and `parse_printer_output` reads
+  pass runs in a forked child whose descriptor 2 is a pipe (`stderr_of`: no
+  other thread's write can cut into the text, and the process's own stderr,
+  a worker's death diagnosis, is untouched) and `parse_printer_output` reads
   it strictly. LLVM prints each number with two decimals ("%.2f"); the
   native vectors are the full doubles, the same sums in the same order.
 
@@ -45,8 +46,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -225,42 +225,44 @@ def _sections_dimension(path: Path, size: int, mtime_ns: int) -> int:
     return lengths.pop()
 
 
-@contextmanager
-def captured_stderr() -> Iterator[list[str]]:
-    """Collect what this process writes to descriptor 2 inside the block (LLVM's `errs()`).
+def stderr_of(run: Callable[[], object]) -> str:
+    """What `run` writes to descriptor 2 (LLVM's `errs()`), run in a forked child.
 
-    Yields a list that holds the text once the block ends. In a worker, whose
-    stderr is a file its caller reads to tell why it died, the text is read
-    back from that file and cut off again, so a timeout marker or an LLVM
-    error written meanwhile is still in the file if the worker dies inside.
-    Elsewhere (a pipe, a terminal) descriptor 2 points at a scratch file.
+    The child has one thread and its own descriptor 2 (a pipe this process
+    reads), so no other thread's write (a warning, a log line, a step-timeout
+    marker) can land inside the text, and this process's stderr, which may be
+    the file a worker's caller reads after a death, is left as it was. What
+    `run` changes in the child (a module's passes) stays there. A child that
+    raises, fails or dies is a `CompilerError` quoting the end of its text.
     """
-    import stat
     import sys
 
+    sys.stdout.flush()
     sys.stderr.flush()
-    text: list[str] = []
-    if stat.S_ISREG(os.fstat(2).st_mode) and os.path.exists("/proc/self/fd/2"):
-        start = os.lseek(2, 0, os.SEEK_CUR)
-        with open("/proc/self/fd/2", "rb") as reader:
-            try:
-                yield text
-            finally:
-                reader.seek(start)
-                text.append(reader.read().decode("utf-8", "replace"))
-                os.ftruncate(2, start)
-                os.lseek(2, start, os.SEEK_SET)
-        return
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as capture:
-        os.dup2(capture.fileno(), 2)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: only this thread, and nothing of it outlives os._exit
+        code = 1
         try:
-            yield text
+            os.close(read_end)
+            os.dup2(write_end, 2)
+            os.close(write_end)
+            run()
+            code = 0
+        except BaseException as error:
+            os.write(2, f"\n{type(error).__name__}: {error}\n".encode(errors="replace"))
         finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            capture.seek(0)
-            text.append(capture.read().decode("utf-8", "replace"))
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as reader:
+        data = reader.read()
+    _, status = os.waitpid(pid, 0)
+    text = data.decode("utf-8", "replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
+        raise CompilerError(f"the child that printed LLVM's output {how}: {text[-600:]!r}")
+    return text
 
 
 _HEADER = "IR2Vec embeddings for function "

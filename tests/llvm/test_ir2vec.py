@@ -220,27 +220,59 @@ def test_a_vocabulary_of_ones_own_sets_the_dimension_and_is_checked(tmp_path, mo
         module.dispose()
 
 
-def test_capture_from_a_stderr_file_leaves_the_file_as_it_was(tmp_path):
-    """A worker's stderr is a file its caller reads after a death: the capture must not hide it."""
+def test_printed_text_is_whole_while_another_thread_writes_to_stderr(tmp_path):
+    """LLVM's printer writes to descriptor 2 in small pieces; no other write may land inside.
+
+    Another thread writes to this process's stderr all the while (as Ray's log threads do
+    in a test process); this process's stderr, a file here as in a worker, keeps only
+    what was written to it and nothing of the child's text.
+    """
     import os
 
-    from cgym_ray.llvm.ir2vec import captured_stderr
+    from cgym_ray.llvm.ir2vec import stderr_of
 
     path = tmp_path / "stderr"
     saved = os.dup(2)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.dup2(fd, 2)
+    done = threading.Event()
+
+    def noise() -> None:
+        while not done.is_set():
+            os.write(2, b"noise\n")
+
+    pieces = [f" {i}.00".encode() for i in range(2000)]
+    thread = threading.Thread(target=noise)
     try:
         os.write(2, b"before\n")
-        with captured_stderr() as printed:
-            os.write(2, b"IR2Vec output\n")
-        os.write(2, b"after\n")
+        thread.start()
+        texts = [stderr_of(lambda: [os.write(2, piece) for piece in pieces]) for _ in range(5)]
     finally:
+        done.set()
+        thread.join()
+        os.write(2, b"after\n")
         os.dup2(saved, 2)
         os.close(saved)
         os.close(fd)
-    assert printed == ["IR2Vec output\n"]
-    assert path.read_bytes() == b"before\nafter\n"
+    assert texts == [b"".join(pieces).decode()] * 5
+    kept = path.read_bytes()
+    assert kept.startswith(b"before\n") and kept.endswith(b"after\n")
+    assert set(kept.splitlines()) == {b"before", b"noise", b"after"}
+
+
+def test_a_child_that_fails_is_an_error_quoting_its_text():
+    import os
+
+    from cgym_ray.llvm.ir2vec import stderr_of
+
+    def fails() -> None:
+        os.write(2, b"LLVM ERROR: something broke\n")
+        raise RuntimeError("the pass failed")
+
+    with pytest.raises(CompilerError, match="exited with 1.*something broke.*the pass failed"):
+        stderr_of(fails)
+    with pytest.raises(CompilerError, match="killed by signal 9"):
+        stderr_of(lambda: os.kill(os.getpid(), 9))
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from cgym_ray.llvm.backend import MODULE_NAME, Backend, Module, printable
 from cgym_ray.llvm.ir2vec import (
     KINDS,
     NATIVE_KINDS,
-    captured_stderr,
     native_table,
     parse_printer_output,
     require_vocabulary,
+    stderr_of,
     vocabulary_dimension,
 )
 from cgym_ray.llvm.libllvm.loader import (
@@ -394,9 +394,8 @@ class LibLLVMModule(Module):
             super().ir2vec(kind)
         path = require_vocabulary()  # before LLVM reads it: a missing file would end the process
         self._backend.set_options((f"--ir2vec-vocab-path={path}", f"--ir2vec-kind={kind}"))
-        with captured_stderr() as printed:
-            self.run_pipeline("print<ir2vec>")
-        return parse_printer_output(printed[0], vocabulary_dimension())
+        printed = stderr_of(lambda: self.run_pipeline("print<ir2vec>"))
+        return parse_printer_output(printed, vocabulary_dimension())
 
     def verify(self) -> str:
         message = c_void_p()
