@@ -156,3 +156,21 @@ def test_a_recipe_in_the_package_folder_is_hashed_before_the_catalogue_reads_it(
         assert [entry.name for entry in recipes.ENTRIES] == ["tiny-src-v0"]
     finally:
         recipes._entries.cache_clear()
+
+
+def test_a_folder_of_checkouts_gives_each_source_the_one_holding_all_its_files(tmp_path):
+    # Another project's checkout may hold the source's first file too (a README, a Makefile):
+    # the checkout holding all of them is taken, wherever it sorts.
+    recipe = _recipe(
+        tmp_path / "r.json", {n: _sha(FILES[n]) for n in ("prog/main.c", "prog/helper.c")}
+    )
+    sources = tmp_path / "sources"
+    for folder, files in (
+        ("a-other", {"prog/main.c": FILES["prog/main.c"], "other.c": b"int x;\n"}),
+        ("b-tiny", FILES),
+    ):
+        for name, data in files.items():
+            (sources / folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (sources / folder / name).write_bytes(data)
+    roots = gather_sources(read_recipe(recipe), [sources], tmp_path / "staged")
+    assert (roots["tiny"] / "prog/helper.c").read_bytes() == FILES["prog/helper.c"]

@@ -115,16 +115,20 @@ def gather_sources(recipe: Recipe, from_paths: list[Path], staging: Path) -> dic
     roots: dict[str, Path] = {}
     candidates = _candidates(from_paths)
     for source in recipe.sources.values():
+        # The path holding most of the source's files (a folder of several checkouts may
+        # hold a README of every source; the first path holding any is not enough).
         members: dict[str, bytes] | None = None
         origin = None
         for path in candidates:
+            found: dict[str, bytes] | None = None
             if path.is_dir():
                 root = _folder_root(path, source)
-                members = _folder_members(root, source) if root else None
+                found = _folder_members(root, source) if root else None
             elif tarfile.is_tarfile(path) or zipfile.is_zipfile(path):
-                members = _archive_members(path, source)
-            if members:
-                origin = path
+                found = _archive_members(path, source)
+            if found and len(found) > len(members or {}):
+                members, origin = found, path
+            if members and len(members) == len(source.files):
                 break
         if not members:
             given = ", ".join(str(p) for p in from_paths) or "nothing"
