@@ -21,7 +21,7 @@ import numpy as np
 from cgym_ray.llvm.backend import get_backend
 from cgym_ray.rl.list_chooser import ListChooser, prefix_texts
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
-from cgym_ray.search.pipeline_portfolio import OZ_MARGIN, pipeline_portfolio
+from cgym_ray.search.pipeline_portfolio import OZ_LEAST, OZ_MARGIN, pipeline_portfolio
 
 
 def minus_o0_autophase(benchmark: str, backend: str = "libllvm") -> np.ndarray:
@@ -43,11 +43,12 @@ def chooser_portfolio(
     model: str,
     oz_share: float = 0.5,
     oz_margin: float = OZ_MARGIN,
+    oz_least: float = OZ_LEAST,
 ) -> SearchResult:
     """`pipeline_portfolio` led by the list chooser of `model` (a JSON file).
 
-    oz_share, oz_margin: `pipeline_portfolio`'s (the share of -Oz's route, and
-        the flat sequences' lead past which it gets none).
+    oz_share, oz_margin, oz_least: `pipeline_portfolio`'s (the share of -Oz's
+        route, the flat sequences' lead past which it gets `oz_least` instead).
     """
     chooser = ListChooser.load(model)
     lead = prefix_texts(chooser, chooser.ranked(minus_o0_autophase(benchmark)))
@@ -60,6 +61,7 @@ def chooser_portfolio(
         lead=lead,
         oz_share=oz_share,
         oz_margin=oz_margin,
+        oz_least=oz_least,
     )
     result.params["model"] = model
     return result

@@ -29,7 +29,8 @@ budget of 50 steps it is a learned portfolio of at most 50 compilations:
    first, then the largest), half the learned edits of -Oz's pipeline
    (`edits`, the edit policy's released list by default), in their learned
    order; a mark or an edit stays when it beats the route's best so far,
-   whether or not it beats the flat sequences.
+   whether or not it beats the flat sequences. Past the margin it gets
+   `oz_least` of it instead (0 by default), for the learned edits alone.
 4. **The leading route gets the rest.**
    - The flat sequences lead: as `portfolio`'s refinement does, the played
      sequences, best first, as tails after the best prefix, round after round
@@ -74,6 +75,10 @@ MARK_GUESSES: tuple[Mapping[str, str], ...] = ({"main": "Os"},)
 # more than this after they are played; chosen on the training programs
 # (results/pipelines.md, "Both routes in one pipeline env").
 OZ_MARGIN = 0.01
+# The share of what is left that -Oz's route gets when the flat sequences lead by
+# more than `OZ_MARGIN`, all for its learned edits (from the marks guess's best):
+# chosen on the training programs (results/pipelines.md, "-Oz's route on every program").
+OZ_LEAST = 0.0
 
 
 @dataclass
@@ -159,6 +164,7 @@ def pipeline_portfolio(
     walk_length: int = 48,
     oz_share: float = 0.5,
     oz_margin: float = OZ_MARGIN,
+    oz_least: float = OZ_LEAST,
     top_n: int = 4,
     kick: int = 3,
     actions: Sequence[str] | None = None,
@@ -175,14 +181,16 @@ def pipeline_portfolio(
     oz_share: the share of the budget left after the flat sequences that -Oz's
         route gets first (marks, then edits), whichever route leads...
     oz_margin: ...unless the flat sequences lead it by more than this (in
-        reward: fractions of what -Oz removes from -O0).
+        reward: fractions of what -Oz removes from -O0); then it gets...
+    oz_least: ...this share instead, all of it for the learned edits.
     top_n, kick, actions: the flat tail's, as for `pipeline_hybrid`.
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
     from cgym_ray.llvm.backend import get_backend
 
-    if not 0 <= oz_share <= 1:
-        raise ValueError(f"oz_share must be in [0, 1], not {oz_share}")
+    for name, share in (("oz_share", oz_share), ("oz_least", oz_least)):
+        if not 0 <= share <= 1:
+            raise ValueError(f"{name} must be in [0, 1], not {share}")
     leading = [" ".join(commandline.split()) for commandline in lead]
     sequences = list(dict.fromkeys([*leading, *learned_sequences(learned_file(learned))]))
     learned_edits, _ = read_edit_file(LEARNED_EDITS if edits == "released" else edits)
@@ -220,8 +228,9 @@ def pipeline_portfolio(
         # 3. -Oz's route for `oz_share` of what is left: marks by descent, `main`
         # first, then the learned edits, each kept when it beats the route's best.
         start = run.clock.fraction_used
-        share = oz_share if flat.score - oz_route <= oz_margin else 0.0
-        marks_end = start + share * (1 - start) / 2
+        close = flat.score - oz_route <= oz_margin
+        share = oz_share if close else oz_least
+        marks_end = start + share * (1 - start) / 2 if close else start
         oz_end = start + share * (1 - start)
         order = sorted(sizes, key=lambda name: (name != "main", -sizes[name]))
         choice, oz_route = marks_round(run, oz_tree, order, choice, oz_route, until(marks_end))
@@ -256,6 +265,7 @@ def pipeline_portfolio(
                 "marks": dict(choice),
                 "oz_share": oz_share,
                 "oz_margin": oz_margin,
+                "oz_least": oz_least,
                 "led": led,
                 "after_sequences": after_sequences,
                 "flat_score": flat.score,

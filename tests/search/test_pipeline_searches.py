@@ -198,20 +198,26 @@ def test_the_marks_search_chooses_marks_per_function_and_its_best_validates():
     assert validation.behaviour_checked
 
 
+def _edits_played(search, steps: int, **params):
+    """A pipeline search's result on crc32, and the edit each compiled pipeline was."""
+    collected = EpisodeCollector()
+    result = search(
+        lambda: gym.make("llvm-pipeline-ic-v0"),
+        CRC32,
+        Budget(steps=steps),
+        0,
+        report=collected,
+        **params,
+    )
+    return result, [outcome.steps[0].info["edit"] for outcome in collected]
+
+
 @pytest.mark.slow
 def test_the_pipeline_portfolio_plays_both_routes_and_its_best_validates():
     from cgym_ray.search.pipeline_portfolio import pipeline_portfolio
 
-    collected = EpisodeCollector()
-    result = pipeline_portfolio(
-        lambda: gym.make("llvm-pipeline-ic-v0"),
-        CRC32,
-        Budget(steps=40),
-        0,
-        report=collected,
-        oz_margin=1.0,  # -Oz's route gets its share whatever the flat sequences found
-    )
-    edits = [outcome.steps[0].info["edit"] for outcome in collected]
+    # -Oz's route gets its share whatever the flat sequences found.
+    result, edits = _edits_played(pipeline_portfolio, steps=40, oz_margin=1.0)
     assert edits[0] == "marks {'main': 'Os'}"  # the learned guess first, one compilation
     sequences = [e for e in edits if e.startswith("flat sequence ") and ", its first" not in e]
     assert len(sequences) == 18  # the learned portfolio v4, each once
@@ -229,11 +235,27 @@ def test_the_pipeline_portfolio_plays_both_routes_and_its_best_validates():
     assert validation.ok, str(validation)
 
 
-def test_the_pipeline_portfolio_refuses_a_share_outside_0_1():
+@pytest.mark.slow
+def test_past_the_margin_oz_route_gets_its_least_share_all_for_edits():
     from cgym_ray.search.pipeline_portfolio import pipeline_portfolio
 
-    with pytest.raises(ValueError, match="oz_share must be in"):
-        pipeline_portfolio(None, CRC32, Budget(steps=10), 0, oz_share=1.5)
+    # The flat sequences always lead by more than the margin.
+    result, edits = _edits_played(pipeline_portfolio, steps=40, oz_margin=-1.0, oz_least=0.5)
+    last = max(i for i, e in enumerate(edits) if e.startswith("flat sequence "))
+    rest = edits[last + 1 :]
+    # Half of what is left, learned edits only (no marks), then the leading route.
+    route = [e for e in rest[: (len(rest) + 1) // 2] if not e.startswith("flat ")]
+    assert route and all(e.startswith("edit ") for e in route), rest
+    assert not any(e.startswith("mark ") for e in rest)
+    assert result.params["oz_least"] == 0.5 and result.steps == 40
+
+
+@pytest.mark.parametrize("share", ["oz_share", "oz_least"])
+def test_the_pipeline_portfolio_refuses_a_share_outside_0_1(share):
+    from cgym_ray.search.pipeline_portfolio import pipeline_portfolio
+
+    with pytest.raises(ValueError, match=f"{share} must be in"):
+        pipeline_portfolio(None, CRC32, Budget(steps=10), 0, **{share: 1.5})
 
 
 def test_the_marks_search_refuses_fractions_over_the_budget_and_a_foreign_edit_list(tmp_path):
