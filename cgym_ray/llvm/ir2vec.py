@@ -53,6 +53,7 @@ from pathlib import Path
 import numpy as np
 
 from cgym_ray.errors import CompilerError, VocabularyError
+from cgym_ray.llvm.forked import run_forked
 from cgym_ray.scratch import cache_dir
 
 KINDS = ("symbolic", "flow-aware")
@@ -235,30 +236,7 @@ def stderr_of(run: Callable[[], object]) -> str:
     `run` changes in the child (a module's passes) stays there. A child that
     raises, fails or dies is a `CompilerError` quoting the end of its text.
     """
-    import sys
-
-    sys.stdout.flush()
-    sys.stderr.flush()
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: only this thread, and nothing of it outlives os._exit
-        code = 1
-        try:
-            os.close(read_end)
-            os.dup2(write_end, 2)
-            os.close(write_end)
-            run()
-            code = 0
-        except BaseException as error:
-            os.write(2, f"\n{type(error).__name__}: {error}\n".encode(errors="replace"))
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    with os.fdopen(read_end, "rb") as reader:
-        data = reader.read()
-    _, status = os.waitpid(pid, 0)
-    text = data.decode("utf-8", "replace")
-    code = os.waitstatus_to_exitcode(status)
+    code, text = run_forked(run)
     if code != 0:
         how = f"was killed by signal {-code}" if code < 0 else f"exited with {code}"
         raise CompilerError(f"the child that printed LLVM's output {how}: {text[-600:]!r}")

@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import ctypes
 import json
-import os
 import sys
-import tempfile
 from importlib import resources
 
+from cgym_ray.llvm.forked import run_forked
 from cgym_ray.llvm.pipelines.tree import LEVELS, Pipeline
 
 _PROBE_IR = b"""
@@ -106,27 +105,18 @@ class _Probe:
         Each run is in a forked child: a misplaced pass can make LLVM end the
         process (`licm` without MemorySSA), and that only means "not here".
         """
-        with tempfile.TemporaryFile() as log:
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                os.dup2(log.fileno(), 2)
-                self.lib.LLVMPassBuilderOptionsSetDebugLogging(self.backend.pass_options, True)
-                try:
-                    self.module.run_pipeline(text)
-                except Exception:
-                    os._exit(2)
-                os._exit(0)
-            _, status = os.waitpid(pid, 0)
-            log.seek(0)
-            lines = log.read().decode(errors="replace").splitlines()
+
+        def run() -> None:
+            self.lib.LLVMPassBuilderOptionsSetDebugLogging(self.backend.pass_options, True)
+            self.module.run_pipeline(text)
+
+        code, log = run_forked(run)
         runs = []
-        for line in lines:
+        for line in log.splitlines():
             if line.startswith("Running pass: "):
                 name, _, target = line[len("Running pass: ") :].partition(" on ")
                 runs.append((name, target))
-        return os.waitstatus_to_exitcode(status) == 0, runs
+        return code == 0, runs
 
     def levels(self, key: str) -> list[str]:
         levels = []
