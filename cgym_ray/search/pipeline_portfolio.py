@@ -13,7 +13,8 @@ search in `llvm-pipeline-ic-v0` plays both and its result is one pipeline
 text. Everything it plays was learned on training programs only, so with a
 budget of 50 steps it is a learned portfolio of at most 50 compilations:
 
-1. **Marks guesses** (`MARK_GUESSES`): -Oz's pipeline with each guess, one
+1. **Marks guesses**: -Oz's pipeline after the marks each learned rule
+   (`marks_rules`, `rules`) gives from the -O0 module's functions, one
    compilation each; the best is the route's start.
 2. **Flat sequences**: any `lead` first (a policy's choices), then the learned
    portfolio's (`learned`, by default the one `portfolio` plays), in its
@@ -47,7 +48,7 @@ so it is never worse than -Oz. Budget: each compiled pipeline is one step.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,21 +57,17 @@ from cgym_ray.llvm.actions import ActionCatalogue
 from cgym_ray.llvm.pipelines.edits import read_edit_file
 from cgym_ray.llvm.pipelines.flat import flat_to_pipeline
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
+from cgym_ray.search.marks_rules import LEARNED_RULES, module_facts, read_rules
 from cgym_ray.search.pipeline_common import HAZARDS, PipelineRun
 from cgym_ray.search.pipeline_hybrid import tail_search, tail_units
 from cgym_ray.search.pipeline_marks import (
     LEARNED_EDITS,
     edits_round,
-    function_sizes,
     marks_round,
     with_marks,
 )
 from cgym_ray.search.portfolio import LEARNED, learned_file, learned_sequences
 
-# Marks for -Oz's pipeline to try first (function -> `pipeline_marks.OPTIONS` key),
-# chosen on the 60 training programs (results/pipelines.md, "Both routes in one
-# pipeline env"): -Os's marks on `main`.
-MARK_GUESSES: tuple[Mapping[str, str], ...] = ({"main": "Os"},)
 # -Oz's route gets its share of the budget unless the flat sequences lead it by
 # more than this after they are played; chosen on the training programs
 # (results/pipelines.md, "Both routes in one pipeline env").
@@ -160,7 +157,7 @@ def pipeline_portfolio(
     learned: str = LEARNED,
     lead: Sequence[str] = (),
     edits: str = "released",
-    guesses: bool = True,
+    rules: str = "released",
     walk_length: int = 48,
     oz_share: float = 0.5,
     oz_margin: float = OZ_MARGIN,
@@ -176,7 +173,8 @@ def pipeline_portfolio(
     lead: flat commandlines to play before the learned ones (a policy's choices,
         best first: `rl.chooser_portfolio`).
     edits: an edit-policy file whose learned edits to try ("released": the shipped one).
-    guesses: try `MARK_GUESSES` first.
+    rules: a `marks_rules` file whose learned rules give the marks to try first
+        ("released": the shipped one; "none": no marks guess).
     walk_length: the actions of each random walk after the flat route's best prefix.
     oz_share: the share of the budget left after the flat sequences that -Oz's
         route gets first (marks, then edits), whichever route leads...
@@ -194,6 +192,9 @@ def pipeline_portfolio(
     leading = [" ".join(commandline.split()) for commandline in lead]
     sequences = list(dict.fromkeys([*leading, *learned_sequences(learned_file(learned))]))
     learned_edits, _ = read_edit_file(LEARNED_EDITS if edits == "released" else edits)
+    marks_rules = (
+        [] if rules == "none" else read_rules(LEARNED_RULES if rules == "released" else rules)
+    )
     rng = np.random.default_rng(seed)
     with PipelineRun(
         "pipeline_portfolio", make_env, benchmark, budget, seed, report, check_behaviour
@@ -201,16 +202,17 @@ def pipeline_portfolio(
         catalogue = get_backend(run.env.backend).actions
         # 1. -Oz's pipeline with the learned marks guesses.
         oz_tree, choice, oz_route = run.best, {}, run.best_score
-        sizes = function_sizes(run)
-        defined = set(sizes)
+        facts = module_facts(run.env)
+        sizes = {fact.name: fact.instructions for fact in facts}
 
         def until(share: float) -> Callable[[], bool]:
             return lambda: run.clock.fraction_used >= share or run.clock.exhausted
 
-        for guess in MARK_GUESSES if guesses else ():
-            if run.clock.exhausted or not set(guess) <= defined:
+        for rule in marks_rules:
+            guess = rule.marks(facts)
+            if run.clock.exhausted or not guess:
                 continue
-            tried = run.evaluate(with_marks(oz_tree, guess), f"marks {guess}")
+            tried = run.evaluate(with_marks(oz_tree, guess), f"marks rule: {rule}")
             if tried is not None and tried > oz_route + run.min_improvement:
                 choice, oz_route = dict(guess), tried
         # 2. The learned flat sequences, best prefix each.
@@ -257,7 +259,7 @@ def pipeline_portfolio(
                 "learned": learned,
                 "lead": len(leading),
                 "edits": edits,
-                "guesses": guesses,
+                "rules": rules,
                 "walk_length": walk_length,
                 "top_n": top_n,
                 "kick": kick,

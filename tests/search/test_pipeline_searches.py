@@ -218,7 +218,13 @@ def test_the_pipeline_portfolio_plays_both_routes_and_its_best_validates():
 
     # -Oz's route gets its share whatever the flat sequences found.
     result, edits = _edits_played(pipeline_portfolio, steps=40, oz_margin=1.0)
-    assert edits[0] == "marks {'main': 'Os'}"  # the learned guess first, one compilation
+    # The learned marks rules first, one compilation each (a rule whose marks
+    # another gave already is not compiled again).
+    from cgym_ray.search.marks_rules import read_rules
+
+    guesses = [e for e in edits if e.startswith("marks rule: ")]
+    assert guesses and edits[: len(guesses)] == guesses
+    assert {g.removeprefix("marks rule: ") for g in guesses} <= {str(r) for r in read_rules()}
     sequences = [e for e in edits if e.startswith("flat sequence ") and ", its first" not in e]
     assert len(sequences) == 18  # the learned portfolio v4, each once
     # Then -Oz's route (marks, `main` first, then learned edits), then the leading route.

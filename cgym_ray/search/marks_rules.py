@@ -1,0 +1,265 @@
+"""Learned rules that choose per-function marks for -Oz's pipeline from the -O0 module (issue 18).
+
+    >>> rule = MarksRule(main_os=True, noinline_max_instructions=48, noinline_min_calls=4)
+    >>> rule.marks([FunctionFacts("main", 300, 0), FunctionFacts("get", 12, 9)])
+    {'main': 'Os', 'get': 'noinline'}
+
+The best marks differ from function to function (`pipeline_marks`): at 60 s a
+program its coordinate descent takes `minsize` off `main` and off a program's
+large functions, and keeps small helpers that are called from many places out
+of line (CHStone's soft-float programs, sha, motion; results/pipelines.md).
+A descent pays four compilations a function for that. A rule here reads two
+facts of each function of the -O0 module, its instruction count and the
+direct calls to it, and gives the marks in one compilation:
+
+- `main_os`: -Os's marks on `main` (what `pipeline_portfolio` guessed before);
+- `os_largest`: -Os's marks on that many of the largest other functions;
+- `noinline_max_instructions`, `noinline_min_calls`: `noinline` on every other
+  function of at most that many instructions called from at least that many
+  places.
+
+Which rules to try is learned (`python -m cgym_ray.search.marks_rules`): every
+rule of `RULES` is compiled once on every training program, and `choose_rules`
+takes, greedily, the rule that most raises the sum over the programs of
+log max(1, best score among the rules taken), so that each program meets a
+rule that pays among the first few. The learned list is `data/marks-rules-v1.json`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cgym_ray.errors import CompilerError, StepFailed
+
+# The learned rules `pipeline_portfolio` tries first (`python -m cgym_ray.search.marks_rules`).
+LEARNED_RULES = Path(__file__).parent / "data" / "marks-rules-v1.json"
+RULES_VERSION = 1
+
+# A direct call or invoke in textual IR, and the name it calls.
+_DIRECT_CALL = re.compile(r"\b(?:call|invoke)\b[^@]*?@([-\w.$]+)\(")
+_DEFINE = re.compile(r"^define\b[^@]*@([-\w.$]+)\(")
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    """What a rule reads of one defined function of the -O0 module."""
+
+    name: str
+    instructions: int
+    call_sites: int  # direct calls to it from the module's functions
+
+
+def function_facts(ir_text: str, sizes: Mapping[str, int]) -> list[FunctionFacts]:
+    """Each function of `sizes` (name -> instructions, module order) with its direct call sites."""
+    calls: Counter[str] = Counter()
+    inside = False
+    for line in ir_text.splitlines():
+        if _DEFINE.match(line):
+            inside = True
+        elif line.startswith("}"):
+            inside = False
+        elif inside:
+            calls.update(name for name in _DIRECT_CALL.findall(line) if name in sizes)
+    return [FunctionFacts(name, count, calls[name]) for name, count in sizes.items()]
+
+
+@dataclass(frozen=True)
+class MarksRule:
+    """Marks from a module's function facts: -Os's on `main` and the largest, `noinline` on small, much-called ones."""
+
+    main_os: bool = False
+    os_largest: int = 0
+    noinline_max_instructions: int = 0  # 0: no function is kept out of line
+    noinline_min_calls: int = 2
+
+    def marks(self, facts: Sequence[FunctionFacts]) -> dict[str, str]:
+        """Function -> `pipeline_marks.OPTIONS` key; functions it leaves alone keep -Oz's marks."""
+        choice: dict[str, str] = {}
+        names = {fact.name for fact in facts}
+        if self.main_os and "main" in names:
+            choice["main"] = "Os"
+        others = [fact for fact in facts if fact.name != "main"]
+        for fact in sorted(others, key=lambda f: -f.instructions)[: self.os_largest]:
+            choice[fact.name] = "Os"
+        for fact in others:
+            if (
+                fact.name not in choice
+                and 0 < fact.instructions <= self.noinline_max_instructions
+                and fact.call_sites >= self.noinline_min_calls
+            ):
+                choice[fact.name] = "noinline"
+        return choice
+
+    def __str__(self) -> str:
+        parts = (["Os on main"] if self.main_os else []) + (
+            [f"Os on the {self.os_largest} largest"] if self.os_largest else []
+        )
+        if self.noinline_max_instructions:
+            parts.append(
+                f"noinline at <= {self.noinline_max_instructions} instructions and "
+                f">= {self.noinline_min_calls} calls"
+            )
+        return ", ".join(parts) or "no marks"
+
+
+def rule_grid() -> list[MarksRule]:
+    """The rules learning chooses from: every combination of a few values of each field."""
+    noinline = [(0, 2)] + list(itertools.product((16, 48, 128, 256, 1024), (2, 3, 4, 8)))
+    return [
+        MarksRule(main, largest, size, calls)
+        for main, largest, (size, calls) in itertools.product((False, True), (0, 1, 3, 6), noinline)
+        if main or largest or size
+    ]
+
+
+def module_facts(env: Any) -> list[FunctionFacts]:
+    """The facts of each function of a pipeline env's -O0 module (its benchmark as loaded)."""
+    from cgym_ray.llvm.backend import get_backend
+
+    with get_backend(env.backend).load(env.benchmark.bitcode(), env.benchmark.uri) as module:
+        return function_facts(module.ir_text(), module.function_sizes())
+
+
+def read_rules(path: str | Path = LEARNED_RULES) -> list[MarksRule]:
+    """The rules of a learned file, in the order to try them."""
+    data = json.loads(Path(path).read_text())
+    if data.get("version") != RULES_VERSION:
+        raise ValueError(f"{path}: marks rules version {data.get('version')}, not {RULES_VERSION}")
+    return [MarksRule(**rule) for rule in data["rules"]]
+
+
+# Learning.
+
+
+def score_rules(benchmark: str, rules: Sequence[MarksRule]) -> list[float | None]:
+    """The score of -Oz's pipeline after each rule's marks, on `benchmark` (None: the compiler failed)."""
+    from cgym_ray.envs.pipeline_env import PipelineEnv
+    from cgym_ray.llvm.pipelines import oz_pipeline
+    from cgym_ray.search.pipeline_marks import with_marks
+
+    env = PipelineEnv(benchmark=benchmark)
+    tree = oz_pipeline()
+    scores: dict[str, float | None] = {}
+    try:
+        env.reset(options={"benchmark": benchmark})
+        facts = module_facts(env)
+        for rule in rules:
+            choice = rule.marks(facts)
+            key = json.dumps(choice, sort_keys=True)
+            if key in scores:
+                continue
+            try:
+                env.set_pipeline(with_marks(tree, choice))
+                scores[key] = env.score
+            except (StepFailed, CompilerError):
+                scores[key] = None
+                env.reset(options={"benchmark": benchmark})  # the compiler died with the module
+        return [scores[json.dumps(rule.marks(facts), sort_keys=True)] for rule in rules]
+    finally:
+        env.close()
+
+
+def choose_rules(scores: np.ndarray, count: int) -> list[int]:
+    """Up to `count` columns of (programs, rules) scores (NaN: failed), greedily by coverage.
+
+    Each pick most raises the sum over programs of log max(1, best score among
+    the rules picked); none is picked once no rule raises it.
+    """
+    gains = np.log(np.maximum(1.0, np.nan_to_num(scores, nan=0.0)))
+    best = np.zeros(gains.shape[0])
+    order: list[int] = []
+    while len(order) < count:
+        lifts = np.maximum(best[:, None], gains).sum(axis=0) - best.sum()
+        lifts[order] = 0.0
+        pick = int(np.argmax(lifts))
+        if lifts[pick] <= 0:
+            break
+        order.append(pick)
+        best = np.maximum(best, gains[:, pick])
+    return order
+
+
+def coverage(scores: np.ndarray, columns: Sequence[int]) -> float:
+    """Mean over programs of the % fewer instructions than -Oz that the best of `columns` gives (at least 0)."""
+    best = np.nanmax(np.nan_to_num(scores[:, list(columns)], nan=0.0), axis=1, initial=1.0)
+    return float(np.mean(100.0 * (1.0 - 1.0 / np.maximum(1.0, best))))
+
+
+def _score_job(job: tuple[str, list[MarksRule]]) -> list[float | None]:
+    return score_rules(*job)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    import argparse
+    import time
+    from multiprocessing import get_context
+
+    from cgym_ray.search.portfolio import TRAINING, training_benchmarks
+
+    parser = argparse.ArgumentParser(
+        prog="python -m cgym_ray.search.marks_rules",
+        description="Learn which marks rules pipeline_portfolio tries: compile each on training programs.",
+    )
+    parser.add_argument("--datasets", nargs="+", default=list(TRAINING))
+    parser.add_argument("--split", default="train")
+    parser.add_argument("--count", type=int, default=3, help="rules to keep")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=LEARNED_RULES)
+    parser.add_argument("--scores", type=Path, help="also write the (programs x rules) table here")
+    parser.add_argument(
+        "--reuse-scores",
+        action="store_true",
+        help="choose again from the table in --scores, compiling nothing",
+    )
+    args = parser.parse_args(argv)
+    if args.reuse_scores:
+        if not args.scores:
+            parser.error("--reuse-scores needs --scores FILE, the saved table")
+        saved = json.loads(args.scores.read_text())
+        uris, rules = saved["benchmarks"], [MarksRule(**rule) for rule in saved["rules"]]
+        rows = saved["scores"]
+    else:
+        uris, rules = training_benchmarks(args.datasets, args.split, 0), rule_grid()
+        started = time.monotonic()
+        rows = []
+        with get_context("spawn").Pool(args.workers) as pool:
+            for row in pool.imap(_score_job, [(uri, rules) for uri in uris]):
+                rows.append(row)
+                done = f"[{len(rows)}/{len(uris)}] {uris[len(rows) - 1]}"
+                print(f"{done} ({time.monotonic() - started:.0f} s)", flush=True)
+    table = np.array([[np.nan if s is None else s for s in row] for row in rows], dtype=float)
+    order = choose_rules(table, args.count)
+    data: dict[str, Any] = {
+        "version": RULES_VERSION,
+        "rules": [asdict(rules[j]) for j in order],
+        "learned_on": uris,
+        "training_coverage_percent": round(coverage(table, order), 4),
+    }
+    args.out.write_text(json.dumps(data, indent=1) + "\n")
+    if args.scores and not args.reuse_scores:
+        args.scores.write_text(
+            json.dumps(
+                {
+                    "benchmarks": uris,
+                    "rules": [asdict(rule) for rule in rules],
+                    "scores": [[None if np.isnan(s) else s for s in row] for row in table],
+                }
+            )
+            + "\n"
+        )
+    for j in order:
+        print(f"{rules[j]}: {coverage(table, [j]):.2f} % alone")
+    print(f"{len(order)} rules: {coverage(table, order):.2f} % over {len(uris)} training programs")
+
+
+if __name__ == "__main__":
+    main()
