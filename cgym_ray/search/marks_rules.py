@@ -19,7 +19,7 @@ direct calls to it, and gives the marks in one compilation:
   places.
 
 Which rules to try is learned (`python -m cgym_ray.search.marks_rules`): every
-rule of `RULES` is compiled once on every training program, and `choose_rules`
+rule of `rule_grid()` is compiled once on every training program, and `choose_rules`
 takes, greedily, the rule that most raises the sum over the programs of
 log max(1, best score among the rules taken), so that each program meets a
 rule that pays among the first few. The learned list is `data/marks-rules-v1.json`.
@@ -152,9 +152,9 @@ def score_rules(benchmark: str, rules: Sequence[MarksRule]) -> list[float | None
     try:
         env.reset(options={"benchmark": benchmark})
         facts = module_facts(env)
-        for rule in rules:
-            choice = rule.marks(facts)
-            key = json.dumps(choice, sort_keys=True)
+        choices = [rule.marks(facts) for rule in rules]
+        keys = [json.dumps(choice, sort_keys=True) for choice in choices]
+        for key, choice in zip(keys, choices, strict=True):
             if key in scores:
                 continue
             try:
@@ -163,7 +163,7 @@ def score_rules(benchmark: str, rules: Sequence[MarksRule]) -> list[float | None
             except (StepFailed, CompilerError):
                 scores[key] = None
                 env.reset(options={"benchmark": benchmark})  # the compiler died with the module
-        return [scores[json.dumps(rule.marks(facts), sort_keys=True)] for rule in rules]
+        return [scores[key] for key in keys]
     finally:
         env.close()
 
@@ -172,20 +172,13 @@ def choose_rules(scores: np.ndarray, count: int) -> list[int]:
     """Up to `count` columns of (programs, rules) scores (NaN: failed), greedily by coverage.
 
     Each pick most raises the sum over programs of log max(1, best score among
-    the rules picked); none is picked once no rule raises it.
+    the rules picked); none is picked once no rule raises it. This is
+    `pipeline_coreset.select_pipelines`' greedy coreset on the table turned
+    round, a failure counted as -Oz.
     """
-    gains = np.log(np.maximum(1.0, np.nan_to_num(scores, nan=0.0)))
-    best = np.zeros(gains.shape[0])
-    order: list[int] = []
-    while len(order) < count:
-        lifts = np.maximum(best[:, None], gains).sum(axis=0) - best.sum()
-        lifts[order] = 0.0
-        pick = int(np.argmax(lifts))
-        if lifts[pick] <= 0:
-            break
-        order.append(pick)
-        best = np.maximum(best, gains[:, pick])
-    return order
+    from cgym_ray.search.pipeline_coreset import select_pipelines
+
+    return select_pipelines(np.nan_to_num(scores, nan=-np.inf).T.tolist(), count)
 
 
 def coverage(scores: np.ndarray, columns: Sequence[int]) -> float:
