@@ -8,8 +8,8 @@
     >>> obs, reward, terminated, truncated, info = env.step(env.action_space.sample())  # doctest: +SKIP
 
 The state is a pipeline tree (`cgym_ray.llvm.pipelines`); an action edits it
-(`edits.py`: insert, delete or replace a pass at a place, or change one of
-its parameters) and the observation and reward come from compiling the O0
+(`edits.py`: insert, delete or replace a pass at a place, change one of
+its parameters, or put a learned marks rule's per-function marks first) and the observation and reward come from compiling the O0
 module, with minsize and optsize on every function as for -Oz, with the
 edited pipeline. An episode starts from -Oz's pipeline (`start="oz"`, whose
 first state matches -Oz exactly: score 1.0) or from an empty one.
@@ -53,9 +53,12 @@ from cgym_ray.llvm.pipelines.edits import (
     MAX_POSITIONS,
     OPERATIONS,
     apply_edit,
+    learned_rules,
     max_units,
 )
+from cgym_ray.llvm.pipelines.marks_rules import FunctionFacts, module_facts
 from cgym_ray.llvm.pipelines.run import IncrementalCompiler, pipeline_action, segments
+from cgym_ray.llvm.pipelines.tree import Element
 from cgym_ray.llvm.session import DEFAULT_STEP_TIMEOUT_S, CompilerSession, checked_step_timeout_s
 
 STARTS = ("oz", "empty")
@@ -103,6 +106,7 @@ class PipelineEnv(gym.Env):
         self.pipeline = Pipeline()
         self._compiler: IncrementalCompiler | None = None
         self._references: dict[str, int | None] = {}
+        self._facts: list[FunctionFacts] | None = None  # the -O0 module's, for the marks rules
         self._value = 0.0  # the reward metric's value in the current state
         self.episode_reward = 0.0
         self.episode_start = time.monotonic()
@@ -125,6 +129,7 @@ class PipelineEnv(gym.Env):
             raise CompilerError(f"options['start'] must be one of {STARTS}, not {start!r}")
         self.close()
         self.benchmark = benchmark
+        self._facts = None
         bitcode = benchmark.bitcode()
         measure = (
             reference_counts
@@ -156,7 +161,8 @@ class PipelineEnv(gym.Env):
             raise CompilerError(
                 f"action {action!r} is outside the action space {self.action_space}"
             )
-        edited, what = apply_edit(self.pipeline, operation, position, choice)
+        marks = self.marks_choices() if OPERATIONS[operation] == "marks" else ()
+        edited, what = apply_edit(self.pipeline, operation, position, choice, marks)
         started = time.perf_counter()
         try:
             values = (
@@ -272,6 +278,21 @@ class PipelineEnv(gym.Env):
         if self._compiler is None or not self._compiler.session.alive:
             raise ResetNeeded("call reset() first: no episode is running (or its compiler died)")
         return self._compiler
+
+    # The marks rules of the `marks` operation.
+
+    def function_facts(self) -> list[FunctionFacts]:
+        """Each function of this episode's -O0 module: its instruction count and direct call sites."""
+        if self.benchmark is None:
+            raise ResetNeeded("call reset() first")
+        if self._facts is None:
+            self._facts = module_facts(self.benchmark.bitcode(), self.benchmark.uri, self.backend)
+        return self._facts
+
+    def marks_choices(self) -> list[Element | None]:
+        """The element each learned marks rule gives this module (`marks` operation `choice`); None: no marks."""
+        facts = self.function_facts()
+        return [rule.element(facts) for rule in learned_rules()]
 
     # State, fork, validation.
 

@@ -57,9 +57,11 @@ from cgym_ray.llvm.pipelines.edits import (
     action_for,
     edited,
     inverse,
+    learned_rules,
     parameter_edits,
     places,
     read_edit_file,
+    realised,
     shifted,
 )
 from cgym_ray.search.common import (
@@ -103,8 +105,9 @@ LOOP_INSERTED = (
 )
 MAX_STEPS = 45
 VERSION = 1
-# The released policy: its file is search data, as `pipeline_marks` plays the same edits.
-RELEASED = LEARNED_EDITS
+# The released policy (v2: v1's edits and the learned marks rules, the env's `marks`
+# operation). Its file is search data beside v1, which `pipeline_marks` plays.
+RELEASED = LEARNED_EDITS.with_name("edit-policy-v2.json")
 
 
 def candidate_edits(
@@ -116,7 +119,9 @@ def candidate_edits(
 
     Deleting a pass (not an adaptor), each parameter change of a pass, each
     of `inserted` at each function-level place and each of `loop_inserted`
-    at each loop-level place; never a hazard pass (`pipeline_common.HAZARDS`).
+    at each loop-level place, never a hazard pass (`pipeline_common.HAZARDS`);
+    and each learned marks rule (the env's `marks` operation), whose marks
+    depend on the program, so it is checked only where it is played.
     """
     tree = tree or oz_pipeline()
     found: list[Edit] = []
@@ -136,7 +141,7 @@ def candidate_edits(
         edit
         for edit in found
         if (result := edited(tree, edit)) is not None and not has_hazard(result)
-    ]
+    ] + [Edit("marks", (), 0, str(rule)) for rule in learned_rules()]
 
 
 @dataclass
@@ -173,10 +178,11 @@ def score_edits(benchmark: str, edits: Sequence[Edit]) -> list[float | None]:
     scores: list[float | None] = []
     try:
         env.reset(options={"benchmark": benchmark})
+        marks = env.marks_choices()
         for edit in edits:
-            result = edited(tree, edit)
-            if result is None:  # it does not apply to -Oz's pipeline
-                scores.append(None)
+            result = edited(tree, edit, marks)
+            if result is None:  # it does not apply to -Oz's pipeline (a rule: no marks here)
+                scores.append(1.0 if edit.operation == "marks" else None)
                 continue
             try:
                 env.set_pipeline(result)
@@ -301,10 +307,12 @@ def edit_policy_agent(
     tried = undone = 0
     error: str | None = None
 
+    marks = env.marks_choices() if any(e.operation == "marks" for e in policy.edits) else []
+
     def step(edit: Edit) -> float | None:
         """Make `edit` as one env step; its reward, or None if the compiler failed (`error` says why)."""
         nonlocal error
-        action = action_for(env.pipeline, edit)
+        action = action_for(env.pipeline, edit, marks)
         assert action is not None  # `edited` checked that it applies
         step_started = time.perf_counter()
         _, reward, terminated, _, info = env.step(action)
@@ -320,12 +328,13 @@ def edit_policy_agent(
             if len(steps) + 2 > max_steps or clock.exhausted:
                 break
             edit = shifted(learned, kept)
-            if edit is None or edited(env.pipeline, edit) is None:
+            if edit is None or edited(env.pipeline, edit, marks) is None:
                 continue
             tried += 1
             reward = step(edit)
             if reward is None:
                 break
+            edit = realised(edit, env.pipeline)  # a marks rule: the insert of its element
             if reward >= 0:
                 kept.append(edit)
                 continue
@@ -431,6 +440,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         action="store_true",
         help="score only the candidates the table in --scores lacks, and add them to it",
     )
+    parser.add_argument(
+        "--operations",
+        nargs="+",
+        choices=("insert", "delete", "parameter", "marks"),
+        help="score only the candidates of these operations (with --extend: the new marks rules, say)",
+    )
     args = parser.parse_args(argv)
     if (args.reuse_scores or args.extend) and not args.scores:
         parser.error("--reuse-scores and --extend need --scores FILE, the saved table")
@@ -455,6 +470,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         ).reshape(len(uris), len(kept))
         done = {str(e) for e in saved_edits}
         edits = [e for e in edits if str(e) not in done]
+    if args.operations:  # the new candidates to score; a saved table's columns stay
+        edits = [e for e in edits if e.operation in args.operations]
     if args.reuse_scores:
         edits, table = saved_edits, saved_table
     else:

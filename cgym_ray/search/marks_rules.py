@@ -22,93 +22,47 @@ Which rules to try is learned (`python -m cgym_ray.search.marks_rules`): every
 rule of `rule_grid()` is compiled once on every training program, and `choose_rules`
 takes, greedily, the rule that most raises the sum over the programs of
 log max(1, best score among the rules taken), so that each program meets a
-rule that pays among the first few. The learned list is `data/marks-rules-v1.json`.
+rule that pays among the first few. The learned list is
+`cgym_ray/llvm/pipelines/data/marks-rules-v1.json` (`LEARNED_RULES`): the rules
+themselves live in `cgym_ray.llvm.pipelines.marks_rules`, since the pipeline
+env's `marks` operation plays them.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import re
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from cgym_ray.errors import CompilerError, StepFailed
+from cgym_ray.llvm.pipelines.marks_rules import (
+    LEARNED_RULES,
+    RULES_VERSION,
+    FunctionFacts,
+    MarksRule,
+    function_facts,
+    module_facts,
+    read_rules,
+)
 
-# The learned rules `pipeline_portfolio` tries first (`python -m cgym_ray.search.marks_rules`).
-LEARNED_RULES = Path(__file__).parent / "data" / "marks-rules-v1.json"
-RULES_VERSION = 1
-
-# A direct call or invoke in textual IR, and the name it calls.
-_DIRECT_CALL = re.compile(r"\b(?:call|invoke)\b[^@]*?@([-\w.$]+)\(")
-_DEFINE = re.compile(r"^define\b[^@]*@([-\w.$]+)\(")
-
-
-@dataclass(frozen=True)
-class FunctionFacts:
-    """What a rule reads of one defined function of the -O0 module."""
-
-    name: str
-    instructions: int
-    call_sites: int  # direct calls to it from the module's functions
-
-
-def function_facts(ir_text: str, sizes: Mapping[str, int]) -> list[FunctionFacts]:
-    """Each function of `sizes` (name -> instructions, module order) with its direct call sites."""
-    calls: Counter[str] = Counter()
-    inside = False
-    for line in ir_text.splitlines():
-        if _DEFINE.match(line):
-            inside = True
-        elif line.startswith("}"):
-            inside = False
-        elif inside:
-            calls.update(name for name in _DIRECT_CALL.findall(line) if name in sizes)
-    return [FunctionFacts(name, count, calls[name]) for name, count in sizes.items()]
-
-
-@dataclass(frozen=True)
-class MarksRule:
-    """Marks from a module's function facts: -Os's on `main` and the largest, `noinline` on small, much-called ones."""
-
-    main_os: bool = False
-    os_largest: int = 0
-    noinline_max_instructions: int = 0  # 0: no function is kept out of line
-    noinline_min_calls: int = 2
-
-    def marks(self, facts: Sequence[FunctionFacts]) -> dict[str, str]:
-        """Function -> `pipeline_marks.OPTIONS` key; functions it leaves alone keep -Oz's marks."""
-        choice: dict[str, str] = {}
-        names = {fact.name for fact in facts}
-        if self.main_os and "main" in names:
-            choice["main"] = "Os"
-        others = [fact for fact in facts if fact.name != "main"]
-        for fact in sorted(others, key=lambda f: -f.instructions)[: self.os_largest]:
-            choice[fact.name] = "Os"
-        for fact in others:
-            if (
-                fact.name not in choice
-                and 0 < fact.instructions <= self.noinline_max_instructions
-                and fact.call_sites >= self.noinline_min_calls
-            ):
-                choice[fact.name] = "noinline"
-        return choice
-
-    def __str__(self) -> str:
-        parts = (["Os on main"] if self.main_os else []) + (
-            [f"Os on the {self.os_largest} largest"] if self.os_largest else []
-        )
-        if self.noinline_max_instructions:
-            parts.append(
-                f"noinline at <= {self.noinline_max_instructions} instructions and "
-                f">= {self.noinline_min_calls} calls"
-            )
-        return ", ".join(parts) or "no marks"
+__all__ = [
+    "LEARNED_RULES",
+    "RULES_VERSION",
+    "FunctionFacts",
+    "MarksRule",
+    "choose_rules",
+    "coverage",
+    "function_facts",
+    "module_facts",
+    "read_rules",
+    "rule_grid",
+    "score_rules",
+]
 
 
 def rule_grid() -> list[MarksRule]:
@@ -119,22 +73,6 @@ def rule_grid() -> list[MarksRule]:
         for main, largest, (size, calls) in itertools.product((False, True), (0, 1, 3, 6), noinline)
         if main or largest or size
     ]
-
-
-def module_facts(env: Any) -> list[FunctionFacts]:
-    """The facts of each function of a pipeline env's -O0 module (its benchmark as loaded)."""
-    from cgym_ray.llvm.backend import get_backend
-
-    with get_backend(env.backend).load(env.benchmark.bitcode(), env.benchmark.uri) as module:
-        return function_facts(module.ir_text(), module.function_sizes())
-
-
-def read_rules(path: str | Path = LEARNED_RULES) -> list[MarksRule]:
-    """The rules of a learned file, in the order to try them."""
-    data = json.loads(Path(path).read_text())
-    if data.get("version") != RULES_VERSION:
-        raise ValueError(f"{path}: marks rules version {data.get('version')}, not {RULES_VERSION}")
-    return [MarksRule(**rule) for rule in data["rules"]]
 
 
 # Learning.
@@ -151,7 +89,7 @@ def score_rules(benchmark: str, rules: Sequence[MarksRule]) -> list[float | None
     scores: dict[str, float | None] = {}
     try:
         env.reset(options={"benchmark": benchmark})
-        facts = module_facts(env)
+        facts = env.function_facts()
         choices = [rule.marks(facts) for rule in rules]
         keys = [json.dumps(choice, sort_keys=True) for choice in choices]
         for key, choice in zip(keys, choices, strict=True):
@@ -206,7 +144,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--split", default="train")
     parser.add_argument("--count", type=int, default=3, help="rules to keep")
     parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=LEARNED_RULES)
+    parser.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="the rules file to write (the released one, LEARNED_RULES, is part of the pipeline "
+        "env's action space: replace it only with a new RULES_VERSION)",
+    )
     parser.add_argument("--scores", type=Path, help="also write the (programs x rules) table here")
     parser.add_argument(
         "--reuse-scores",

@@ -41,7 +41,7 @@ def pipeline_climb(
     min_improvement: how much a proposal must raise the score to be taken.
     check_behaviour: run the program of each new best (runnable benchmarks only).
     """
-    from cgym_ray.llvm.pipelines.edits import apply_edit
+    from cgym_ray.llvm.pipelines.edits import apply_edit, tree_edit_space
 
     rng = np.random.default_rng(seed)
     with PipelineRun(
@@ -54,7 +54,7 @@ def pipeline_climb(
         check_behaviour,
         min_improvement,
     ) as run:
-        nvec = run.env.action_space.nvec
+        nvec = tree_edit_space(run.env.action_space.nvec)  # marks rules are not proposed
         while not run.clock.exhausted:
             proposal, what = run.best, []
             for _ in range(2 if rng.random() < double_edit else 1):

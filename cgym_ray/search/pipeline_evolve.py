@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from cgym_ray.llvm.pipelines import Pipeline, oz_pipeline
+from cgym_ray.llvm.pipelines.edits import tree_edit_space
 from cgym_ray.llvm.pipelines.tree import Element
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.pipeline_common import PipelineRun
@@ -209,7 +210,7 @@ def evolve(
 
     What it finds is in `run` (`run.best`); `pipeline_evolve` documents the steps.
     """
-    nvec = run.env.action_space.nvec
+    nvec = tree_edit_space(run.env.action_space.nvec)  # marks rules are not proposed
     members: list[tuple[float, Pipeline]] = [(run.best_score, run.best)]
 
     def over() -> bool:

@@ -45,20 +45,14 @@ import numpy as np
 
 from cgym_ray.llvm.pipelines import Pipeline
 from cgym_ray.llvm.pipelines.edits import Edit, edited, read_edit_file, shifted
-from cgym_ray.llvm.pipelines.marks import marks_element
+from cgym_ray.llvm.pipelines.marks import MARK_OPTIONS
+from cgym_ray.llvm.pipelines.marks_rules import marks_for
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
 from cgym_ray.search.pipeline_common import PipelineRun
 from cgym_ray.search.pipeline_hybrid import tail_search, tail_units
 
-# What a function may carry instead of -Oz's marks (the env puts minsize and
-# optsize on every function): -Os's, -O2's, or -Oz's with an inlining choice.
-OPTIONS: dict[str, tuple[str, ...]] = {
-    "Os": ("-minsize",),
-    "O2": ("-minsize", "-optsize"),
-    "noinline": ("noinline",),
-    "alwaysinline": ("alwaysinline",),
-}
-
+# What a function may carry instead of -Oz's marks (`marks.MARK_OPTIONS`).
+OPTIONS = MARK_OPTIONS
 
 # The released edit policy's learned edits of -Oz's pipeline (`python -m cgym_ray.rl.edit_policy`).
 LEARNED_EDITS = Path(__file__).parent / "data" / "edit-policy-v1.json"
@@ -66,8 +60,8 @@ LEARNED_EDITS = Path(__file__).parent / "data" / "edit-policy-v1.json"
 
 def with_marks(base: Pipeline, choice: Mapping[str, str]) -> Pipeline:
     """`base` after a `function-marks` element for `choice` (function -> option); `base` if empty."""
-    pairs = [(function, mark) for function, option in choice.items() for mark in OPTIONS[option]]
-    return Pipeline((marks_element(pairs), *base.elements)) if pairs else base
+    element = marks_for(choice)
+    return Pipeline((element, *base.elements)) if element is not None else base
 
 
 def function_sizes(run: PipelineRun) -> dict[str, int]:

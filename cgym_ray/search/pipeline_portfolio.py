@@ -56,8 +56,8 @@ import numpy as np
 from cgym_ray.llvm.actions import ActionCatalogue
 from cgym_ray.llvm.pipelines.edits import read_edit_file
 from cgym_ray.llvm.pipelines.flat import flat_to_pipeline
+from cgym_ray.llvm.pipelines.marks_rules import LEARNED_RULES, read_rules
 from cgym_ray.search.common import Budget, EnvFactory, Report, SearchResult
-from cgym_ray.search.marks_rules import LEARNED_RULES, module_facts, read_rules
 from cgym_ray.search.pipeline_common import HAZARDS, PipelineRun
 from cgym_ray.search.pipeline_hybrid import tail_search, tail_units
 from cgym_ray.search.pipeline_marks import (
@@ -202,7 +202,7 @@ def pipeline_portfolio(
         catalogue = get_backend(run.env.backend).actions
         # 1. -Oz's pipeline with the learned marks guesses.
         oz_tree, choice, oz_route = run.best, {}, run.best_score
-        facts = module_facts(run.env)
+        facts = run.env.function_facts()
         sizes = {fact.name: fact.instructions for fact in facts}
 
         def until(share: float) -> Callable[[], bool]:

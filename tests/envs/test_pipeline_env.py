@@ -272,3 +272,46 @@ def test_a_timeout_set_on_the_compiler_holds_for_the_sessions_its_checkpoints_gi
         compiler.compile(Pipeline(first.elements + Pipeline.parse("globaldce").elements))
         assert compiler.session.timeout_s == 7.5  # the session forked from the checkpoint
         compiler.close()
+
+
+def test_a_marks_step_puts_the_rules_marks_first_and_one_delete_gives_oz_back(env):
+    from cgym_ray.llvm.pipelines.edits import OPERATIONS
+    from cgym_ray.llvm.pipelines.marks import is_marks
+    from cgym_ray.llvm.pipelines.marks_rules import read_rules
+
+    env.reset()
+    marks = env.marks_choices()
+    rules = read_rules()
+    assert len(marks) == len(rules) and all(m is not None for m in marks)  # crc32 has callees
+    assert marks[0] == rules[0].element(env.function_facts())
+    operation = OPERATIONS.index("marks")
+    _, reward, terminated, _, info = env.step(np.array([operation, 17, 0]))  # position is not read
+    assert not terminated and info["edit"].startswith("marks rule 0: function-marks<")
+    assert env.pipeline.elements[0] == marks[0]
+    assert env.pipeline.elements[1:] == oz_pipeline().elements
+    assert info["score"] == pytest.approx(1.0 + reward)
+    with PipelineEnv(benchmark=CRC32) as fresh:  # the same pipeline compiled whole scores the same
+        fresh.reset()
+        assert fresh.set_pipeline(env.pipeline)["score"] == pytest.approx(info["score"])
+    _, _, _, _, info = env.step(np.array([operation, 0, len(marks) + 1]))  # choice modulo the rules
+    assert env.pipeline.elements[0] == marks[1] and not is_marks(env.pipeline.elements[1])
+    _, _, _, _, info = env.step(np.array([OPERATIONS.index("delete"), 0, 0]))
+    assert env.pipeline == oz_pipeline() and info["score"] == 1.0
+    assert env.state.commandline == str(oz_pipeline())
+
+
+def test_a_marks_edit_without_marks_or_with_none_for_the_rule_changes_nothing():
+    from cgym_ray.llvm.pipelines.edits import OPERATIONS
+    from cgym_ray.llvm.pipelines.marks import marks_element
+
+    oz = oz_pipeline()
+    operation = OPERATIONS.index("marks")
+    assert apply_edit(oz, operation, 0, 0) == (
+        oz,
+        "marks: no marks rules for this module: no change",
+    )
+    element = marks_element([("main", "-minsize")])
+    unchanged, what = apply_edit(oz, operation, 0, 1, marks=[element, None])
+    assert unchanged == oz and what == "marks rule 1: no marks on this module: no change"
+    marked, what = apply_edit(oz, operation, 0, 0, marks=[element, None])
+    assert marked.elements == (element, *oz.elements) and what == f"marks rule 0: {element}"

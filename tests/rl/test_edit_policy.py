@@ -11,7 +11,17 @@ import pytest
 from cgym_ray.envs.pipeline_env import PipelineEnv, validate_pipeline_state
 from cgym_ray.errors import CompilerError
 from cgym_ray.llvm.pipelines import Pipeline, oz_pipeline
-from cgym_ray.llvm.pipelines.edits import Edit, action_for, apply_edit, edited, inverse, shifted
+from cgym_ray.llvm.pipelines.edits import (
+    Edit,
+    action_for,
+    apply_edit,
+    edited,
+    inverse,
+    learned_rules,
+    realised,
+    shifted,
+)
+from cgym_ray.llvm.pipelines.marks import marks_element
 from cgym_ray.rl.edit_policy import (
     EditPolicy,
     candidate_edits,
@@ -31,8 +41,13 @@ def candidates() -> list[Edit]:
 
 def test_every_candidate_applies_to_oz_and_its_inverse_gives_oz_back(candidates):
     oz = oz_pipeline()
-    assert {e.operation for e in candidates} == {"insert", "delete", "parameter"}
+    assert {e.operation for e in candidates} == {"insert", "delete", "parameter", "marks"}
+    rules = [str(rule) for rule in learned_rules()]
+    assert [e.element for e in candidates if e.operation == "marks"] == rules
     for edit in candidates:
+        if edit.operation == "marks":  # its element depends on the program: checked below
+            assert edited(oz, edit) is None and (edit.parent, edit.index) == ((), 0)
+            continue
         result = edited(oz, edit)
         assert result is not None and result != oz, edit
         back = action_for(result, inverse(edit))
@@ -64,9 +79,10 @@ def test_shifted_edits_commute_with_the_edit_kept_before_them(candidates):
     """Two edits at different places, made in either order (each shifted past the other), give one tree."""
     oz = oz_pipeline()
     rng = random.Random(0)
+    tree_edits = [e for e in candidates if e.operation != "marks"]  # a rule: the test below
     checked = 0
     while checked < 300:
-        first, second = rng.sample(candidates, 2)
+        first, second = rng.sample(tree_edits, 2)
         a, b = _place(first), _place(second)
         if (
             a == b or a[: len(b)] == b or b[: len(a)] == a
@@ -118,7 +134,9 @@ def test_the_policy_file_round_trips_and_bad_files_are_named(tmp_path, candidate
     data = json.loads(path.read_text())
     data["edits_version"] = "pipeline-edits-v0"
     path.write_text(json.dumps(data))
-    with pytest.raises(CompilerError, match="pipeline-edits-v0.*learn them again"):
+    with pytest.raises(
+        CompilerError, match="pipeline-edits-v0.*not .pipeline-edits-v1.: learn them again"
+    ):
         EditPolicy.load(path)
     with pytest.raises(CompilerError, match="cannot read the learned edits"):
         EditPolicy.load(tmp_path / "missing.json")
@@ -188,9 +206,11 @@ def test_the_released_policy_loads_and_each_of_its_edits_applies_to_oz_and_can_b
 
     policy = EditPolicy.load(RELEASED)
     assert len(policy.edits) > 22 and policy.training_score > 1.0
+    assert any(edit.operation == "marks" for edit in policy.edits[:22])
     oz = oz_pipeline()
+    marks = [marks_element([("main", "-minsize")])] * len(learned_rules())  # any program's marks
     for edit in policy.edits:
-        assert edited(oz, edit) is not None, edit
+        assert edited(oz, edit, marks) is not None, edit
 
 
 def test_a_step_that_crashes_llvm_ends_the_episode_at_the_last_good_pipeline(tmp_path, monkeypatch):
@@ -212,3 +232,40 @@ def test_a_step_that_crashes_llvm_ends_the_episode_at_the_last_good_pipeline(tmp
     assert len(episode.steps) == 1 and episode.steps[0].terminated
     assert result.best_reward == pytest.approx(1.0) and result.params["kept"] == 0
     assert Pipeline.parse(episode.state.commandline) == oz_pipeline()
+
+
+def test_a_marks_rule_is_undone_or_kept_like_an_edit_and_later_edits_move_past_its_element(
+    tmp_path,
+):
+    """On crc32 the first learned rule costs and the second pays; a module-level delete comes after."""
+    rules = [e for e in candidate_edits() if e.operation == "marks"]
+    costing, paying = rules[0], rules[1]
+    scores = score_edits(CRC32, [costing, paying])
+    assert scores[0] < 1.0 < scores[1]  # what the test is about: if LLVM changes, pick others
+    later = next(e for e in candidate_edits() if e.operation == "delete" and e.parent == ())
+    path = tmp_path / "policy.json"
+    EditPolicy([costing, paying, later], [CRC32], 1.0).save(path)
+    assert EditPolicy.load(path).edits == [costing, paying, later]
+    result, (episode,) = run_on_crc32(path)
+    assert result.params["tried"] == 3 and result.params["undone"] >= 1
+    edits = [step.info["edit"] for step in episode.steps]
+    assert edits[0].startswith("marks rule 0: function-marks<") and episode.steps[0].reward < 0
+    assert edits[1] == f"delete {edits[0].removeprefix('marks rule 0: ')}"  # the undo
+    assert edits[2].startswith("marks rule 1: ") and episode.steps[2].reward > 0
+    assert episode.steps[3].info["edit"] == f"delete {later.element}"  # moved one place on
+    final = Pipeline.parse(episode.state.commandline)
+    with PipelineEnv(benchmark=CRC32) as env:
+        env.reset()
+        assert final.elements[0] == env.marks_choices()[1]
+    kept = realised(paying, final)
+    assert kept == Edit("insert", (), 0, str(final.elements[0]))
+    assert shifted(paying, [kept]) == paying  # a rule always goes first
+    assert shifted(later, [kept]) == Edit(
+        "delete", (), later.index + 1, later.element, later.before
+    )
+    with pytest.raises(ValueError, match="realised"):
+        inverse(paying)
+    assert result.best_reward >= scores[1] - 1e-9  # the delete was kept only if it did not cost
+    check = validate_pipeline_state(episode.state)
+    assert check.ok, check
+    assert check.reward == pytest.approx(result.best_reward)

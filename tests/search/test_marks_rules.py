@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from cgym_ray.errors import CompilerError
 from cgym_ray.search.marks_rules import (
     LEARNED_RULES,
     FunctionFacts,
@@ -105,8 +106,13 @@ def test_the_released_rules_read_back_and_a_wrong_version_is_refused(tmp_path):
     data = json.loads(LEARNED_RULES.read_text())
     assert len(data["learned_on"]) == 60 and data["training_coverage_percent"] > 0
     (tmp_path / "old.json").write_text(json.dumps({**data, "version": 0}))
-    with pytest.raises(ValueError, match="marks rules version 0"):
+    with pytest.raises(CompilerError, match="marks rules .*old.json have version 0, not 1"):
         read_rules(tmp_path / "old.json")
+    (tmp_path / "bad.json").write_text(json.dumps({**data, "rules": [{"main": 1}]}))
+    with pytest.raises(CompilerError, match="bad.json: not a list of marks rules"):
+        read_rules(tmp_path / "bad.json")
+    with pytest.raises(CompilerError, match="cannot read the marks rules"):
+        read_rules(tmp_path / "missing.json")
 
 
 @pytest.mark.slow

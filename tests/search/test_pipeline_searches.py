@@ -273,7 +273,7 @@ def test_the_marks_search_refuses_fractions_over_the_budget_and_a_foreign_edit_l
         pipeline_marks(None, CRC32, Budget(steps=10), 0, marks_fraction=0.7, edits_fraction=0.5)
     stale = tmp_path / "old.json"
     stale.write_text('{"edits_version": "pipeline-edits-v0", "edits": []}')
-    with pytest.raises(CompilerError, match="are for pipeline-edits-v0"):
+    with pytest.raises(CompilerError, match="edits_version 'pipeline-edits-v0'"):
         read_edit_file(stale)
     with pytest.raises(CompilerError, match="cannot read the learned edits"):
         read_edit_file(tmp_path / "missing.json")

@@ -10,6 +10,11 @@ can describe and check the space (`MultiDiscrete`):
   the element there; `delete`: remove the element (an adaptor left empty goes
   too); `parameter`: apply parameter edit `choice` of the element there.
   `choice` is taken modulo the number of units (or parameter edits) that fit.
+- `marks`: put learned marks rule `choice`'s `function-marks` element first in
+  the pipeline (`marks_rules.LEARNED_RULES`; `position` is not read), or in
+  place of the marks element that stands first. A rule's marks depend on the
+  module's functions, so the env computes the elements (`marks` of
+  `apply_edit`); a rule that gives this module no marks changes nothing.
 
 A unit is a pass with the parameters it is used with, wrapped in the adaptors
 it needs to stand at the place's level (`function(loop-mssa(licm))` at
@@ -24,18 +29,29 @@ The unit list is part of the versioned contract (`EDITS_VERSION`).
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from cgym_ray.errors import CompilerError
+from cgym_ray.llvm.pipelines.learned import read_learned
+from cgym_ray.llvm.pipelines.marks import is_marks
+from cgym_ray.llvm.pipelines.marks_rules import MarksRule, read_rules
 from cgym_ray.llvm.pipelines.registry import ANALYSIS_UTILITIES, PassTable, load_table
 from cgym_ray.llvm.pipelines.tree import ADAPTORS, LEVELS, Element, Pipeline, PipelineError
 
 EDITS_VERSION = "pipeline-edits-v1"
-OPERATIONS = ("insert", "delete", "replace", "parameter")
+# `marks` came after the other four, so the others' indices (and a stored action's meaning) held.
+OPERATIONS = ("insert", "delete", "replace", "parameter", "marks")
+# The operations that need nothing but the tree (random proposals of the searches draw from these).
+TREE_OPERATIONS = OPERATIONS[:4]
+
+
+def tree_edit_space(nvec: Sequence[int]) -> tuple[int, int, int]:
+    """An edit space's sizes with only `TREE_OPERATIONS` (what a random tree edit draws from)."""
+    return len(TREE_OPERATIONS), int(nvec[1]), int(nvec[2])
+
+
 MAX_POSITIONS = 512
 # Integer parameters are set to these values, where their range allows.
 INTEGER_SETTINGS = (0, 1, 2, 4, 8)
@@ -121,6 +137,12 @@ def units_at(level: str, memory_ssa: bool = True) -> tuple[Element, ...]:
     return tuple(placed)
 
 
+@functools.lru_cache(maxsize=1)
+def learned_rules() -> tuple[MarksRule, ...]:
+    """The marks rules the `marks` operation plays, in order (`marks_rules.LEARNED_RULES`)."""
+    return tuple(read_rules())
+
+
 def max_units() -> int:
     return max(len(units_at(level)) for level in LEVELS)
 
@@ -171,9 +193,19 @@ def parameter_edits(element: Element) -> list[tuple[str, ...] | None]:
 
 
 def apply_edit(
-    pipeline: Pipeline, operation: int, position: int, choice: int
+    pipeline: Pipeline,
+    operation: int,
+    position: int,
+    choice: int,
+    marks: Sequence[Element | None] = (),
 ) -> tuple[Pipeline, str]:
-    """The edited tree and what the edit did (for `info`); the same tree if it had nothing to act on."""
+    """The edited tree and what the edit did (for `info`); the same tree if it had nothing to act on.
+
+    `marks`: the element each learned marks rule gives this module (None: no
+    marks here), for the `marks` operation; without them it changes nothing.
+    """
+    if OPERATIONS[operation % len(OPERATIONS)] == "marks":
+        return _apply_marks(pipeline, choice, marks)
     found = places(pipeline)
     place = found[position % len(found)]
     siblings = pipeline.children_at(place.parent)
@@ -206,6 +238,23 @@ def apply_edit(
     ), f"parameter {element} -> {element.with_params(params)}"
 
 
+def _apply_marks(
+    pipeline: Pipeline, choice: int, marks: Sequence[Element | None]
+) -> tuple[Pipeline, str]:
+    if not marks:
+        return pipeline, "marks: no marks rules for this module: no change"
+    rule = choice % len(marks)
+    element = marks[rule]
+    if element is None:
+        return pipeline, f"marks rule {rule}: no marks on this module: no change"
+    rest = (
+        pipeline.elements[1:]
+        if pipeline.elements and is_marks(pipeline.elements[0])
+        else (pipeline.elements)
+    )
+    return Pipeline((element, *rest)), f"marks rule {rule}: {element}"
+
+
 def _drop_empty_adaptors(pipeline: Pipeline) -> Pipeline:
     def clean(elements: tuple[Element, ...]) -> tuple[Element, ...]:
         kept = []
@@ -223,7 +272,7 @@ def _drop_empty_adaptors(pipeline: Pipeline) -> Pipeline:
 
 # Single edits by their place in a tree, undoable: what a learned list of edits holds.
 
-Operation = Literal["insert", "delete", "parameter"]
+Operation = Literal["insert", "delete", "parameter", "marks"]
 
 
 @dataclass(frozen=True)
@@ -232,7 +281,10 @@ class Edit:
 
     `element` is the inserted unit, the deleted element, or the element after a
     parameter change; `before` is the element that must stand at the place for
-    the edit to apply ("" for an insert, which fits any place).
+    the edit to apply ("" for an insert, which fits any place). A `marks` edit
+    is a learned marks rule (`element` is the rule's text, at (), 0): its
+    element depends on the module, so `realised` turns it into the insert it
+    made once it is made.
     """
 
     operation: Operation
@@ -248,8 +300,23 @@ class Edit:
         return f"{self.operation} {self.element} at {where}"
 
 
-def action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
-    """The env action (operation, position, choice) that makes exactly `edit` on `tree`; None if none does."""
+def action_for(
+    tree: Pipeline, edit: Edit, marks: Sequence[Element | None] = ()
+) -> tuple[int, int, int] | None:
+    """The env action (operation, position, choice) that makes exactly `edit` on `tree`; None if none does.
+
+    A `marks` edit needs `marks`, the elements the module's rules give
+    (`PipelineEnv.marks_choices`); it is made only where no marks element
+    stands first, so that one delete undoes it.
+    """
+    if edit.operation == "marks":
+        rules = [str(rule) for rule in learned_rules()]
+        if edit.element not in rules or len(marks) != len(rules):
+            return None
+        choice = rules.index(edit.element)
+        if marks[choice] is None or (tree.elements and is_marks(tree.elements[0])):
+            return None
+        return OPERATIONS.index("marks"), 0, choice
     try:
         siblings = tree.children_at(edit.parent)
         level = tree.level_at(edit.parent)
@@ -283,6 +350,10 @@ def action_for(tree: Pipeline, edit: Edit) -> tuple[int, int, int] | None:
 
 def inverse(edit: Edit) -> Edit:
     """The edit that undoes `edit`, in the coordinates of the tree `edit` made (they are its own)."""
+    if edit.operation == "marks":
+        raise ValueError(
+            f"{edit}: a marks edit's element depends on the module; undo realised(edit)"
+        )
     if edit.operation == "insert":
         return Edit("delete", edit.parent, edit.index, edit.element, edit.element)
     if edit.operation == "delete":
@@ -290,15 +361,22 @@ def inverse(edit: Edit) -> Edit:
     return Edit("parameter", edit.parent, edit.index, edit.before, edit.element)
 
 
-def edited(tree: Pipeline, edit: Edit) -> Pipeline | None:
+def realised(edit: Edit, result: Pipeline) -> Edit:
+    """`edit` as the tree it made (`result`) shows it: a `marks` edit is the insert of its element first."""
+    if edit.operation != "marks":
+        return edit
+    return Edit("insert", (), 0, str(result.elements[0]))
+
+
+def edited(tree: Pipeline, edit: Edit, marks: Sequence[Element | None] = ()) -> Pipeline | None:
     """`tree` with `edit` made, or None if it does not apply there or cannot be undone in one edit."""
-    action = action_for(tree, edit)
+    action = action_for(tree, edit, marks)
     if action is None:
         return None
-    result, _ = apply_edit(tree, *action)
+    result, _ = apply_edit(tree, *action, marks=marks)
     if result == tree:
         return None
-    back = action_for(result, inverse(edit))
+    back = action_for(result, inverse(realised(edit, result)))
     if back is None or apply_edit(result, *back)[0] != tree:
         return None
     return result
@@ -310,6 +388,8 @@ def shifted(edit: Edit, kept: Sequence[Edit]) -> Edit | None:
     An insert moves the places after it in its pipeline one on; a delete moves
     them one back and removes what was inside the deleted element.
     """
+    if edit.operation == "marks":
+        return edit  # it puts its element first, whatever came before
     path = (*edit.parent, edit.index)
     for done in kept:
         depth = len(done.parent)
@@ -331,14 +411,6 @@ def read_edit_file(path: str | Path) -> tuple[list[Edit], dict[str, Any]]:
 
     `CompilerError` if it cannot be read or was learned for another `EDITS_VERSION`.
     """
-    try:
-        data = json.loads(Path(path).read_text())
-    except (OSError, ValueError) as error:
-        raise CompilerError(f"cannot read the learned edits {path}: {error}") from error
-    if data.get("edits_version") != EDITS_VERSION:
-        raise CompilerError(
-            f"the learned edits {path} are for {data.get('edits_version')}, "
-            f"this is {EDITS_VERSION}: learn them again"
-        )
+    data = read_learned(path, "learned edits", "edits_version", EDITS_VERSION)
     edits = [Edit(**{**item, "parent": tuple(item["parent"])}) for item in data["edits"]]
     return edits, data

@@ -36,6 +36,14 @@ MARKS_ELEMENT = "function-marks"
 MARKS = ("minsize", "optsize", "noinline", "alwaysinline")
 # The name that stands for every function the module defines.
 EVERY_FUNCTION = "*"
+# What a function may carry instead of -Oz's marks (-Oz puts minsize and optsize on every
+# function), as the marks that give it: -Os's, -O2's, or -Oz's with an inlining choice.
+MARK_OPTIONS: dict[str, tuple[str, ...]] = {
+    "Os": ("-minsize",),
+    "O2": ("-minsize", "-optsize"),
+    "noinline": ("noinline",),
+    "alwaysinline": ("alwaysinline",),
+}
 # A C function's name as clang writes it in IR (`foo`, `foo.1` for a renamed static).
 _FUNCTION_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_.$]*")
 
