@@ -16,10 +16,13 @@ and an edit can be undone by one more edit. So this policy:
 3. stops before `max_steps` (45 by default) would be passed.
 
 It never makes the program bigger than -Oz's, and it is above -Oz wherever
-one of the edits it tried paid. It runs no program while it acts: the final
-state's program is run once at the end, as for the other policies (the
-episode's status `misbehaves`, the result's `final_misbehaves`), so a
-miscompiling edit shows in its figures.
+one of the edits it tried paid. On a runnable benchmark it runs the program
+after each step that made it smaller, and undoes that step too if the
+program misbehaves (`check_each`; a held-out MiBench program, typeset, is
+miscompiled by inserting `newgvn`); this costs program runs, not steps. The
+final state's program is run once at the end, as for the other policies (the
+episode's status `misbehaves`, the result's `final_misbehaves`), so an edit
+that kept the count and still miscompiled shows in its figures.
 
 What it learns (`score_table`, `policy_from`; `python -m cgym_ray.rl.edit_policy`): every single
 edit of -Oz's pipeline in a candidate set (deleting a pass, changing a
@@ -289,12 +292,16 @@ def edit_policy_agent(
     model: str = "released",
     max_steps: int = MAX_STEPS,
     check_behaviour: bool = True,
+    check_each: bool = True,
 ) -> SearchResult:
     """One episode of the edit policy on the pipeline env; its final state is the result.
 
     model: the learned policy (`EditPolicy.save`); "released" is the one shipped in the package.
     max_steps: the episode's length bound; an edit is tried only if its undo still fits.
     check_behaviour: run the final state's program (runnable benchmarks only).
+    check_each: also run the program after each step that would be kept and made the
+        program smaller, and undo that step if the program misbehaves (a miscompiling
+        edit: `newgvn` on MiBench typeset, say). It costs program runs, not steps.
     """
     policy = EditPolicy.load(RELEASED if model == "released" else model)
     env = pipeline_env(make_env, benchmark)
@@ -305,6 +312,7 @@ def edit_policy_agent(
     steps: list[PlayedStep] = []
     kept: list[Edit] = []
     tried = undone = 0
+    refused: list[str] = []  # kept edits whose program misbehaved, and why
     error: str | None = None
 
     marks = env.marks_choices() if any(e.operation == "marks" for e in policy.edits) else []
@@ -335,7 +343,14 @@ def edit_policy_agent(
             if reward is None:
                 break
             edit = realised(edit, env.pipeline)  # a marks rule: the insert of its element
-            if reward >= 0:
+            wrong = (
+                behaviour_failure(env, clock)
+                if check_each and check_behaviour and reward > 0 and env.benchmark.runnable
+                else ""
+            )
+            if wrong:
+                refused.append(f"{edit}: {wrong}")
+            elif reward >= 0:
                 kept.append(edit)
                 continue
             undone += 1
@@ -382,6 +397,8 @@ def edit_policy_agent(
             "undone": undone,
             "final_misbehaves": misbehaves,
             "kept_edits": [str(e) for e in kept],
+            "check_each": check_each,
+            "refused": refused,
         },
     )
 

@@ -142,12 +142,12 @@ def test_the_policy_file_round_trips_and_bad_files_are_named(tmp_path, candidate
         EditPolicy.load(tmp_path / "missing.json")
 
 
-def run_on_crc32(path, **params):
-    """The agent with the policy saved at `path`, on crc32, 45 steps: its result and reported episodes."""
+def run_on_crc32(path, benchmark=CRC32, **params):
+    """The agent with the policy saved at `path`, on crc32 (or `benchmark`), 45 steps: its result and reported episodes."""
     outcomes: list = []
     result = edit_policy_agent(
-        lambda: PipelineEnv(benchmark=CRC32),
-        CRC32,
+        lambda: PipelineEnv(benchmark=benchmark),
+        benchmark,
         Budget(steps=45),
         seed=0,
         report=outcomes.append,
@@ -269,3 +269,58 @@ def test_a_marks_rule_is_undone_or_kept_like_an_edit_and_later_edits_move_past_i
     check = validate_pipeline_state(episode.state)
     assert check.ok, check
     assert check.reward == pytest.approx(result.best_reward)
+
+
+# Signed overflow is undefined: -O0 prints 0 for grows(INT_MAX), any optimized build 1, so every
+# optimized state of this program behaves differently from the unoptimized one (a real run).
+UB_PROGRAM = r"""
+#include <limits.h>
+#include <stdio.h>
+static unsigned table[256];
+static unsigned crc(const unsigned char *p, int n) {
+    unsigned c = ~0u;
+    for (int i = 0; i < n; i++) c = table[(c ^ p[i]) & 0xff] ^ (c >> 8);
+    return ~c;
+}
+static int grows(int x) { return x + 1 > x; }
+int main(void) {
+    for (unsigned i = 0; i < 256; i++) {
+        unsigned c = i;
+        for (int k = 0; k < 8; k++) c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+        table[i] = c;
+    }
+    volatile int big = INT_MAX;
+    unsigned char text[64];
+    for (int i = 0; i < 64; i++) text[i] = (unsigned char)(i * 7 + 3);
+    printf("%08x %d\n", crc(text, 64), grows(big));
+    return 0;
+}
+"""
+
+
+@pytest.mark.slow
+def test_a_step_whose_program_misbehaves_is_undone_even_though_it_paid(tmp_path):
+    program = tmp_path / "ub.c"
+    program.write_text(UB_PROGRAM)
+    uri = f"file://{program}"
+    rules = [e for e in candidate_edits() if e.operation == "marks"]
+    scores = score_edits(uri, rules)
+    paying = [rule for rule, score in zip(rules, scores, strict=True) if score and score > 1.0]
+    assert paying  # what the test is about: a step that pays
+    path = tmp_path / "policy.json"
+    EditPolicy(paying[:1], [uri], 1.0).save(path)
+
+    def run(**params):
+        result, (episode,) = run_on_crc32(path, uri, **params)
+        return result, episode
+
+    checked, episode = run()
+    assert checked.params["kept"] == 0 and checked.params["undone"] == 1
+    (why,) = checked.params["refused"]
+    assert why.startswith("insert function-marks<") and "output differs" in why
+    assert [step.reward > 0 for step in episode.steps] == [True, False]  # the step, its undo
+    assert checked.best_reward == pytest.approx(1.0)
+    assert Pipeline.parse(episode.state.commandline) == oz_pipeline()
+    unchecked, episode = run(check_each=False)
+    assert unchecked.params["kept"] == 1 and unchecked.params["refused"] == []
+    assert episode.status == "misbehaves" and unchecked.best_reward > 1.0
