@@ -293,6 +293,7 @@ def edit_policy_agent(
     max_steps: int = MAX_STEPS,
     check_behaviour: bool = True,
     check_each: bool = True,
+    keep_neutral: str = "all",
 ) -> SearchResult:
     """One episode of the edit policy on the pipeline env; its final state is the result.
 
@@ -302,7 +303,11 @@ def edit_policy_agent(
     check_each: also run the program after each step that would be kept and made the
         program smaller, and undo that step if the program misbehaves (a miscompiling
         edit: `newgvn` on MiBench typeset, say). It costs program runs, not steps.
+    keep_neutral: which steps that change no instruction count are kept: "all" of them,
+        "edits" (a marks rule is kept only if it made the program smaller), or "none".
     """
+    if keep_neutral not in ("all", "edits", "none"):
+        raise CompilerError(f"keep_neutral must be 'all', 'edits' or 'none', not {keep_neutral!r}")
     policy = EditPolicy.load(RELEASED if model == "released" else model)
     env = pipeline_env(make_env, benchmark)
     started = time.monotonic()
@@ -348,9 +353,12 @@ def edit_policy_agent(
                 if check_each and check_behaviour and reward > 0 and env.benchmark.runnable
                 else ""
             )
+            neutral_kept = keep_neutral == "all" or (
+                keep_neutral == "edits" and learned.operation != "marks"
+            )
             if wrong:
                 refused.append(f"{edit}: {wrong}")
-            elif reward >= 0:
+            elif reward > 0 or (reward == 0 and neutral_kept):
                 kept.append(edit)
                 continue
             undone += 1
@@ -398,6 +406,7 @@ def edit_policy_agent(
             "final_misbehaves": misbehaves,
             "kept_edits": [str(e) for e in kept],
             "check_each": check_each,
+            "keep_neutral": keep_neutral,
             "refused": refused,
         },
     )

@@ -324,3 +324,21 @@ def test_a_step_whose_program_misbehaves_is_undone_even_though_it_paid(tmp_path)
     unchecked, episode = run(check_each=False)
     assert unchecked.params["kept"] == 1 and unchecked.params["refused"] == []
     assert episode.status == "misbehaves" and unchecked.best_reward > 1.0
+
+
+@pytest.mark.slow
+def test_keep_neutral_none_undoes_every_step_that_changes_no_count(tmp_path):
+    candidates = [e for e in candidate_edits() if e.operation == "delete"]
+    scores = score_edits(CRC32, candidates)
+    neutral = [e for e, s in zip(candidates, scores, strict=True) if s == 1.0][:4]
+    assert len(neutral) == 4  # what the test is about: edits that change no count alone
+    path = tmp_path / "policy.json"
+    EditPolicy(neutral, [CRC32], 1.0).save(path)
+    strict, (episode,) = run_on_crc32(path, keep_neutral="none")
+    assert strict.params["kept"] == 0 and strict.params["undone"] == 4
+    assert [step.reward for step in episode.steps] == [0.0] * 8  # each edit, then its undo
+    assert Pipeline.parse(episode.state.commandline) == oz_pipeline()
+    kept_all, _ = run_on_crc32(path)  # keep_neutral="all", the default
+    assert kept_all.params["tried"] == 4 and kept_all.params["kept"] >= 1
+    with pytest.raises(CompilerError, match="keep_neutral must be"):
+        run_on_crc32(path, keep_neutral="some")
