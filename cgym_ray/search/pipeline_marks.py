@@ -64,19 +64,10 @@ def with_marks(base: Pipeline, choice: Mapping[str, str]) -> Pipeline:
     return Pipeline((element, *base.elements)) if element is not None else base
 
 
-def function_sizes(run: PipelineRun) -> dict[str, int]:
-    """The -O0 module's defined functions and their instruction counts, in module order."""
-    from cgym_ray.llvm.backend import get_backend
-
-    benchmark = run.env.benchmark
-    with get_backend(run.env.backend).load(benchmark.bitcode(), benchmark.uri) as module:
-        return module.function_sizes()
-
-
 def functions_by_size(run: PipelineRun) -> list[str]:
     """The -O0 module's defined functions, largest first (ties in module order)."""
-    sizes = function_sizes(run)
-    return sorted(sizes, key=lambda name: -sizes[name])
+    facts = run.env.function_facts()  # module order; the env reads them once an episode
+    return [fact.name for fact in sorted(facts, key=lambda fact: -fact.instructions)]
 
 
 def marks_round(

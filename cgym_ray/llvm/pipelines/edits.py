@@ -247,11 +247,9 @@ def _apply_marks(
     element = marks[rule]
     if element is None:
         return pipeline, f"marks rule {rule}: no marks on this module: no change"
-    rest = (
-        pipeline.elements[1:]
-        if pipeline.elements and is_marks(pipeline.elements[0])
-        else (pipeline.elements)
-    )
+    rest = pipeline.elements
+    if rest and is_marks(rest[0]):  # a marks element first: this one takes its place
+        rest = rest[1:]
     return Pipeline((element, *rest)), f"marks rule {rule}: {element}"
 
 
