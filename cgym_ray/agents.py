@@ -49,6 +49,9 @@ AGENTS: dict[str, str] = {
     # On the pipeline env: -Oz's pipeline, then learned edits, each kept only if it paid
     # (param `model`, a JSON file).
     "edit_policy": "cgym_ray.rl.edit_policy:edit_policy_agent",
+    # On the pipeline env from an empty pipeline: a learned marks rule, then a learned pass
+    # list appended one per step, open loop (param `model`, a JSON file).
+    "list_policy": "cgym_ray.rl.list_policy:list_policy_agent",
 }
 
 # The agents whose states are pipeline texts (`actions_version` pipeline-edits-v1), not pass lists.
@@ -62,6 +65,7 @@ PIPELINE_AGENTS = frozenset(
         "pipeline_portfolio",
         "chooser_portfolio",
         "edit_policy",
+        "list_policy",
     }
 )
 

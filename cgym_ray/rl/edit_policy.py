@@ -71,12 +71,11 @@ from cgym_ray.search.common import (
     Budget,
     BudgetClock,
     EnvFactory,
-    EpisodeOutcome,
     Report,
     SearchResult,
     behaviour_failure,
 )
-from cgym_ray.search.pipeline_common import has_hazard, pipeline_env
+from cgym_ray.search.pipeline_common import has_hazard, pipeline_env, play_edit, report_episode
 from cgym_ray.search.pipeline_marks import LEARNED_EDITS
 
 # Function passes an edit may insert (a short list: each one is tried at every function-level
@@ -313,7 +312,6 @@ def edit_policy_agent(
     started = time.monotonic()
     clock = BudgetClock(budget)
     env.reset(seed=seed, options={"benchmark": benchmark, "start": "oz"})
-    nvec = tuple(int(n) for n in env.action_space.nvec)
     steps: list[PlayedStep] = []
     kept: list[Edit] = []
     tried = undone = 0
@@ -327,14 +325,13 @@ def edit_policy_agent(
         nonlocal error
         action = action_for(env.pipeline, edit, marks)
         assert action is not None  # `edited` checked that it applies
-        step_started = time.perf_counter()
-        _, reward, terminated, _, info = env.step(action)
+        played = play_edit(env, action)
         clock.spend(1)
-        steps.append(_played(action, nvec, float(reward), terminated, info, step_started, env))
-        if terminated:
-            error = str(info.get("error", {}).get("message", "compiler failure"))
+        steps.append(played)
+        if played.terminated:
+            error = str(played.info.get("error", {}).get("message", "compiler failure"))
             return None
-        return float(reward)
+        return played.reward
 
     try:
         for learned in policy.edits:
@@ -374,18 +371,7 @@ def edit_policy_agent(
             and env.benchmark.runnable
         ):
             misbehaves = behaviour_failure(env, clock)
-        status = "error" if error else ("misbehaves" if misbehaves else "ok")
-        if report is not None:
-            report(
-                EpisodeOutcome(
-                    benchmark=benchmark,
-                    seed=seed,
-                    steps=steps,
-                    state=state,
-                    status=status,
-                    error=error or misbehaves or None,
-                )
-            )
+        report_episode(report, benchmark, seed, steps, state, error, misbehaves)
     finally:
         env.close()
     score = float(state.reward) if state.reward is not None else 1.0
@@ -409,27 +395,6 @@ def edit_policy_agent(
             "keep_neutral": keep_neutral,
             "refused": refused,
         },
-    )
-
-
-def _played(
-    action: tuple[int, int, int],
-    nvec: tuple[int, ...],
-    reward: float,
-    terminated: bool,
-    info: dict[str, Any],
-    started: float,
-    env: Any,
-) -> PlayedStep:
-    """The step as a search reports it; its action is the edit's index in the flattened action space."""
-    return PlayedStep(
-        action=int(np.ravel_multi_index(action, nvec)),
-        reward=reward,
-        terminated=terminated,
-        info=dict(info),
-        walltime_s=time.perf_counter() - started,
-        metric=None if terminated else float(env._value),
-        action_name=str(info.get("edit", "")),
     )
 
 

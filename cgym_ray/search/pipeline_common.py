@@ -22,6 +22,9 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from types import TracebackType
+from typing import Any
+
+import numpy as np
 
 from cgym_ray.envs.llvm_env import PlayedStep
 from cgym_ray.errors import CompilerError, StepFailed
@@ -60,6 +63,51 @@ def pipeline_env(make_env: EnvFactory, benchmark: str):
     env.close()
     kwargs = {"reward_space": reward_space} if reward_space else {}
     return PipelineEnv(benchmark=benchmark, **kwargs)
+
+
+def play_edit(env: Any, action: tuple[int, int, int]) -> PlayedStep:
+    """One env step of a pipeline edit (operation, position, choice), as a policy on the env reports it.
+
+    Its `action` is the edit's index in the flattened action space; on a
+    compiler failure (`terminated`) the error is in its `info`.
+    """
+    nvec = tuple(int(n) for n in env.action_space.nvec)
+    started = time.perf_counter()
+    _, reward, terminated, _, info = env.step(action)
+    return PlayedStep(
+        action=int(np.ravel_multi_index(action, nvec)),
+        reward=float(reward),
+        terminated=terminated,
+        info=dict(info),
+        walltime_s=time.perf_counter() - started,
+        metric=None if terminated else float(env._value),
+        action_name=str(info.get("edit", "")),
+    )
+
+
+def report_episode(
+    report: Report | None,
+    benchmark: str,
+    seed: int,
+    steps: list[PlayedStep],
+    state: Any,
+    error: str | None,
+    misbehaves: str,
+) -> None:
+    """Report a policy's one episode on the pipeline env: its steps, its final state, and how it ended."""
+    if report is None:
+        return
+    status = "error" if error else ("misbehaves" if misbehaves else "ok")
+    report(
+        EpisodeOutcome(
+            benchmark=benchmark,
+            seed=seed,
+            steps=steps,
+            state=state,
+            status=status,
+            error=error or misbehaves or None,
+        )
+    )
 
 
 class PipelineRun:

@@ -248,10 +248,16 @@ def test_the_agent_table_names_every_search_baseline():
         "list_chooser",
         "chooser_portfolio",
         "edit_policy",
+        "list_policy",
     }
-    # The edit policy and the chooser-led pipeline portfolio act on the pipeline env
+    # The edit and list policies and the chooser-led pipeline portfolio act on the pipeline env
     # too: their states are pipeline texts.
-    assert PIPELINE_AGENTS == {*PIPELINE_SEARCHES, "edit_policy", "chooser_portfolio"}
+    assert PIPELINE_AGENTS == {
+        *PIPELINE_SEARCHES,
+        "edit_policy",
+        "list_policy",
+        "chooser_portfolio",
+    }
     searches = {**SEARCH_AGENTS, **PIPELINE_SEARCHES}
     assert all(load_agent(name) is searches[name] for name in searches)
 
