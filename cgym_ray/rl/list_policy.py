@@ -33,17 +33,20 @@ flat commandlines, say the list chooser's teacher lists) after each learned
 marks rule or none, is compiled once on every training program as the
 pipeline the policy would build; the candidate with the highest geomean
 score over the training programs, at the score its 45 steps reach, is the
-policy. One compile gives the score after every segment, so every length is
-read from it.
+policy. `climb` then improves its list: rounds of random edits (replace,
+insert, delete, swap), each compiled on every training program, the best kept
+where it raises the training geomean and every runnable training program
+built with it still behaves (`--climb ROUNDS`; the released v2 is v1 after 30).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import random
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +76,9 @@ from cgym_ray.search.pipeline_common import pipeline_env, play_edit, report_epis
 
 MAX_STEPS = 45
 VERSION = 1
-# The released policy, learned with `python -m cgym_ray.rl.list_policy` (results/rl.md).
-RELEASED = Path(__file__).parent / "data" / "list-policy-v1.json"
+# The released policy, learned with `python -m cgym_ray.rl.list_policy --climb 30`
+# (results/rl.md); v1, the chosen candidate before the climb, stays beside it.
+RELEASED = Path(__file__).parent / "data" / "list-policy-v2.json"
 
 
 @dataclass
@@ -86,6 +90,7 @@ class ListPolicy:
     learned_on: list[str]  # the training programs
     training_score: float  # geomean over them of the score its `MAX_STEPS` steps reach
     candidates: list[dict[str, Any]] = field(default_factory=list)  # each one's training geomean
+    climb: dict[str, Any] = field(default_factory=dict)  # how `climb` changed the list, if it ran
     version: int = VERSION
 
     def save(self, path: str | Path) -> None:
@@ -104,6 +109,7 @@ class ListPolicy:
                 list(data["learned_on"]),
                 float(data["training_score"]),
                 list(data.get("candidates", [])),
+                dict(data.get("climb", {})),
                 int(data.get("version", VERSION)),
             )
         except (KeyError, TypeError, ValueError) as error:
@@ -254,6 +260,187 @@ def policy_from(
     )
 
 
+# Climbing: random edits of the chosen list, kept where they raise the training geomean.
+
+# The flat passes a proposed edit may put in the list: the teacher lists' own, and the
+# function and module passes of -Oz's pipeline and the flat catalogue that shrink code
+# (no hazard pass of `pipeline_common.HAZARDS`, nothing that only renames or strips).
+CLIMB_PASSES = (
+    "sroa early-cse early-cse-memssa simplifycfg simplifycfg-aggressive ipsccp globalopt mem2reg "
+    "instcombine function-attrs inline jump-threading correlated-propagation tailcallelim "
+    "reassociate licm loop-rotate simple-loop-unswitch loop-idiom indvars loop-deletion gvn sccp "
+    "bdce adce memcpyopt dse deadargelim globaldce constmerge aggressive-instcombine "
+    "callsite-splitting constraint-elimination div-rem-pairs float2int gvn-hoist instsimplify "
+    "lower-expect mergefunc mergeicmps mldst-motion newgvn sink loop-instsimplify "
+    "loop-simplifycfg loop-sink vector-combine elim-avail-extern rpo-function-attrs argpromotion "
+    "called-value-propagation dce loop-load-elim strip-dead-prototypes ipsccp-no-func-spec "
+    "dfa-jump-threading jump-table-to-switch infer-alignment libcalls-shrinkwrap"
+)
+
+
+def propose(
+    units: Sequence[str], passes: Sequence[str], rng: random.Random
+) -> tuple[list[str], str]:
+    """One random edit of `units`: replace, insert (the list keeps its length), delete, or swap two neighbours."""
+    edited_units = list(units)
+    kind = rng.random()
+    index = rng.randrange(len(edited_units))
+    if kind < 0.45:
+        edited_units[index] = rng.choice(passes)
+        return edited_units, f"replace {index} with {edited_units[index]}"
+    if kind < 0.75:
+        edited_units.insert(index, rng.choice(passes))
+        return edited_units[: len(units)], f"insert {edited_units[index]} at {index}"
+    if kind < 0.9 or len(edited_units) < 2:
+        return edited_units[:index] + edited_units[index + 1 :], f"delete {index}"
+    first = min(index, len(edited_units) - 2)
+    edited_units[first], edited_units[first + 1] = edited_units[first + 1], edited_units[first]
+    return edited_units, f"swap {first} and {first + 1}"
+
+
+# Each climbing process keeps one env per (program, rule) across rounds, so that a
+# round pays one compile per proposal, not a reset too.
+_CLIMB_ENVS: dict[tuple[str, str], tuple[Any, Element | None]] = {}
+
+
+def _climb_env(benchmark: str, rule: str) -> tuple[Any, Element | None]:
+    """This process's env on `benchmark` and the element `rule` gives it (made once)."""
+    from cgym_ray.envs.pipeline_env import PipelineEnv
+
+    if (benchmark, rule) not in _CLIMB_ENVS:
+        env = PipelineEnv(benchmark=benchmark, start="empty")
+        env.reset(options={"benchmark": benchmark})
+        rules = [str(r) for r in learned_rules()]
+        element = env.marks_choices()[rules.index(rule)] if rule else None
+        _CLIMB_ENVS[benchmark, rule] = (env, element)
+    return _CLIMB_ENVS[benchmark, rule]
+
+
+def _compile_list(benchmark: str, rule: str, units: Sequence[str], max_steps: int) -> Any:
+    """The env with the pipeline the policy builds from `units`; `StepFailed`/`CompilerError` if it fails."""
+    env, element = _climb_env(benchmark, rule)
+    played = tuple(Pipeline.parse(unit).elements[0] for unit in units)
+    played = played[: max_steps - (element is not None)]
+    try:
+        env.set_pipeline(Pipeline(((element,) if element else ()) + played))
+    except (StepFailed, CompilerError):
+        env.reset(options={"benchmark": benchmark})  # the compiler died with the module
+        raise
+    return env
+
+
+def _climb_scores(job: tuple[str, str, list[list[str]], int]) -> list[float]:
+    """The score of each list after `rule`'s marks on one program (0.01 where the compiler failed)."""
+    benchmark, rule, lists, max_steps = job
+    scores = []
+    for units in lists:
+        try:
+            scores.append(_compile_list(benchmark, rule, units, max_steps).score)
+        except (StepFailed, CompilerError):
+            scores.append(0.01)
+    return scores
+
+
+def _climb_misbehaves(job: tuple[str, str, list[str], int]) -> str:
+    """Why the program the list builds misbehaves on one runnable program ("" if it behaves or cannot run)."""
+    from cgym_ray.llvm import semantics
+
+    benchmark, rule, units, max_steps = job
+    try:
+        env = _compile_list(benchmark, rule, units, max_steps)
+        if not env.benchmark.runnable:
+            return ""
+        check = semantics.check_behaviour(env.benchmark, env.object_file(), env.backend)
+    except (StepFailed, CompilerError) as error:
+        return f"{benchmark}: {error}"
+    return "" if check.ok else f"{benchmark}: {check.reason}"
+
+
+def climb(
+    policy: ListPolicy,
+    *,
+    rounds: int,
+    proposals: int,
+    seed: int,
+    workers: int = 1,
+    passes: Sequence[str] | None = None,
+    monitor: Sequence[str] = (),
+    max_steps: int = MAX_STEPS,
+    progress: Any = None,
+) -> ListPolicy:
+    """`policy` after `rounds` rounds of hill climbing on its training programs (`learned_on`).
+
+    Each round compiles `proposals` random edits of the list (`propose`) on
+    every training program and keeps the best that raises the training
+    geomean and whose programs all behave: each runnable training program is
+    built and run, and an edit after which one prints otherwise than its
+    unoptimized build is refused (`newgvn` miscompiles cgym-suite graph_suite),
+    the next best taken instead. `monitor`: programs the list is also scored
+    on after each kept edit, for the history only (nothing is chosen on them).
+    """
+    from multiprocessing import get_context
+
+    rng = random.Random(seed)
+    units_pool = [module_units(name)[0] for name in (passes or CLIMB_PASSES.split())]
+
+    with get_context("spawn").Pool(workers) as pool:
+
+        def scores(benchmarks: Sequence[str], lists: list[list[str]]) -> list[float]:
+            jobs = [(uri, policy.rule, lists, max_steps) for uri in benchmarks]
+            rows = np.array(pool.map(_climb_scores, jobs, chunksize=1), dtype=float)
+            return [geomean(rows[:, j]) for j in range(len(lists))]
+
+        units = list(policy.units[: max_steps - (1 if policy.rule else 0)])
+        (best,) = scores(policy.learned_on, [units])
+        history: list[dict[str, Any]] = [{"round": 0, "edit": "start", "training_score": best}]
+        if monitor:
+            history[0]["monitor_score"] = scores(monitor, [units])[0]
+
+        def misbehaves(candidate: list[str]) -> list[str]:
+            jobs = [(uri, policy.rule, candidate, max_steps) for uri in policy.learned_on]
+            return [why for why in pool.map(_climb_misbehaves, jobs, chunksize=1) if why]
+
+        refused: list[dict[str, Any]] = []
+        for round_ in range(1, rounds + 1):
+            tried = [propose(units, units_pool, rng) for _ in range(proposals)]
+            found = scores(policy.learned_on, [candidate for candidate, _ in tried])
+            for pick in sorted(range(len(tried)), key=lambda j: -found[j]):
+                if found[pick] <= best + 1e-9:
+                    break
+                wrong = misbehaves(tried[pick][0])
+                if wrong:
+                    refused.append({"round": round_, "edit": tried[pick][1], "misbehaves": wrong})
+                    continue
+                units, best = tried[pick][0], found[pick]
+                entry: dict[str, Any] = {
+                    "round": round_,
+                    "edit": tried[pick][1],
+                    "training_score": round(best, 6),
+                }
+                if monitor:
+                    entry["monitor_score"] = round(scores(monitor, [units])[0], 6)
+                history.append(entry)
+                break
+            if progress:
+                progress(round_, rounds, best)
+        pool.close()
+        pool.join()
+    return replace(
+        policy,
+        units=units,
+        training_score=round(best, 6),
+        climb={
+            "rounds": rounds,
+            "proposals": proposals,
+            "seed": seed,
+            "passes": list(passes or CLIMB_PASSES.split()),
+            "monitor": list(monitor),
+            "history": history,
+            "refused": refused,
+        },
+    )
+
+
 # The agent.
 
 
@@ -353,7 +540,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--out", required=True, help="the policy JSON to write")
     parser.add_argument("--scores", help="also write the (programs x lists x marks) table here")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--climb",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="then hill-climb the chosen list for this many rounds on the training programs",
+    )
+    parser.add_argument("--proposals", type=int, default=16, help="random edits tried a round")
+    parser.add_argument("--seed", type=int, default=0, help="the climb's random edits")
+    parser.add_argument(
+        "--monitor-split",
+        help="also score the climbed list on this split of --datasets after each kept edit "
+        "(written to the history; nothing is chosen on it)",
+    )
     args = parser.parse_args(argv)
+    if args.climb < 0 or args.proposals < 1:
+        parser.error("--climb must be at least 0 and --proposals at least 1")
     try:
         commandlines = json.loads(Path(args.lists).read_text())["lists"]
     except (OSError, ValueError, KeyError, TypeError) as error:
@@ -375,6 +578,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{len(lists)} lists x {1 + len(learned_rules())} marks on {len(uris)} programs")
     table = score_table(uris, lists, workers=args.workers, progress=progress)
     policy = policy_from(table, lists, uris)
+    if args.climb:
+        monitor = (
+            training_benchmarks(args.datasets, args.monitor_split, 0) if args.monitor_split else []
+        )
+
+        def climbed(done: int, total: int, best: float) -> None:
+            print(
+                f"climb round {done}/{total}: training geomean {best:.4f} "
+                f"({time.monotonic() - started:.0f} s)",
+                flush=True,
+            )
+
+        print(f"climbing from {policy.training_score:.4f}: {args.climb} rounds of {args.proposals}")
+        policy = climb(
+            policy,
+            rounds=args.climb,
+            proposals=args.proposals,
+            seed=args.seed,
+            workers=args.workers,
+            monitor=monitor,
+            progress=climbed,
+        )
     policy.save(args.out)
     if args.scores:
         Path(args.scores).parent.mkdir(parents=True, exist_ok=True)
