@@ -74,6 +74,7 @@ from cgym_ray.search.common import (
     Report,
     SearchResult,
     behaviour_failure,
+    map_programs,
 )
 from cgym_ray.search.pipeline_common import has_hazard, pipeline_env, play_edit, report_episode
 from cgym_ray.search.pipeline_marks import LEARNED_EDITS
@@ -253,16 +254,12 @@ def score_table(
     progress: Any = None,
 ) -> np.ndarray:
     """(programs, edits): the score of -Oz's pipeline with each single edit (NaN: the compiler failed)."""
-    from contextlib import nullcontext
-    from multiprocessing import get_context
-
-    jobs = [(uri, list(edits)) for uri in benchmarks]
-    rows: list[list[float | None]] = []
-    with get_context("spawn").Pool(workers) if workers > 1 else nullcontext() as pool:
-        for i, row in enumerate(pool.imap(_score_job, jobs) if pool else map(_score_job, jobs)):
-            rows.append(row)
-            if progress:
-                progress(i + 1, len(jobs), benchmarks[i])
+    rows = map_programs(
+        _score_job,
+        [(uri, list(edits)) for uri in benchmarks],
+        workers=workers,
+        done=(lambda i: progress(i + 1, len(benchmarks), benchmarks[i])) if progress else None,
+    )
     return np.array([[np.nan if s is None else s for s in row] for row in rows], dtype=float)
 
 

@@ -71,6 +71,7 @@ from cgym_ray.search.common import (
     Report,
     SearchResult,
     behaviour_failure,
+    map_programs,
 )
 from cgym_ray.search.pipeline_common import pipeline_env, play_edit, report_episode
 
@@ -171,6 +172,13 @@ def _innermost(element: Element) -> Element | None:
 # Learning.
 
 
+def built_pipeline(element: Element | None, units: Sequence[str], max_steps: int) -> Pipeline:
+    """The pipeline the agent builds in `max_steps` steps: `element` (a marks step, if any), then the units."""
+    played = tuple(Pipeline.parse(unit).elements[0] for unit in units)
+    marks = (element,) if element is not None else ()
+    return Pipeline(marks + played[: max_steps - len(marks)])
+
+
 def score_candidates(
     benchmark: str, lists: Sequence[Sequence[str]], max_steps: int = MAX_STEPS
 ) -> list[list[float | None]]:
@@ -187,12 +195,10 @@ def score_candidates(
         env.reset(options={"benchmark": benchmark})
         marks = env.marks_choices()
         for units in lists:
-            parsed = tuple(Pipeline.parse(unit).elements[0] for unit in units)
             row: list[float | None] = []
             for element in (None, *marks):
-                played = parsed[: max_steps - (element is not None)]
                 try:
-                    env.set_pipeline(Pipeline(((element,) if element else ()) + played))
+                    env.set_pipeline(built_pipeline(element, units, max_steps))
                     row.append(env.score)
                 except (StepFailed, CompilerError):
                     row.append(None)
@@ -212,27 +218,31 @@ def score_table(
     progress: Any = None,
 ) -> np.ndarray:
     """(programs, lists, 1 + rules): `score_candidates` of every program (NaN: the compiler failed)."""
-    from contextlib import nullcontext
-    from multiprocessing import get_context
-
-    jobs = [(uri, [list(units) for units in lists], max_steps) for uri in benchmarks]
-    rows = []
-    with get_context("spawn").Pool(workers) if workers > 1 else nullcontext() as pool:
-        results = pool.imap(_score_job, jobs) if pool else map(_score_job, jobs)
-        for i, row in enumerate(results):
-            rows.append([[np.nan if s is None else s for s in scores] for scores in row])
-            if progress:
-                progress(i + 1, len(jobs), benchmarks[i])
-    return np.array(rows, dtype=float)
+    rows = map_programs(
+        _score_job,
+        [(uri, [list(units) for units in lists], max_steps) for uri in benchmarks],
+        workers=workers,
+        done=(lambda i: progress(i + 1, len(benchmarks), benchmarks[i])) if progress else None,
+    )
+    return np.array(
+        [[[np.nan if s is None else s for s in scores] for scores in row] for row in rows],
+        dtype=float,
+    )
 
 
 def _score_job(job: tuple[str, list[list[str]], int]) -> list[list[float | None]]:
     return score_candidates(*job)
 
 
+# What a failed compile scores in learning: far below -Oz, so no candidate that fails wins.
+FAILED_SCORE = 0.01
+
+
 def geomean(scores: np.ndarray) -> float:
-    """The geometric mean of `scores`, a failed compile (NaN) counted as 0.01 (far below -Oz)."""
-    return float(np.exp(np.mean(np.log(np.maximum(np.nan_to_num(scores, nan=0.01), 1e-9)))))
+    """The geometric mean of `scores`, a failed compile (NaN) counted as `FAILED_SCORE`."""
+    from cgym_ray.jobs.runner import geomean as floored_geomean
+
+    return floored_geomean(np.nan_to_num(scores, nan=FAILED_SCORE).tolist(), floor=1e-9)
 
 
 def policy_from(
@@ -319,10 +329,8 @@ def _climb_env(benchmark: str, rule: str) -> tuple[Any, Element | None]:
 def _compile_list(benchmark: str, rule: str, units: Sequence[str], max_steps: int) -> Any:
     """The env with the pipeline the policy builds from `units`; `StepFailed`/`CompilerError` if it fails."""
     env, element = _climb_env(benchmark, rule)
-    played = tuple(Pipeline.parse(unit).elements[0] for unit in units)
-    played = played[: max_steps - (element is not None)]
     try:
-        env.set_pipeline(Pipeline(((element,) if element else ()) + played))
+        env.set_pipeline(built_pipeline(element, units, max_steps))
     except (StepFailed, CompilerError):
         env.reset(options={"benchmark": benchmark})  # the compiler died with the module
         raise
@@ -330,30 +338,26 @@ def _compile_list(benchmark: str, rule: str, units: Sequence[str], max_steps: in
 
 
 def _climb_scores(job: tuple[str, str, list[list[str]], int]) -> list[float]:
-    """The score of each list after `rule`'s marks on one program (0.01 where the compiler failed)."""
+    """The score of each list after `rule`'s marks on one program (NaN where the compiler failed)."""
     benchmark, rule, lists, max_steps = job
     scores = []
     for units in lists:
         try:
             scores.append(_compile_list(benchmark, rule, units, max_steps).score)
         except (StepFailed, CompilerError):
-            scores.append(0.01)
+            scores.append(math.nan)  # `geomean` counts it as FAILED_SCORE
     return scores
 
 
 def _climb_misbehaves(job: tuple[str, str, list[str], int]) -> str:
     """Why the program the list builds misbehaves on one runnable program ("" if it behaves or cannot run)."""
-    from cgym_ray.llvm import semantics
-
     benchmark, rule, units, max_steps = job
     try:
         env = _compile_list(benchmark, rule, units, max_steps)
-        if not env.benchmark.runnable:
-            return ""
-        check = semantics.check_behaviour(env.benchmark, env.object_file(), env.backend)
     except (StepFailed, CompilerError) as error:
         return f"{benchmark}: {error}"
-    return "" if check.ok else f"{benchmark}: {check.reason}"
+    why = behaviour_failure(env) if env.benchmark.runnable else ""
+    return f"{benchmark}: {why}" if why else ""
 
 
 def climb(

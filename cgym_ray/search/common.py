@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,7 +139,7 @@ def behaviour_timeout_s(clock: BudgetClock) -> float:
     return min(BEHAVIOUR_TIMEOUT_S, max(clock.seconds_left, MIN_BEHAVIOUR_TIMEOUT_S))
 
 
-def behaviour_failure(env: Any, clock: BudgetClock) -> str:
+def behaviour_failure(env: Any, clock: BudgetClock | None = None) -> str:
     """Why the program of `env`'s current module does not do what the unoptimized one does ("" if it does).
 
     Every search runs the program of each new best before keeping it (a
@@ -147,17 +147,43 @@ def behaviour_failure(env: Any, clock: BudgetClock) -> str:
     budget has left (`behaviour_timeout_s`), so that one that hangs cannot
     hold the search; a compiler or toolchain error on the way is a failure,
     not an exception, so the search goes on without that candidate.
-    `env` is an `LlvmEnv` or a `PipelineEnv` on a runnable benchmark.
+    `env` is an `LlvmEnv` or a `PipelineEnv` on a runnable benchmark. Without
+    a `clock` (learning, not a search) the program gets the check's own limit.
     """
     from cgym_ray.llvm import semantics
 
+    timeout_s = semantics.REFERENCE_TIMEOUT_S if clock is None else behaviour_timeout_s(clock)
     try:
         check = semantics.check_behaviour(
-            env.benchmark, env.object_file(), env.backend, timeout_s=behaviour_timeout_s(clock)
+            env.benchmark, env.object_file(), env.backend, timeout_s=timeout_s
         )
     except CompilerError as error:
         return f"the behaviour check failed ({error})"
     return "" if check.ok else check.reason
+
+
+def map_programs(
+    function: Callable[[Any], Any],
+    jobs: Sequence[Any],
+    *,
+    workers: int = 1,
+    done: Callable[[int], None] | None = None,
+) -> list[Any]:
+    """`function` of each job, in order: in `workers` spawned processes, or in this one for 1.
+
+    What learning scripts use to compile candidates on each training
+    program; `done(i)` is called as job i's result arrives, in order.
+    """
+    from contextlib import nullcontext
+    from multiprocessing import get_context
+
+    results = []
+    with get_context("spawn").Pool(workers) if workers > 1 else nullcontext() as pool:
+        for i, result in enumerate(pool.imap(function, jobs) if pool else map(function, jobs)):
+            results.append(result)
+            if done:
+                done(i)
+    return results
 
 
 def behaviour_note(params: dict[str, object]) -> str | None:

@@ -132,8 +132,8 @@ def _score_job(job: tuple[str, list[MarksRule]]) -> list[float | None]:
 def main(argv: Sequence[str] | None = None) -> None:
     import argparse
     import time
-    from multiprocessing import get_context
 
+    from cgym_ray.search.common import map_programs
     from cgym_ray.search.portfolio import TRAINING, training_benchmarks
 
     parser = argparse.ArgumentParser(
@@ -167,12 +167,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     else:
         uris, rules = training_benchmarks(args.datasets, args.split, 0), rule_grid()
         started = time.monotonic()
-        rows = []
-        with get_context("spawn").Pool(args.workers) as pool:
-            for row in pool.imap(_score_job, [(uri, rules) for uri in uris]):
-                rows.append(row)
-                done = f"[{len(rows)}/{len(uris)}] {uris[len(rows) - 1]}"
-                print(f"{done} ({time.monotonic() - started:.0f} s)", flush=True)
+
+        def done(i: int) -> None:
+            print(
+                f"[{i + 1}/{len(uris)}] {uris[i]} ({time.monotonic() - started:.0f} s)", flush=True
+            )
+
+        rows = map_programs(
+            _score_job, [(uri, rules) for uri in uris], workers=args.workers, done=done
+        )
     table = np.array([[np.nan if s is None else s for s in row] for row in rows], dtype=float)
     order = choose_rules(table, args.count)
     data: dict[str, Any] = {
